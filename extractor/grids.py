@@ -1,0 +1,223 @@
+"""Stage 2a: one page's rulings and characters -> grids of merged cells.
+
+The chain, each step a pure function whose result can be inspected:
+
+``snap_rulings``          strokes drawn twice or a little apart become one line
+``rulings_to_groups``     rulings that touch form one table
+``group_to_boundaries``   a table's distinct column and row positions
+``boundaries_to_cells``   slots not separated by a drawn border merge into
+                          one cell, giving row and column spans
+``fill_cells``            characters go to the cell containing their centre
+
+Nothing here knows what a 绩效目标表 looks like; ``forms`` reads the grids.
+Tables drawn without (some) rulings are handled by ``text_grids``: the
+missing boundaries are inferred from how the words line up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+from .layout import Box, Cell, Char, Grid, Page, PageLayout, Ruling, TextLine
+from .rejoin import chars_to_lines, join_lines
+from .settings import Settings
+
+
+# -- rulings -------------------------------------------------------------------
+
+
+def _cluster_positions(values: Sequence[float], tol: float) -> list[list[float]]:
+    clusters: list[list[float]] = []
+    for v in sorted(values):
+        if clusters and v - clusters[-1][-1] <= tol:
+            clusters[-1].append(v)
+        else:
+            clusters.append([v])
+    return clusters
+
+
+def snap_rulings(rulings: Iterable[Ruling], settings: Settings) -> list[Ruling]:
+    """Snap nearly equal positions together and join collinear segments."""
+    out: list[Ruling] = []
+    by_orient: dict[str, list[Ruling]] = defaultdict(list)
+    for r in rulings:
+        by_orient[r.orientation].append(r)
+    for orient, items in by_orient.items():
+        items.sort(key=lambda r: r.pos)
+        groups: list[list[Ruling]] = []
+        for r in items:
+            if groups and r.pos - groups[-1][-1].pos <= settings.snap_tolerance:
+                groups[-1].append(r)
+            else:
+                groups.append([r])
+        for group in groups:
+            pos = sum(r.pos for r in group) / len(group)
+            spans = sorted((r.start, r.end) for r in group)
+            cur_start, cur_end = spans[0]
+            for start, end in spans[1:]:
+                if start <= cur_end + settings.join_tolerance:
+                    cur_end = max(cur_end, end)
+                else:
+                    out.append(Ruling(orient, pos, cur_start, cur_end))
+                    cur_start, cur_end = start, end
+            out.append(Ruling(orient, pos, cur_start, cur_end))
+    return out
+
+
+def _touch(h: Ruling, v: Ruling, tol: float) -> bool:
+    return h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol
+
+
+def rulings_to_groups(rulings: Sequence[Ruling], settings: Settings) -> list[list[Ruling]]:
+    """Connected components of crossing rulings; each with at least two
+    horizontal and two vertical lines is a ruled table."""
+    parent = list(range(len(rulings)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tol = settings.join_tolerance
+    hs = [i for i, r in enumerate(rulings) if r.orientation == "h"]
+    vs = [i for i, r in enumerate(rulings) if r.orientation == "v"]
+    for i in hs:
+        for j in vs:
+            if _touch(rulings[i], rulings[j], tol):
+                parent[find(i)] = find(j)
+    comps: dict[int, list[Ruling]] = defaultdict(list)
+    for i, r in enumerate(rulings):
+        comps[find(i)].append(r)
+    groups = [
+        g
+        for g in comps.values()
+        if sum(r.orientation == "h" for r in g) >= 2 and sum(r.orientation == "v" for r in g) >= 2
+    ]
+    return sorted(groups, key=lambda g: min(r.pos for r in g if r.orientation == "h"))
+
+
+def group_to_boundaries(group: Sequence[Ruling], settings: Settings) -> tuple[list[float], list[float]]:
+    xs = [sum(c) / len(c) for c in _cluster_positions([r.pos for r in group if r.orientation == "v"], settings.snap_tolerance)]
+    ys = [sum(c) / len(c) for c in _cluster_positions([r.pos for r in group if r.orientation == "h"], settings.snap_tolerance)]
+    return xs, ys
+
+
+def _coverage(rulings: Sequence[Ruling], pos: float, lo: float, hi: float, tol: float) -> float:
+    """Fraction of [lo, hi] covered by rulings lying at ``pos``."""
+    spans = sorted((max(lo, r.start), min(hi, r.end)) for r in rulings if abs(r.pos - pos) <= tol and r.end > lo and r.start < hi)
+    covered, cur = 0.0, lo
+    for s, e in spans:
+        s = max(s, cur)
+        if e > s:
+            covered += e - s
+            cur = e
+    return covered / (hi - lo) if hi > lo else 1.0
+
+
+def boundaries_to_cells(
+    xs: Sequence[float], ys: Sequence[float], group: Sequence[Ruling], settings: Settings
+) -> list[tuple[int, int, int, int]]:
+    """Merge grid slots not separated by a drawn border.
+
+    Returns ``(row, col, rowspan, colspan)`` per merged cell.  A set of merged
+    slots that is not rectangular (a border drawn halfway) is widened to its
+    bounding rectangle so cells never overlap.
+    """
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    vertical = [r for r in group if r.orientation == "v"]
+    horizontal = [r for r in group if r.orientation == "h"]
+    tol, need = settings.snap_tolerance, settings.border_coverage
+    parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    for r in range(n_rows):
+        for c in range(n_cols - 1):
+            if _coverage(vertical, xs[c + 1], ys[r], ys[r + 1], tol) < need:
+                union((r, c), (r, c + 1))
+    for r in range(n_rows - 1):
+        for c in range(n_cols):
+            if _coverage(horizontal, ys[r + 1], xs[c], xs[c + 1], tol) < need:
+                union((r, c), (r + 1, c))
+
+    while True:
+        comps: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for k in parent:
+            comps[find(k)].append(k)
+        changed = False
+        for members in comps.values():
+            r0 = min(m[0] for m in members)
+            r1 = max(m[0] for m in members)
+            c0 = min(m[1] for m in members)
+            c1 = max(m[1] for m in members)
+            if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        if find((r, c)) != find(members[0]):
+                            union((r, c), members[0])
+                            changed = True
+        if not changed:
+            break
+    spans = []
+    for members in comps.values():
+        r0 = min(m[0] for m in members)
+        c0 = min(m[1] for m in members)
+        spans.append((r0, c0, max(m[0] for m in members) - r0 + 1, max(m[1] for m in members) - c0 + 1))
+    return sorted(spans)
+
+
+def fill_cells(
+    page: int,
+    xs: Sequence[float],
+    ys: Sequence[float],
+    spans: Sequence[tuple[int, int, int, int]],
+    chars: Sequence[Char],
+    settings: Settings,
+) -> tuple[Cell, ...]:
+    """Put each character into the cell containing its centre and rejoin
+    each cell's lines into its text."""
+    boxes = [Box(xs[c], ys[r], xs[c + cs], ys[r + rs]) for r, c, rs, cs in spans]
+    members: list[list[Char]] = [[] for _ in spans]
+    for ch in chars:
+        for i, b in enumerate(boxes):
+            if b.contains_point(ch.box.cx, ch.box.cy):
+                members[i].append(ch)
+                break
+    cells = []
+    for (r, c, rs, cs), box, mine in zip(spans, boxes, members):
+        lines = tuple(chars_to_lines(mine, page, settings))
+        cells.append(
+            Cell(page=page, row=r, col=c, rowspan=rs, colspan=cs, box=box, lines=lines, text=join_lines(lines, box.x1))
+        )
+    return tuple(cells)
+
+
+def ruled_grids(page: Page, settings: Settings) -> list[Grid]:
+    rulings = snap_rulings(page.rulings, settings)
+    grids = []
+    for group in rulings_to_groups(rulings, settings):
+        xs, ys = group_to_boundaries(group, settings)
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        spans = boundaries_to_cells(xs, ys, group, settings)
+        box = Box(xs[0], ys[0], xs[-1], ys[-1])
+        inside = [c for c in page.chars if box.contains_point(c.box.cx, c.box.cy)]
+        grids.append(Grid(page=page.number, box=box, xs=tuple(xs), ys=tuple(ys), cells=fill_cells(page.number, xs, ys, spans, inside, settings)))
+    return grids
+
+
+def segment_page(page: Page, settings: Settings) -> PageLayout:
+    """A page's grids, and its remaining text as lines in reading order."""
+    grids = ruled_grids(page, settings)
+    outside = [c for c in page.chars if not any(g.box.contains_point(c.box.cx, c.box.cy) for g in grids)]
+    lines = chars_to_lines(outside, page.number, settings)
+    return PageLayout(page=page, grids=tuple(grids), lines=tuple(lines))

@@ -1,0 +1,177 @@
+"""Frozen value types that flow between the pipeline's stages.
+
+Coordinates are PDF points in pdfplumber's top-down convention: ``top`` grows
+down the page.  Every object carries its 1-based page number so that anything
+derived from it (a cell, a row, a warning) can say where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def union(self, other: "Box") -> "Box":
+        return Box(min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1), max(self.bottom, other.bottom))
+
+    def contains_point(self, x: float, y: float, slack: float = 0.0) -> bool:
+        return self.x0 - slack <= x <= self.x1 + slack and self.top - slack <= y <= self.bottom + slack
+
+    def x_overlap(self, other: "Box") -> float:
+        return max(0.0, min(self.x1, other.x1) - max(self.x0, other.x0))
+
+    def y_overlap(self, other: "Box") -> float:
+        return max(0.0, min(self.bottom, other.bottom) - max(self.top, other.top))
+
+    def rounded(self, digits: int = 1) -> list[float]:
+        return [round(v, digits) for v in (self.x0, self.top, self.x1, self.bottom)]
+
+
+def union_all(boxes) -> Box:
+    boxes = list(boxes)
+    out = boxes[0]
+    for b in boxes[1:]:
+        out = out.union(b)
+    return out
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    box: Box
+    size: float
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Characters sharing a baseline, left to right, with their text."""
+
+    page: int
+    chars: tuple[Char, ...]
+    box: Box
+    text: str
+
+    @property
+    def size(self) -> float:
+        sizes = sorted(c.size for c in self.chars)
+        return sizes[len(sizes) // 2]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """A horizontal (``h``) or vertical (``v``) drawn line segment."""
+
+    orientation: Literal["h", "v"]
+    pos: float  # y for horizontal, x for vertical
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    chars: tuple[Char, ...]
+    rulings: tuple[Ruling, ...]
+    #: Area covered by images (scans, logos), for the no-text-layer check.
+    image_area: float = 0.0
+    #: Glyphs without a Unicode mapping; they are dropped from ``chars``
+    #: (never passed on as text) and counted here for the readability check.
+    unmapped: int = 0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One logical (possibly merged) cell of a grid."""
+
+    page: int
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: Box
+    lines: tuple[TextLine, ...]
+    text: str
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.colspan - 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table on one page: cell boundaries and the merged cells over them.
+
+    ``xs`` and ``ys`` are the column and row boundaries (``len(xs) - 1``
+    columns).  ``source`` tells how the grid was found: from drawn rulings, or
+    from text alignment where rulings are missing.
+    """
+
+    page: int
+    box: Box
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[Cell, ...]
+    source: Literal["rulings", "text"] = "rulings"
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def rows(self) -> list[list[Cell]]:
+        """Cells grouped by the row they start in, left to right."""
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for c in self.cells:
+            out[c.row].append(c)
+        for r in out:
+            r.sort(key=lambda c: c.col)
+        return out
+
+    def cell_at(self, row: int, col: int) -> Optional[Cell]:
+        for c in self.cells:
+            if c.row <= row <= c.last_row and c.col <= col <= c.last_col:
+                return c
+        return None
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """A page after segmentation: its grids and the text lines outside them,
+    with page furniture (running headers, page numbers) set aside."""
+
+    page: Page
+    grids: tuple[Grid, ...]
+    lines: tuple[TextLine, ...]
+    furniture: tuple[TextLine, ...] = ()

@@ -1,0 +1,40 @@
+"""Small hand-made pipeline inputs: characters, lines, rulings, grids."""
+
+from __future__ import annotations
+
+from extractor.layout import Box, Char, Ruling, TextLine
+from extractor.rejoin import chars_to_lines, is_cjk
+from extractor.settings import DEFAULT
+
+
+def chars(text: str, x: float = 0.0, top: float = 0.0, size: float = 10.0, gaps: dict[int, float] | None = None) -> list[Char]:
+    """Characters of ``text`` laid left to right; CJK glyphs are one em wide,
+    others half; ``gaps`` adds extra space before the character at an index."""
+    out = []
+    for i, ch in enumerate(text):
+        x += (gaps or {}).get(i, 0.0)
+        width = size if is_cjk(ch) else size / 2
+        out.append(Char(ch, Box(x, top, x + width, top + size), size))
+        x += width
+    return out
+
+
+def line(text: str, x: float = 0.0, top: float = 0.0, size: float = 10.0, page: int = 1, gaps=None) -> TextLine:
+    (result,) = chars_to_lines(chars(text, x, top, size, gaps), page, DEFAULT)
+    return result
+
+
+def grid_rulings(xs, ys, *, skip_v=(), skip_h=()):
+    """A full grid of rulings over ``xs`` × ``ys``; ``skip_v`` holds
+    (x index, row index) border pieces not drawn (merged cells), likewise
+    ``skip_h`` (y index, column index)."""
+    out = []
+    for i, x in enumerate(xs):
+        for r in range(len(ys) - 1):
+            if (i, r) not in skip_v:
+                out.append(Ruling("v", x, ys[r], ys[r + 1]))
+    for j, y in enumerate(ys):
+        for c in range(len(xs) - 1):
+            if (j, c) not in skip_h:
+                out.append(Ruling("h", y, xs[c], xs[c + 1]))
+    return out

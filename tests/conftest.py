@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLDEN = ROOT / "golden"
+SHARED = ROOT.parent / "shared"
+SAMPLE = SAMPLES / "julu-2023-zonggonghui.pdf"
+
+#: Set to 1 to rewrite golden files from the current extraction.  Never in CI.
+UPDATE_GOLDEN = os.environ.get("EXTRACTOR_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="session")
+def sample_doc():
+    from extractor import extract
+
+    return extract(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def golden_sample() -> dict:
+    return json.loads((GOLDEN / "julu-2023-zonggonghui.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def schema_validator():
+    import jsonschema
+
+    from extractor.document import load_schema
+
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
