@@ -1,0 +1,40 @@
+"""Writing documents: canonical JSON, written atomically, and the schema.
+
+A file is written to a temporary name in the target folder and renamed into
+place, so a crash or an interrupted batch never leaves half a JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .document import Document, canonical_json, json_schema
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_document(doc: Document, path: Path) -> None:
+    write_atomic(path, doc.to_json())
+
+
+def schema_text() -> str:
+    """The shipped schema file's exact content, as derived from the model."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,452 @@
+"""Stage 2b: grids across pages -> logical 绩效目标表 forms.
+
+A form is a project block (label cells and their values) stacked on an
+indicator grid (a header row naming the columns, then one row per
+indicator).  Forms are found by their words, never by position: labels and
+headers come from the vocabulary tables, columns are matched to header cells
+by horizontal overlap, and a table continues on the next page when a grid
+arrives that opens no new project.
+
+Continuation rules (each one a function below):
+
+* a repeated header row re-states the columns and is dropped;
+* a blank 一级/二级指标 cell under a merged cell carries the value above
+  (a merged cell spanning a page break is blank on the second page);
+* the first row of a continuation grid that lacks a 三级指标 or 指标值 while
+  the row before it has them, or whose text continues a word across the break,
+  is the rest of that row: its text is appended, not made a new indicator.
+
+The output keeps provenance: every value is a ``Span`` with page and box.
+"""
+
+from __future__ import annotations
+
+import regex
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional, Sequence
+
+from .layout import Box, Cell, Grid, PageLayout, TextLine, union_all
+from .rejoin import join_lines, join_pair, joins_as_word
+from .vocab import header_role, label_role, words
+
+#: Roles whose cells are merged vertically over several indicator rows.
+HIERARCHY_ROLES = ("level1", "level2")
+#: Roles every real indicator row has; a row missing one continues the last.
+REQUIRED_ROLES = ("level3", "value")
+#: A cell naming a month-end of the spending plan ("3月底", "第一季度").
+MONTH_LABEL = regex.compile(r"^(?:(\d{1,2})月(?:底|末|份)?(?:前)?|第?([一二三四1-4])季度(?:末)?)$")
+_BLOCK_ROLES = ("budget_block", "plan_block")
+_AMOUNT_ROLES = ("total", "fiscal", "other")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of extracted text and where it was found."""
+
+    text: str
+    page: int
+    box: Box
+    #: The rejoined text of each printed line, for fields whose line starts
+    #: carry structure (numbered goals).
+    lines: tuple[str, ...] = ()
+
+    @staticmethod
+    def of_cell(cell: Cell) -> "Span":
+        return Span(cell.text, cell.page, cell.box, tuple(line.text for line in cell.lines))
+
+    def extended(self, other: "Span") -> "Span":
+        """This span continued by ``other`` (a cell split by a page break)."""
+        if not other.text:
+            return self
+        if not self.text:
+            return other
+        return Span(
+            join_pair(self.text, other.text, first_filled=False),
+            self.page,
+            self.box,
+            self.lines + other.lines,
+        )
+
+
+@dataclass(frozen=True)
+class HeaderColumn:
+    role: str
+    header: str
+    x0: float
+    x1: float
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    fields: dict[str, Span]
+    extra: dict[str, Span]
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ProjectForm:
+    title: Optional[Span]
+    #: Text lines between the title and the grid ("711001 巨鹿县总工会 单位：万元").
+    heading: tuple[Span, ...]
+    #: (role, label as printed, value) for every label cell of the project block.
+    labels: tuple[tuple[str, str, Span], ...]
+    #: (month label, amount) pairs of the spending plan.
+    spending: tuple[tuple[Span, Span], ...]
+    columns: tuple[HeaderColumn, ...]
+    rows: tuple[IndicatorRow, ...]
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FormsResult:
+    forms: tuple[ProjectForm, ...]
+    #: Text outside any project (the prose of 第一部分 and whatever else).
+    prose: tuple[TextLine, ...]
+
+
+# -- text blocks outside grids ---------------------------------------------------
+
+
+def lines_to_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Consecutive lines of one font size and tight spacing form a block
+    (a heading wrapped over two lines is one block)."""
+    blocks: list[list[TextLine]] = []
+    for line in lines:
+        if blocks:
+            prev = blocks[-1][-1]
+            same_size = abs(prev.size - line.size) <= 0.5
+            close = line.box.top - prev.box.bottom <= 0.6 * line.size
+            if prev.page == line.page and same_size and close and _is_heading_size(prev, line):
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
+    return blocks
+
+
+def _is_heading_size(prev: TextLine, line: TextLine) -> bool:
+    # Only titles are grouped; body text lines stay separate for prose.
+    return prev.size >= 12.5 and not prev.text.endswith(tuple(words("sections", "table_title")))
+
+
+_TITLE_NUMBER = regex.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
+
+
+def title_of(block: Sequence[TextLine]) -> Optional[tuple[Optional[int], str]]:
+    """(number, title) when the block is a project table's title."""
+    return split_title(join_lines(block))
+
+
+def split_title(text: str) -> Optional[tuple[Optional[int], str]]:
+    bare = text.strip().rstrip("。.：: ")
+    if not bare.endswith(tuple(words("sections", "table_title"))):
+        return None
+    m = _TITLE_NUMBER.match(bare)
+    if m:
+        return int(m.group(1)), bare[m.end():]
+    return None, bare
+
+
+# -- grids -------------------------------------------------------------------------
+
+
+def covering_cells(grid: Grid, row: int) -> list[Cell]:
+    """Cells covering grid row ``row``, left to right (merged cells once)."""
+    out: list[Cell] = []
+    for c in sorted(grid.cells, key=lambda c: c.col):
+        if c.row <= row <= c.last_row:
+            out.append(c)
+    return out
+
+
+def header_columns(cells: Sequence[Cell]) -> Optional[tuple[HeaderColumn, ...]]:
+    """The indicator columns when ``cells`` are an indicator header row."""
+    cols = []
+    for c in cells:
+        role = header_role(c.text) if c.text else None
+        if role:
+            cols.append(HeaderColumn(role, c.text, c.box.x0, c.box.x1))
+    found = {c.role for c in cols}
+    if len(cols) >= 3 and found & {"level1", "level2", "level3"} and found & {"value", "description", "level3"}:
+        return tuple(cols)
+    return None
+
+
+def _cell_for_column(cells: Sequence[Cell], col: HeaderColumn) -> Optional[Cell]:
+    best, best_overlap = None, 0.0
+    for c in cells:
+        overlap = min(c.box.x1, col.x1) - max(c.box.x0, col.x0)
+        if overlap > best_overlap:
+            best, best_overlap = c, overlap
+    # A cell shared by two columns belongs to the one it overlaps most.
+    if best is not None and best_overlap >= 0.3 * min(best.box.width, col.x1 - col.x0):
+        return best
+    return None
+
+
+# -- the form builder ------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    """Mutable state of the form being assembled; lives inside one call of
+    ``layouts_to_forms`` only."""
+
+    title: Optional[Span]
+    heading: list[Span]
+    labels: list[tuple[str, str, Span]] = field(default_factory=list)
+    spending: list[tuple[Span, Span]] = field(default_factory=list)
+    columns: tuple[HeaderColumn, ...] = ()
+    rows: list[IndicatorRow] = field(default_factory=list)
+    pages: set[int] = field(default_factory=set)
+    pending_labels: list[tuple[str, Cell]] = field(default_factory=list)
+    last_label: Optional[int] = None
+
+    def freeze(self) -> ProjectForm:
+        return ProjectForm(
+            title=self.title,
+            heading=tuple(self.heading),
+            labels=tuple(self.labels),
+            spending=tuple(self.spending),
+            columns=self.columns,
+            rows=tuple(self.rows),
+            pages=tuple(sorted(self.pages)),
+        )
+
+
+def _month_label(text: str) -> bool:
+    return bool(MONTH_LABEL.match(text.replace(" ", "")))
+
+
+def _classify(cell: Cell) -> Optional[str]:
+    if not cell.text:
+        return None
+    if _month_label(cell.text):
+        return "month"
+    return label_role(cell.text)
+
+
+def _add_label(b: _Builder, role: str, label: Cell, value: Optional[Cell]) -> None:
+    span = Span.of_cell(value) if value is not None else Span("", label.page, label.box)
+    b.labels.append((role, label.text, span))
+    b.last_label = len(b.labels) - 1
+
+
+def _append_to_label(b: _Builder, index: int, value: Cell) -> None:
+    role, text, span = b.labels[index]
+    b.labels[index] = (role, text, span.extended(Span.of_cell(value)))
+
+
+def block_row(b: _Builder, cells: Sequence[Cell], row: int) -> None:
+    """Read one row of a project block into the builder."""
+    block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
+    own = [c for c in cells if c.row == row or c.rowspan == 1]
+    own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES]
+    kinds = [_classify(c) for c in own]
+    labels_here = [(k, c) for k, c in zip(kinds, own) if k]
+    values_here = [c for k, c in zip(kinds, own) if not k]
+
+    if len(labels_here) >= 2 and not any(v.text for v in values_here):
+        # Labels in a row of their own: their values are in the next row.
+        b.pending_labels = labels_here
+        return
+    if not labels_here:
+        texts = [c for c in values_here if c.text]
+        if b.pending_labels:
+            for kind, label in b.pending_labels:
+                value = _cell_for_column(values_here, HeaderColumn(kind, label.text, label.box.x0, label.box.x1))
+                _pair(b, kind, label, value)
+            b.pending_labels = []
+        elif texts and (block == "budget_block" or (_last_role(b) in _AMOUNT_ROLES and not _has_role(b, "purpose"))):
+            # The free row under the amounts of 预算规模及资金用途 is the purpose.
+            span = Span(" ".join(c.text for c in texts), texts[0].page, union_all(c.box for c in texts))
+            b.labels.append(("purpose", "资金用途", span))
+            b.last_label = len(b.labels) - 1
+        elif texts and b.last_label is not None:
+            # A row split by a page break inside the project block.
+            for c in texts:
+                _append_to_label(b, b.last_label, c)
+        return
+    b.pending_labels = []
+    current: Optional[tuple[str, Cell]] = None
+    taken = False
+    for kind, cell in zip(kinds, own):
+        if kind:
+            if current and not taken:
+                _pair(b, current[0], current[1], None)
+            current, taken = (kind, cell), False
+        elif current:
+            if not taken:
+                _pair(b, current[0], current[1], cell)
+                taken = True
+            elif cell.text and current[0] != "month":
+                _append_to_label(b, len(b.labels) - 1, cell)
+    if current and not taken:
+        _pair(b, current[0], current[1], None)
+
+
+def _pair(b: _Builder, kind: str, label: Cell, value: Optional[Cell]) -> None:
+    if kind == "month":
+        if value is not None:
+            b.spending.append((Span.of_cell(label), Span.of_cell(value)))
+    else:
+        _add_label(b, kind, label, value)
+
+
+def _last_role(b: _Builder) -> Optional[str]:
+    return b.labels[b.last_label][0] if b.last_label is not None else None
+
+
+def _has_role(b: _Builder, role: str) -> bool:
+    return any(r == role for r, _, _ in b.labels)
+
+
+def indicator_row(b: _Builder, cells: Sequence[Cell], row: int) -> Optional[IndicatorRow]:
+    """One indicator from the cells covering a grid row, or None when no
+    cell of the row's own columns starts in it."""
+    fields: dict[str, Span] = {}
+    extra: dict[str, Span] = {}
+    starts = False
+    pages = set()
+    for col in b.columns:
+        cell = _cell_for_column(cells, col)
+        if cell is None:
+            continue
+        if col.role not in HIERARCHY_ROLES and cell.row == row:
+            starts = True
+        span = Span.of_cell(cell)
+        pages.add(cell.page)
+        if col.role == "extra":
+            extra[col.header] = span
+        else:
+            fields.setdefault(col.role, span)
+    if not starts:
+        return None
+    return IndicatorRow(fields=fields, extra=extra, pages=tuple(sorted(pages)))
+
+
+def inherit_hierarchy(row: IndicatorRow, previous: Optional[IndicatorRow]) -> IndicatorRow:
+    """Blank 一级/二级指标 cells take the value above them."""
+    if previous is None:
+        return row
+    fields = dict(row.fields)
+    for role in HIERARCHY_ROLES:
+        if (role not in fields or not fields[role].text) and role in previous.fields:
+            fields[role] = previous.fields[role]
+    return IndicatorRow(fields, row.extra, row.pages)
+
+
+def is_fragment(row: IndicatorRow, previous: IndicatorRow) -> bool:
+    """Whether the first row of a continuation grid is the rest of the
+    previous page's last row."""
+    def text(r: IndicatorRow, role: str) -> str:
+        return r.fields[role].text if role in r.fields else ""
+
+    present = [role for role in REQUIRED_ROLES if role in previous.fields]
+    if any(text(previous, role) and not text(row, role) for role in present):
+        return True
+    for role in ("level3", "description"):
+        if text(previous, role) and text(row, role) and joins_as_word(text(previous, role), text(row, role)):
+            return True
+    return False
+
+
+def merge_fragment(previous: IndicatorRow, fragment: IndicatorRow) -> IndicatorRow:
+    fields = dict(previous.fields)
+    for role, span in fragment.fields.items():
+        if role in HIERARCHY_ROLES:
+            continue
+        fields[role] = fields[role].extended(span) if role in fields else span
+    extra = dict(previous.extra)
+    for key, span in fragment.extra.items():
+        extra[key] = extra[key].extended(span) if key in extra else span
+    return IndicatorRow(fields, extra, tuple(sorted(set(previous.pages) | set(fragment.pages))))
+
+
+def _grid_opens_project(grid: Grid) -> bool:
+    return any(label_role(c.text) in ("code", "name") for c in grid.cells if c.text)
+
+
+def _grid_has_header(grid: Grid) -> bool:
+    return any(header_columns(covering_cells(grid, r)) for r in range(grid.n_rows))
+
+
+def _columns_align(grid: Grid, columns: Sequence[HeaderColumn]) -> bool:
+    """A continuation grid without a header shares the header's columns."""
+    if not columns:
+        return False
+    left, right = min(c.x0 for c in columns), max(c.x1 for c in columns)
+    tol = 0.05 * (right - left)
+    return abs(grid.box.x0 - left) <= tol and abs(grid.box.x1 - right) <= tol
+
+
+def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
+    """Read every row of ``grid`` into the form being built."""
+    first_body = continuation
+    for r in range(grid.n_rows):
+        cells = covering_cells(grid, r)
+        cols = header_columns([c for c in cells if c.row == r])
+        if cols:
+            b.columns = cols
+            continue
+        if not b.columns:
+            block_row(b, cells, r)
+            b.pages.add(grid.page)
+            continue
+        row = indicator_row(b, cells, r)
+        if row is None:
+            continue
+        b.pages.update(row.pages)
+        previous = b.rows[-1] if b.rows else None
+        if first_body and previous is not None and is_fragment(row, previous):
+            b.rows[-1] = merge_fragment(previous, row)
+        else:
+            b.rows.append(inherit_hierarchy(row, previous))
+        first_body = False
+
+
+def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object]]:
+    for layout in layouts:
+        items: list[tuple[float, str, object]] = []
+        for block in lines_to_blocks(layout.lines):
+            items.append((block[0].box.top, "block", block))
+        for grid in layout.grids:
+            items.append((grid.box.top, "grid", grid))
+        for _, kind, obj in sorted(items, key=lambda t: t[0]):
+            yield kind, obj
+
+
+def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
+    """Walk pages in order and assemble every project form."""
+    forms: list[ProjectForm] = []
+    prose: list[TextLine] = []
+    current: Optional[_Builder] = None
+    title: Optional[Span] = None
+    heading: list[Span] = []
+    for kind, obj in _events(layouts):
+        if kind == "block":
+            block: list[TextLine] = obj  # type: ignore[assignment]
+            found = title_of(block)
+            if found is not None:
+                number, text = found
+                title = Span(join_lines(block), block[0].page, union_all(l.box for l in block))
+                heading = []
+            elif title is not None:
+                heading.extend(Span(l.text, l.page, l.box) for l in block)
+            elif current is None and not forms:
+                prose.extend(block)
+            continue
+        grid: Grid = obj  # type: ignore[assignment]
+        if title is not None or _grid_opens_project(grid):
+            if current is not None:
+                forms.append(current.freeze())
+            current = _Builder(title=title, heading=heading)
+            title, heading = None, []
+            add_grid(current, grid, continuation=False)
+        elif current is not None and (
+            not current.columns or _grid_has_header(grid) or _columns_align(grid, current.columns)
+        ):
+            add_grid(current, grid, continuation=True)
+        # Any other grid (a budget table of the surrounding document) is not ours.
+    if current is not None:
+        forms.append(current.freeze())
+    return FormsResult(forms=tuple(forms), prose=tuple(prose))

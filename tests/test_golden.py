@@ -1,0 +1,47 @@
+"""Every sample PDF with a golden JSON beside it must convert to exactly it.
+
+A new year's document is picked up by dropping ``samples/NAME.pdf`` and
+``golden/NAME.json`` (reviewed against the rendered pages) in place.
+Regenerate with ``EXTRACTOR_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
+only when a change is understood; the readable ``golden/NAME.md`` is
+rewritten alongside for the review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import GOLDEN, SAMPLES, UPDATE_GOLDEN
+from jsondiff import report
+
+CASES = sorted(p for p in SAMPLES.glob("*.pdf") if (GOLDEN / f"{p.stem}.json").exists())
+
+
+def test_there_is_a_golden_case():
+    assert CASES, "no sample has a golden file"
+
+
+def test_update_flag_is_off_in_ci():
+    if os.environ.get("CI"):
+        assert not UPDATE_GOLDEN, "EXTRACTOR_UPDATE_GOLDEN must never be set in CI"
+
+
+@pytest.mark.parametrize("pdf", CASES, ids=[p.stem for p in CASES])
+def test_sample_equals_golden(pdf, schema_validator):
+    from extractor import extract
+    from extractor.review import render_markdown
+
+    doc = extract(pdf)
+    got = doc.to_dict()
+    schema_validator.validate(got)
+    golden_json = GOLDEN / f"{pdf.stem}.json"
+    if UPDATE_GOLDEN:
+        golden_json.write_text(doc.to_json(), encoding="utf-8")
+        (GOLDEN / f"{pdf.stem}.md").write_text(render_markdown(doc), encoding="utf-8")
+    expected = json.loads(golden_json.read_text(encoding="utf-8"))
+    assert got == expected, report(expected, got)
+    # The file is canonical: byte-identical to what the pipeline writes.
+    assert golden_json.read_text(encoding="utf-8") == doc.to_json()
