@@ -1,0 +1,908 @@
+"""指标值 cells -> :class:`extractor.document.Target`.
+
+``normalize_target(text)`` reads one rejoined cell ("≥95百分比", "16按计提的工会经费
+60%拨付给…", "2023年12月31日前", "有效提升"); ``normalize_target(value,
+operator=..., unit=...)`` reads templates that print operator, value and unit
+in separate columns.  It never raises: what it cannot read comes back as a
+qualitative Target carrying the raw text, plus ``problem`` (a sentence for the
+caller's warning) when the text looks numeric.
+
+Every word the reader knows -- comparators, units, numerals, date words,
+qualitative values -- lives in the TSV tables of ``extractor/vocab/``
+(``comparators``, ``units``, ``numerals``, ``dates``, ``qualitative``); see
+docs/vocabulary.md.  This module holds only the grammar.
+
+Decisions (the contract leaves them open):
+
+* A cell is parsed on a folded copy (NFKC per character: full-width digits and
+  symbols become ASCII; whitespace dropped, except between two digits, where
+  it keeps the numbers apart).  ``raw`` is the text as given; ``unit_raw`` and
+  ``note`` are slices of it (``unit_raw`` without whitespace).
+* Magnitudes stay in the unit, never converted: "3.5万元" is 3.5 万元,
+  "250万" is 250 万.
+* Unit or note: after the number, the longest known unit is taken (compounds
+  "元/人·年", "次/月" are built part by part).  If none is known, a single CJK
+  measure word or a short Latin word that ends the cell is kept as the unit,
+  canonical = as written ("5棵").  Any other trailing text is the ``note``:
+  "16按计提的…" -> 16, note "按计提的…" (numbers inside it are not values).  A
+  note wholly in brackets loses the brackets: "100%(历史标准)" -> note "历史标准".
+* Text before the number: comparator words are read off its end ("满意度不低于
+  90%"); what remains is a label that becomes the ``note`` ("人均1000元" -> note
+  "人均").  A number with text on both sides ("严格按照预算标准1000元/人给补助…"),
+  a label that is itself a sentence, or several values ("2.6万平方米,展示面积1万
+  平方米", "95%,98%") is not guessed at: qualitative + problem.
+* Deadlines are kind "qualitative" (they have no numeric value) with ``date``
+  set to the end of the named period when a year is known: "2023年12月31日前"
+  -> date 2023-12-31, cmp "<="; "2020年1月--2020年11月" -> 2020-11-30, "<=";
+  "2019年12月(计划标准)" -> 2019-12-31, cmp None, note "计划标准".  ``cmp``
+  relates to ``date`` and is only set with one.  Without a year ("12月底前",
+  "年底前完成") the cell is plain qualitative: no date, and never 12 or 2023
+  as a value.  A bare "N月" is a month of the year; with a comparator ("≥1月")
+  it is a duration.  A bare 4-digit year between 1900 and 2100 with 年 is a year.
+* Phrases without a number ("控制在预算以内", "按时完成") are plain qualitative,
+  no problem; no comparator is recorded without a value to compare.
+* A range of two year-like integers without a unit ("2019-2023") is flagged,
+  not read as a numeric range.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from .document import Target
+from .vocab import read_table
+
+__all__ = ["ParsedTarget", "normalize_target"]
+
+
+@dataclass(frozen=True)
+class ParsedTarget:
+    target: Target
+    #: Set when the text looks numeric but could not be understood; the
+    #: caller turns it into a warning.
+    problem: Optional[str] = None
+
+
+def normalize_target(text: str, *, operator: str | None = None, unit: str | None = None) -> ParsedTarget:
+    """Read one 指标值 cell (or the operator / value / unit cells of templates
+    that print them separately).  Never raises."""
+    try:
+        if operator is None and unit is None:
+            r = _parse(text)
+            return ParsedTarget(r.target, r.problem)
+        return _parse_split(text, operator or "", unit or "")
+    except Exception as exc:  # pragma: no cover - defensive: input must never crash a run
+        raw = text if isinstance(text, str) else str(text)
+        return ParsedTarget(Target(raw=raw, kind="qualitative"), f"internal error reading {raw!r}: {exc!r}")
+
+
+# -- vocabulary ------------------------------------------------------------------
+
+
+class _Words(dict):
+    """Words -> data, with longest-match lookups at a position."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.maxlen = max(map(len, self), default=0)
+
+    def at(self, s: str, i: int) -> Optional[str]:
+        for k in range(min(self.maxlen, len(s) - i), 0, -1):
+            if s[i:i + k] in self:
+                return s[i:i + k]
+        return None
+
+    def before(self, s: str, j: int) -> Optional[str]:
+        for k in range(min(self.maxlen, j), 0, -1):
+            if s[j - k:j] in self:
+                return s[j - k:j]
+        return None
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    prefix: _Words       # word -> (cmp, strength)
+    suffix: _Words
+    infix: _Words
+    operator: _Words
+    units: _Words        # word -> canonical
+    multipliers: _Words
+    leading: _Words
+    numerals: dict       # char -> (value, role)
+    date_edges: _Words   # word -> "before" | "after"
+    date_parts: _Words   # word -> (month | None, day: "end" | int)
+    qualitative: frozenset
+
+
+def _key(word: str) -> str:
+    return _fold(word)[0]
+
+
+def _table(name: str, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+    rows = []
+    for n, row in enumerate(read_table(name), start=1):
+        cells = tuple(row.get(c, "") or "" for c in columns)
+        if not cells[0]:
+            raise ValueError(f"vocab/{name}.tsv row {n}: empty {columns[0]!r}")
+        rows.append(cells)
+    return rows
+
+
+def _add(target: dict, name: str, key: str, value) -> None:
+    if target.get(key, value) != value:
+        raise ValueError(f"vocab/{name}.tsv: {key!r} is listed twice with different meanings")
+    target[key] = value
+
+
+@functools.cache
+def _vocab() -> _Vocab:
+    cmp_tables: dict[str, dict] = {"prefix": {}, "suffix": {}, "infix": {}, "operator": {}}
+    for word, cmp, position, strength in _table("comparators", ("word", "cmp", "position", "strength")):
+        if position not in cmp_tables or cmp not in (">=", "<=", ">", "<", "=", "range", "qualitative", "-") \
+                or strength not in ("strong", "weak"):
+            raise ValueError(f"vocab/comparators.tsv: bad row for {word!r}")
+        _add(cmp_tables[position], "comparators", _key(word), (cmp, strength))
+
+    units: dict = {}
+    multipliers: dict = {}
+    leading: dict = {}
+    for written, canonical, dimension in _table("units", ("written", "canonical", "dimension")):
+        target = {"multiplier": multipliers, "leading": leading}.get(dimension, units)
+        _add(target, "units", _key(written), canonical or written)
+
+    numerals: dict = {}
+    for char, value, role in _table("numerals", ("char", "value", "role")):
+        if role not in ("digit", "unit", "section") or len(char) != 1:
+            raise ValueError(f"vocab/numerals.tsv: bad row for {char!r}")
+        _add(numerals, "numerals", char, (int(value), role))
+
+    edges: dict = {}
+    parts: dict = {}
+    for word, role, month, day in _table("dates", ("word", "role", "month", "day")):
+        if role in ("before", "after"):
+            _add(edges, "dates", _key(word), role)
+        elif role == "part":
+            _add(parts, "dates", _key(word), (int(month) if month else None, "end" if day == "end" else int(day)))
+        else:
+            raise ValueError(f"vocab/dates.tsv: bad role for {word!r}")
+
+    qualitative = frozenset(_key(w) for (w,) in _table("qualitative", ("word",)))
+    return _Vocab(
+        prefix=_Words(cmp_tables["prefix"]),
+        suffix=_Words(cmp_tables["suffix"]),
+        infix=_Words(cmp_tables["infix"]),
+        operator=_Words(cmp_tables["operator"]),
+        units=_Words(units),
+        multipliers=_Words(multipliers),
+        leading=_Words(leading),
+        numerals=numerals,
+        date_edges=_Words(edges),
+        date_parts=_Words(parts),
+        qualitative=qualitative,
+    )
+
+
+# -- folding ---------------------------------------------------------------------
+
+_KEEP = {"，": "，"}  # the CJK comma separates clauses; inside a digit group see _fold
+
+
+def _is_digit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
+def _fold(raw: str) -> tuple[str, list[int]]:
+    """The parsing form of ``raw`` and, for each of its characters (plus the
+    end), the index in ``raw`` it came from."""
+    chars: list[str] = []
+    pos: list[int] = []
+    gap = False
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            gap = True
+            continue
+        piece = _KEEP.get(ch) or unicodedata.normalize("NFKC", ch)
+        piece = "".join(c for c in piece if not c.isspace())
+        if gap and chars and _is_digit(chars[-1]) and piece[:1] and _is_digit(piece[0]):
+            chars.append(" ")  # "10 20" stays two numbers
+            pos.append(i)
+        gap = False
+        for c in piece:
+            chars.append(c)
+            pos.append(i)
+    # "１，２００": a CJK comma inside a digit group is a thousands separator.
+    for k, c in enumerate(chars):
+        group = chars[k + 1:k + 4]
+        if c == "，" and k > 0 and _is_digit(chars[k - 1]) and len(group) == 3 and all(map(_is_digit, group)) \
+                and not (k + 4 < len(chars) and _is_digit(chars[k + 4])):
+            chars[k] = ","
+    pos.append(len(raw))
+    return "".join(chars), pos
+
+
+# -- shared pieces -----------------------------------------------------------------
+
+_NUM = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+_LATIN_UNIT = re.compile(r"[A-Za-z]{1,6}")
+_OPEN_CLOSE = {"(": ")", "[": "]", "【": "】", "〔": "〕", "《": "》", "〈": "〉", "「": "」", "『": "』", "{": "}"}
+_SEPARATORS = set(",，;、/:|")
+_SENTENCE_PUNCT = set(",，;。、!?")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def _is_punct(ch: str) -> bool:
+    return (unicodedata.category(ch)[0] in "PZ" or ch == "…") and ch not in "%‰#&*@"
+
+
+def _looks_numeric(s: str) -> bool:
+    return any(_is_digit(c) for c in s) or "%" in s or "‰" in s or "百分之" in s
+
+
+def _slice(raw: str, pos: list[int], a: int, b: int) -> str:
+    return raw[pos[a]:pos[b]]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@dataclass
+class _Result:
+    target: Target
+    problem: Optional[str] = None
+    #: the cell itself stated a comparator (used when merging split cells)
+    cmp_stated: bool = False
+
+
+def _qualitative(raw: str, problem: Optional[str] = None) -> _Result:
+    return _Result(Target(raw=raw, kind="qualitative"), problem)
+
+
+def _unit_part(s: str, i: int, V: _Vocab, allow_number: bool) -> Optional[tuple[int, str]]:
+    """One part of a unit at ``s[i]``: [number] [multiplier] unit ("·" unit)*."""
+    j = i
+    lead = ""
+    if allow_number:
+        m = re.compile(r"[0-9]+(?:\.[0-9]+)?").match(s, j)
+        if m:
+            lead, j = m.group(), m.end()
+    best: Optional[tuple[int, str]] = None
+    word = V.units.at(s, j)
+    if word:
+        best = (j + len(word), V.units[word])
+    mult = V.multipliers.at(s, j)
+    if mult:
+        base = V.units.at(s, j + len(mult))
+        if base and (best is None or j + len(mult) + len(base) > best[0]):
+            best = (j + len(mult) + len(base), V.multipliers[mult] + V.units[base])
+        elif best is None and not lead:
+            best = (j + len(mult), V.multipliers[mult])
+    if best is None:
+        return None
+    end, canonical = best
+    while end < len(s) and s[end] in "·・•*":
+        word = V.units.at(s, end + 1)
+        if not word:
+            break
+        end, canonical = end + 1 + len(word), canonical + "·" + V.units[word]
+    return end, lead + canonical
+
+
+def _unit_at(s: str, i: int, V: _Vocab) -> Optional[tuple[int, str]]:
+    """A (compound) unit at ``s[i]``: its end and canonical form."""
+    part = _unit_part(s, i, V, allow_number=False)
+    if part is None:
+        return None
+    end, canonical = part
+    while end < len(s) and s[end] in "/每":
+        nxt = _unit_part(s, end + 1, V, allow_number=True)
+        if nxt is None:
+            break
+        end, canonical = nxt[0], canonical + "/" + nxt[1]
+    written = s[i:end]
+    if written in V.units:  # a row for the whole compound overrides its parts
+        canonical = V.units[written]
+    return end, canonical
+
+
+def _suffixes(s: str, k: int, V: _Vocab, cmps: list) -> int:
+    while True:
+        word = V.suffix.at(s, k)
+        if word is None or V.suffix[word][0] == "-":
+            return k
+        cmps.append(V.suffix[word])
+        k += len(word)
+
+
+def _boundary(s: str, k: int, V: _Vocab) -> bool:
+    """Whether a word may end before ``s[k]`` (end, punctuation, a suffix)."""
+    if k >= len(s) or _is_punct(s[k]) or s[k] in _OPEN_CLOSE:
+        return True
+    word = V.suffix.at(s, k)
+    return word is not None and V.suffix[word][0] != "-"
+
+
+def _trailing(raw: str, s: str, pos: list[int], k: int) -> tuple[Optional[str], Optional[str]]:
+    """What follows the value: (note, problem)."""
+    rest = s[k:]
+    if not rest or all(_is_punct(c) for c in rest):
+        return None, None
+    head = rest[0]
+    if head in _OPEN_CLOSE:
+        close = rest.find(_OPEN_CLOSE[head])
+        if close == len(rest) - 1 or (close > 0 and all(_is_punct(c) for c in rest[close + 1:])):
+            inner = _slice(raw, pos, k + 1, k + close).strip()
+            return (inner or None), None
+        return _slice(raw, pos, k, len(s)).strip(), None
+    if _is_cjk(head) or head.isalpha():
+        return _slice(raw, pos, k, len(s)).strip(), None
+    if head in _SEPARATORS:
+        body = rest.lstrip("".join(_SEPARATORS))
+        if any(_is_digit(c) for c in body):
+            return None, f"{raw!r} holds more than one value; kept as text"
+        j = len(s) - len(body)
+        return _slice(raw, pos, j, len(s)).strip() or None, None
+    return None, f"unexpected {rest!r} after the value in {raw!r}; kept as text"
+
+
+def _resolve(cmps: list, is_range: bool, raw: str) -> tuple[Optional[str], bool, Optional[str]]:
+    """One comparator from the words read: (cmp, stated, problem)."""
+    strong = {c for c, strength in cmps if strength == "strong"}
+    weak = {c for c, strength in cmps if strength == "weak"}
+    if is_range:
+        if strong - {"range"}:
+            return None, True, f"a comparator and a range together in {raw!r}"
+        return "range", True, None
+    if "range" in strong:
+        return None, True, f"{raw!r} names a range (之间) but holds one number"
+    if len(strong) > 1:
+        return None, True, f"conflicting comparators in {raw!r}"
+    if strong:
+        return strong.pop(), True, None
+    if len(weak) > 1:
+        weak.discard("=")
+    if len(weak) > 1:
+        return None, True, f"conflicting comparators in {raw!r}"
+    if weak:
+        return weak.pop(), True, None
+    return "=", False, None
+
+
+def _strip_label(s: str, j: int, V: _Vocab, cmps: list, words: tuple[_Words, ...] = ()) -> int:
+    """Read comparator words (and ``words``) off the end of ``s[:j]``."""
+    while j > 0:
+        word = V.prefix.before(s, j)
+        if word is not None:
+            if V.prefix[word][0] == "-":
+                return j
+            cmps.append(V.prefix[word])
+            j -= len(word)
+            continue
+        for table in words:
+            word = table.before(s, j)
+            if word is not None:
+                cmps.append(("<=", "strong") if table[word] == "before" else (">=", "strong"))
+                j -= len(word)
+                break
+        else:
+            return j
+    return j
+
+
+def _label(raw: str, s: str, pos: list[int], j: int) -> tuple[Optional[str], bool]:
+    """The label text before the value: (label, is_sentence)."""
+    body = s[:j].strip("".join(c for c in s[:j] if _is_punct(c) or c in _OPEN_CLOSE))
+    if not body:
+        return None, False
+    text = _slice(raw, pos, 0, j).strip()
+    text = text.strip("".join(c for c in text if _is_punct(c)))
+    return text, any(c in _SENTENCE_PUNCT for c in body)
+
+
+# -- quantities ------------------------------------------------------------------
+
+
+def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result]:
+    m = _NUM.search(s)
+    if m is None:
+        return None
+    i0, i1 = m.span()
+    cmps: list = []
+    negative = False
+    j = i0
+    if j > 0 and s[j - 1] == "-" and (j == 1 or V.prefix.before(s, j - 1) is not None):
+        negative, j = True, j - 1
+    lead_unit: Optional[tuple[int, int, str]] = None
+    while True:
+        j = _strip_label(s, j, V, cmps)
+        word = V.leading.before(s, j) if lead_unit is None else None
+        if word is None:
+            break
+        lead_unit = (j - len(word), j, V.leading[word])
+        j -= len(word)
+    label, sentence = _label(raw, s, pos, j)
+
+    value = _number(m.group()) * (-1 if negative else 1)
+    k = i1
+    unit_span: Optional[tuple[int, int, str]] = None
+    u = _unit_at(s, k, V)
+    if u:
+        unit_span, k = (k, u[0], u[1]), u[0]
+
+    upper = None
+    problem = None
+    sep = V.infix.at(s, k)
+    if sep:
+        m2 = _NUM.match(s, k + len(sep))
+        if m2:
+            upper, k = _number(m2.group()), m2.end()
+            u2 = _unit_at(s, k, V)
+            if u2:
+                if unit_span and unit_span[2] != u2[1]:
+                    problem = f"the two ends of the range in {raw!r} have different units"
+                unit_span, k = (k, u2[0], u2[1]), u2[0]
+
+    k = _suffixes(s, k, V, cmps)
+    if unit_span is None and lead_unit is None and upper is None:
+        # An unknown measure word or Latin unit that ends the cell ("5棵", "10Gbps").
+        lm = _LATIN_UNIT.match(s, k)
+        if lm and _boundary(s, lm.end(), V):
+            unit_span = (k, lm.end(), lm.group())
+        elif k < len(s) and _is_cjk(s[k]) and s[k] not in V.qualitative and s[k] not in V.numerals \
+                and _boundary(s, k + 1, V):
+            unit_span = (k, k + 1, s[k])
+        if unit_span:
+            k = _suffixes(s, unit_span[1], V, cmps)
+    elif unit_span and unit_span[2] in V.multipliers.values() and k == unit_span[1] and k < len(s) \
+            and _is_cjk(s[k]) and s[k] not in V.qualitative and _boundary(s, k + 1, V):
+        # "200万棵": a magnitude before an unknown measure word
+        unit_span = (unit_span[0], k + 1, unit_span[2] + s[k])
+        k = _suffixes(s, k + 1, V, cmps)
+
+    note = None
+    if k < len(s) and s[k] in _OPEN_CLOSE:
+        # "100%（含）以上": a bracketed remark before the comparator word
+        close = s.find(_OPEN_CLOSE[s[k]], k + 1)
+        extra: list = []
+        after = _suffixes(s, close + 1, V, extra) if close > 0 else k
+        if extra:
+            cmps += extra
+            note = _slice(raw, pos, k + 1, close).strip() or None
+            k = after
+    trail_note, trail_problem = _trailing(raw, s, pos, k)
+    if note and trail_note:
+        trail_problem = f"unexpected {trail_note!r} after the value in {raw!r}; kept as text"
+    note = note or trail_note
+    problem = problem or trail_problem
+    if label and note and not problem:
+        problem = f"the number in {raw!r} sits inside a sentence; kept as text"
+    elif sentence:
+        problem = f"the number in {raw!r} follows a sentence; kept as text"
+    if label:
+        note = label
+
+    if lead_unit and unit_span:
+        problem = problem or f"{raw!r} names two units"
+    if lead_unit:
+        unit_span = lead_unit
+
+    if upper is not None and not problem:
+        if upper < value:
+            problem = f"the range in {raw!r} ends below its start"
+        elif unit_span is None and value.is_integer() and upper.is_integer() \
+                and 1900 <= value <= 2100 and 1900 <= upper <= 2100:
+            problem = f"{raw!r} looks like a span of years, not a numeric range"
+
+    cmp, stated, cmp_problem = _resolve(cmps, upper is not None, raw)
+    problem = problem or cmp_problem
+    if not all(math.isfinite(v) for v in (value, upper or 0.0)):
+        problem = f"the number in {raw!r} is too large"
+    if problem:
+        return _qualitative(raw, problem)
+    unit = unit_raw = None
+    if unit_span:
+        unit = unit_span[2]
+        unit_raw = _squash(_slice(raw, pos, unit_span[0], unit_span[1])) or None
+    return _Result(
+        Target(raw=raw, kind="quantitative", cmp=cmp, value=value, upper=upper, unit=unit, unit_raw=unit_raw, note=note),
+        None,
+        stated,
+    )
+
+
+def _cn_number(run: str, V: _Vocab, spelled: bool = False) -> Optional[int]:
+    """Value of a run of Chinese numerals ("十二", "一千二百"); with
+    ``spelled``, also digit by digit ("二〇二三", for years)."""
+    digits = [V.numerals[c] for c in run]
+    if all(role == "digit" for _, role in digits):
+        if len(digits) == 1:
+            return digits[0][0]
+        return int("".join(str(v) for v, _ in digits)) if spelled else None
+    total = section = 0
+    number: Optional[int] = None
+    last_unit = 1
+    for n, (v, role) in enumerate(digits):
+        if role == "digit":
+            if v == 0 and n > 0:
+                continue  # "一百零五": 零 only holds a place
+            if number is not None:
+                return None  # "一二十": not a number
+            number = v
+        elif role == "unit":
+            if (v >= last_unit and section) or (number is None and n > 0):
+                return None  # "百十", "十百"
+            section += (1 if number is None else number) * v
+            last_unit, number = v, None
+        else:
+            total = (total + section + (number or 0)) * v
+            section, number, last_unit = 0, None, 1
+    if number is not None:
+        # "二百五" is 250: a trailing digit counts in the next lower unit
+        if last_unit >= 100 and number != 0 and digits[-2][1] == "unit":
+            number *= last_unit // 10
+        section += number
+    return total + section
+
+
+def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result]:
+    """A value written in Chinese numerals: "三个", "不少于两次", "百分之九十五"."""
+    cmps: list = []
+    k = 0
+    lead_unit = None
+    while True:
+        word = V.prefix.at(s, k)
+        if word is not None and V.prefix[word][0] != "-":
+            cmps.append(V.prefix[word])
+            k += len(word)
+            continue
+        word = V.leading.at(s, k)
+        if word is not None and lead_unit is None:
+            lead_unit = (k, k + len(word), V.leading[word])
+            k += len(word)
+            continue
+        break
+    e = k
+    while e < len(s) and s[e] in V.numerals:
+        e += 1
+    run = s[k:e]
+    if not run:
+        return None
+    if len(run) > 1 and V.numerals[run[-1]][1] == "section":
+        e -= 1
+        run = run[:-1]
+    if V.numerals[run[0]][1] == "section":
+        return None
+    value = _cn_number(run, V)
+    if value is None or value > 1e300:
+        return None
+    end = e
+    unit_span = None
+    u = _unit_at(s, e, V)
+    if u:
+        unit_span, end = (e, u[0], u[1]), u[0]
+    end = _suffixes(s, end, V, cmps)
+    if not all(_is_punct(c) for c in s[end:]):
+        return None
+    if not (unit_span or lead_unit or cmps or len(run) >= 2):
+        return None
+    if len(run) == 1 and V.numerals[run][0] > 10 and not (lead_unit or cmps):
+        return None  # "千元", "百人": a unit or a word more likely than a number
+    if lead_unit and unit_span:
+        return None
+    unit_span = unit_span or lead_unit
+    cmp, stated, problem = _resolve(cmps, False, raw)
+    if problem:
+        return _qualitative(raw, problem)
+    unit = unit_raw = None
+    if unit_span:
+        unit, unit_raw = unit_span[2], _squash(_slice(raw, pos, unit_span[0], unit_span[1]))
+    return _Result(
+        Target(raw=raw, kind="quantitative", cmp=cmp, value=float(value), unit=unit, unit_raw=unit_raw), None, stated
+    )
+
+
+# -- dates -----------------------------------------------------------------------
+
+
+@dataclass
+class _Date:
+    end: int
+    year: Optional[int]
+    month: Optional[int]
+    day: Optional[int]
+
+
+@functools.cache
+def _date_patterns() -> tuple[re.Pattern, ...]:
+    V = _vocab()
+    digit = "".join(c for c, (_, role) in V.numerals.items() if role == "digit")
+    small = digit + "".join(c for c, (v, role) in V.numerals.items() if role == "unit" and v == 10)
+    year = re.compile(rf"([0-9]{{4}}|[{digit}]{{4}})(?:年度|年)")
+    month = re.compile(rf"([0-9]{{1,2}}|[{small}]{{1,3}})(?:月份|月)")
+    day = re.compile(rf"([0-9]{{1,2}}|[{small}]{{1,3}})[日号]")
+    bare_month = re.compile(rf"([0-9]{{1,2}}|[{small}]{{1,3}})")
+    dotted = re.compile(r"([0-9]{4})([./-])([0-9]{1,2})(?:\2([0-9]{1,2}))?(?![0-9])")
+    return year, month, day, bare_month, dotted
+
+
+def _small(text: str, V: _Vocab) -> Optional[int]:
+    return int(text) if text.isascii() else _cn_number(text, V, spelled=True)
+
+
+def _date_at(s: str, i: int, V: _Vocab) -> Optional[_Date]:
+    """A date at ``s[i]``: "2023年12月31日", "12月", "2023年", "2023.07", "2023-12-31"."""
+    year_re, month_re, day_re, _, dotted = _date_patterns()
+    m = dotted.match(s, i)
+    if m and (m.group(2) != "." or len(m.group(3)) == 2):
+        # "2023.5万元" is an amount: a dotted date is never followed by a unit
+        if _unit_at(s, m.end(), V) is None:
+            return _Date(m.end(), int(m.group(1)), int(m.group(3)), int(m.group(4)) if m.group(4) else None)
+    j, y = i, None
+    m = year_re.match(s, j)
+    if m:
+        y, j = _small(m.group(1), V), m.end()
+    m = month_re.match(s, j)
+    if m is None:
+        return _Date(j, y, None, None) if y is not None else None
+    month, j = _small(m.group(1), V), m.end()
+    d = None
+    m = day_re.match(s, j)
+    if m:
+        d, j = _small(m.group(1), V), m.end()
+    return _Date(j, y, month, d)
+
+
+def _valid(d: _Date) -> bool:
+    if d.year is not None and not 1900 <= d.year <= 2100:
+        return False
+    if d.month is not None and not 1 <= d.month <= 12:
+        return False
+    if d.day is not None:
+        if d.month is None:
+            return False
+        last = calendar.monthrange(d.year or 2000, d.month)[1]
+        if not 1 <= d.day <= last:
+            return False
+    return True
+
+
+def _date_span(s: str, k: int, V: _Vocab) -> Optional[tuple[_Date, _Date, int, bool]]:
+    """A date or a period at ``s[k]``: (start, last, end, is_period)."""
+    _, _, _, bare_month, _ = _date_patterns()
+    m = _year_span().match(s, k)
+    if m:
+        start, last = _Date(0, int(m.group(1)), None, None), _Date(m.end(), int(m.group(2)), None, None)
+        return (start, last, m.end(), True) if _valid(start) and _valid(last) and start.year <= last.year else None
+    d1 = _date_at(s, k, V)
+    if d1 is None or (d1.month is None and d1.day is None):
+        # "2023年1-12月", "1-12月": a run of months
+        j, year = (d1.end, d1.year) if d1 else (k, None)
+        m = bare_month.match(s, j)
+        sep = V.infix.at(s, m.end()) if m else None
+        d2 = _date_at(s, m.end() + len(sep), V) if sep else None
+        if d2 is not None and d2.year is None and d2.month is not None:
+            start = _Date(m.end(), year, _small(m.group(1), V), None)
+            last = _Date(d2.end, year, d2.month, d2.day)
+            return (start, last, d2.end, True) if _valid(start) and _valid(last) else None
+    if d1 is None or not _valid(d1):
+        return None
+    sep = V.infix.at(s, d1.end)
+    d2 = _date_at(s, d1.end + len(sep), V) if sep else None
+    if d2 is not None and (d2.month is not None or d2.year is not None):
+        # "2021年1月-12月", "2023.07-2024.01", "2020年1月--2020年11月"
+        last = _Date(d2.end, d2.year if d2.year is not None else d1.year, d2.month, d2.day)
+        if _valid(last):
+            return d1, last, d2.end, True
+    return d1, d1, d1.end, False
+
+
+@functools.cache
+def _year_span() -> re.Pattern:
+    """ "2019-2023年", "2019年至2023年": a period of whole years."""
+    seps = "|".join(re.escape(w) for w in sorted(_vocab().infix, key=len, reverse=True))
+    return re.compile(rf"([0-9]{{4}})(?:年度|年)?(?:{seps})([0-9]{{4}})(?:年度|年)")
+
+
+def _date_words(s: str, k: int, V: _Vocab, cmps: list) -> int:
+    """Date words and comparators before a date ("截止", "≤")."""
+    while True:
+        word = V.date_edges.at(s, k)
+        if word is not None:
+            cmps.append(("<=", "strong") if V.date_edges[word] == "before" else (">=", "strong"))
+            k += len(word)
+            continue
+        word = V.prefix.at(s, k)
+        if word is not None and V.prefix[word][0] != "-":
+            cmps.append(V.prefix[word])
+            k += len(word)
+            continue
+        return k
+
+
+def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result]:
+    cmps: list = []
+    k = _date_words(s, 0, V, cmps)
+    label = None
+    span = _date_span(s, k, V)
+    if span is None:
+        part = V.date_parts.at(s, k)
+        if part is not None and V.date_parts[part][0] is not None:
+            # "年底前完成", "上半年": a part of an unnamed year names no date
+            end = _suffixes_date(s, k + len(part), V, [])
+            return None if any(_is_digit(c) for c in s[end:]) else _qualitative(raw)
+        # A date after a label: "完成时间2023年12月"
+        m = re.search(r"[0-9]", s)
+        if m is None or m.start() <= k:
+            return None
+        cmps = []
+        j = _strip_label(s, m.start(), V, cmps, (V.date_edges,))
+        span = _date_span(s, m.start(), V)
+        if span is None:
+            return None
+        label, sentence = _label(raw, s, pos, j)
+        if sentence:
+            return None
+    start, last, end, period = span
+
+    # part of the month or year: "底", "上旬", "上半年"
+    month, day = last.month, last.day
+    part = V.date_parts.at(s, end)
+    had_part = False
+    if part is not None and day is None:
+        p_month, p_day = V.date_parts[part]
+        if p_month is None or month is None:
+            month = p_month if p_month is not None else month
+            day, end, had_part = p_day, end + len(part), True
+    n_before = len(cmps)
+    end = _suffixes_date(s, end, V, cmps)
+
+    year = last.year
+    if year is None:
+        # No year.  A bare "3月" after a numeric comparator is a duration
+        # ("≥1月"); otherwise a month of the year, which names no date.
+        if cmps and not (had_part or period or last.day is not None or len(cmps) > n_before or s[end:]):
+            return None
+        note, problem = _trailing(raw, s, pos, end)
+        if problem is None and note and any(_is_digit(c) for c in note):
+            problem = f"a number follows the date in {raw!r}; kept as text"
+        return _qualitative(raw, problem)
+
+    month = month or 12
+    if day == "end" or day is None:
+        day = calendar.monthrange(year, month)[1]
+    if not _valid(_Date(0, year, month, day)):
+        return None
+    note, problem = _trailing(raw, s, pos, end)
+    if problem is None and note and any(_is_digit(c) for c in note):
+        problem = f"a number follows the date in {raw!r}; kept as text"
+    if problem is None and label and note:
+        problem = f"the date in {raw!r} sits inside a sentence; kept as text"
+    if problem:
+        return _qualitative(raw, problem)
+    if label:
+        note = label
+    if period:
+        cmps.append(("<=", "weak"))
+    cmp, stated, problem = _resolve(cmps, False, raw) if cmps else (None, False, None)
+    if problem:
+        return _qualitative(raw, problem)
+    return _Result(
+        Target(raw=raw, kind="qualitative", cmp=cmp, note=note, date=f"{year:04d}-{month:02d}-{day:02d}"), None, stated
+    )
+
+
+def _suffixes_date(s: str, k: int, V: _Vocab, cmps: list) -> int:
+    while True:
+        word = V.date_edges.at(s, k)
+        if word is not None:
+            cmps.append(("<=", "strong") if V.date_edges[word] == "before" else (">=", "strong"))
+            k += len(word)
+            continue
+        word = V.suffix.at(s, k)
+        if word is not None and V.suffix[word][0] not in ("-", "range"):
+            cmps.append(V.suffix[word])
+            k += len(word)
+            continue
+        return k
+
+
+# -- entry points ------------------------------------------------------------------
+
+
+def _parse(raw: str) -> _Result:
+    V = _vocab()
+    s, pos = _fold(raw)
+    if not s:
+        return _qualitative(raw)
+    if s.rstrip("".join(c for c in s if _is_punct(c))) in V.qualitative:
+        return _qualitative(raw)
+    for step in (_parse_date, _parse_quantity, _parse_chinese):
+        r = step(raw, s, pos, V)
+        if r is not None:
+            return r
+    if _looks_numeric(s):
+        return _qualitative(raw, f"no target value could be read from {raw!r}, which contains a number")
+    return _qualitative(raw)
+
+
+def _parse_split(text: str, operator: str, unit: str) -> ParsedTarget:
+    """Templates with separate operator / value / unit columns."""
+    V = _vocab()
+    problems: list[str] = []
+    value_text = text.strip()
+    op_key = _key(operator)
+    op_cmp = None
+    qualitative_op = False
+    show_op = False
+    if op_key:
+        entry = V.operator.get(op_key) or V.prefix.get(op_key) or V.suffix.get(op_key)
+        if entry is None or entry[0] in ("-", "range"):
+            problems.append(f"operator cell {operator.strip()!r} is not a comparator; ignored")
+            show_op = True
+        elif entry[0] == "qualitative":
+            qualitative_op = True
+        elif op_key not in V.operator:  # an operator-only word ("定量") states no comparator
+            op_cmp, show_op = entry[0], True
+
+    unit_key = _key(unit)
+    unit_parsed: Optional[tuple[str, str]] = None
+    if unit_key:
+        u = _unit_at(unit_key, 0, V)
+        if u and u[0] == len(unit_key):
+            unit_parsed = (u[1], _squash(unit))
+        elif unit_key == _key(text) or any(_is_digit(c) for c in unit_key) or len(unit_key) > 6:
+            problems.append(f"unit cell {unit.strip()!r} is not a unit; ignored")
+        else:  # a unit column holds units: an unknown one is kept as written
+            unit_parsed = (unit_key, _squash(unit))
+
+    op_text = operator.strip() if show_op and not value_text.startswith(operator.strip()) else ""
+    unit_text = unit.strip() if unit_parsed is None or not value_text.endswith(unit.strip()) else ""
+    gap = " " if value_text and unit_text and _is_digit(_key(value_text[-1])[:1] or "x") \
+        and _is_digit(_key(unit_text[0])[:1] or "x") else ""
+    raw = op_text + value_text + gap + unit_text
+    if not raw and qualitative_op:
+        raw = operator.strip()
+
+    r = _parse(value_text)
+    if r.target.date is not None and unit_parsed is not None:
+        # "2023.07" over a unit column is a number, not a date
+        s, pos = _fold(value_text)
+        r = _parse_quantity(value_text, s, pos, V) or r
+    t = r.target
+    if r.problem:
+        problems.append(r.problem)
+    if t.kind == "quantitative":
+        if op_cmp is not None:
+            if r.cmp_stated and t.cmp != op_cmp:
+                problems.append(f"operator {operator.strip()!r} contradicts {value_text!r}")
+            else:
+                t = replace(t, cmp=op_cmp)
+        if unit_parsed is not None:
+            if t.unit is None:
+                t = replace(t, unit=unit_parsed[0], unit_raw=unit_parsed[1])
+            elif t.unit != unit_parsed[0]:
+                problems.append(f"unit cell {unit.strip()!r} contradicts {value_text!r}")
+        if qualitative_op:
+            problems.append(f"the operator column says 定性 but the value {value_text!r} is a number")
+    elif t.date is not None and op_cmp is not None:
+        if r.cmp_stated and t.cmp != op_cmp:
+            problems.append(f"operator {operator.strip()!r} contradicts {value_text!r}")
+        else:
+            t = replace(t, cmp=op_cmp)
+    elif not value_text and (op_cmp is not None or unit_parsed is not None):
+        problems.append("the value cell is empty")
+    t = replace(t, raw=raw)
+    return ParsedTarget(t, "; ".join(problems) or None)
