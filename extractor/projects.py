@@ -20,6 +20,7 @@ from .normalize import normalize_target
 
 _AMOUNT = regex.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _GOAL_NUMBER = regex.compile(r"^\s*[（(]?\d{1,2}\s*[.．、)）]\s*")
+_INLINE_GOAL_NUMBER = regex.compile(r"(?<=[；;。，,\s])\s*\d{1,2}\s*[.．、]\s*")
 _CN_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
 
@@ -52,9 +53,9 @@ def split_goals(span: Span) -> list[str]:
             goals.append(line[m.end():] if m else line)
         else:
             goals[-1] = join_pair(goals[-1], line, first_filled=True)
-    if len(goals) == 1 and _GOAL_NUMBER.search(goals[0][1:] if goals[0] else ""):
+    if len(goals) == 1 and _INLINE_GOAL_NUMBER.search(goals[0]):
         # Numbered goals printed on one line: "1.…；2.…".
-        goals = [g for g in regex.split(r"(?<=[；;。，,\s])\s*\d{1,2}\s*[.．、]\s*", goals[0]) if g]
+        goals = [g for g in _INLINE_GOAL_NUMBER.split(goals[0]) if g]
     # Trailing separators belong to the printed list, not to the goal.
     return [g.strip().rstrip("；;，,。.").strip() for g in goals if g.strip()]
 

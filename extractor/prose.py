@@ -77,7 +77,7 @@ def lines_to_paragraphs(lines: Sequence[TextLine], settings: Settings) -> list[P
             text, pages = "", []
         text = join_pair(text, line.text, first_filled=True) if text else line.text
         pages.append(line.page)
-        prev_closed = (right - line.box.x1 >= settings.short_line * em) or centred or _is_heading(line.text) and len(line.text) < 30
+        prev_closed = (right - line.box.x1 >= settings.short_line * em) or centred
         prev = line
     if text:
         paragraphs.append(Paragraph(text, tuple(dict.fromkeys(pages))))
