@@ -199,6 +199,9 @@ class _Builder:
     rows: list[IndicatorRow] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     pending_labels: list[tuple[str, Cell]] = field(default_factory=list)
+    #: Hierarchy cells on a continuation page whose text completes a cell of
+    #: the previous page: (page, box) -> the whole text.
+    continued: dict[tuple, Span] = field(default_factory=dict)
     last_label: Optional[int] = None
 
     def freeze(self) -> ProjectForm:
@@ -241,22 +244,32 @@ def block_row(b: _Builder, cells: Sequence[Cell], row: int) -> None:
     block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
     own = [c for c in cells if c.row == row or c.rowspan == 1]
     own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES]
+    if b.pending_labels:
+        # Values under labels of the row above (or of a row split by a page
+        # break): pair them by column; the rest of the row reads as usual.
+        taken = []
+        for kind, label in b.pending_labels:
+            value = _cell_for_column(own, HeaderColumn(kind, label.text, label.box.x0, label.box.x1))
+            if value is not None and not _classify(value):
+                _pair(b, kind, label, value)
+                taken.append(value)
+        b.pending_labels = []
+        own = [c for c in own if c not in taken]
+        if not any(c.text for c in own):
+            return
     kinds = [_classify(c) for c in own]
     labels_here = [(k, c) for k, c in zip(kinds, own) if k]
     values_here = [c for k, c in zip(kinds, own) if not k]
+    first_label = min((c.box.x0 for _, c in labels_here), default=None)
+    trailing = [v for v in values_here if first_label is not None and v.box.x0 > first_label]
 
-    if len(labels_here) >= 2 and not any(v.text for v in values_here):
+    if len(labels_here) >= 2 and not any(v.text for v in trailing):
         # Labels in a row of their own: their values are in the next row.
         b.pending_labels = labels_here
         return
     if not labels_here:
         texts = [c for c in values_here if c.text]
-        if b.pending_labels:
-            for kind, label in b.pending_labels:
-                value = _cell_for_column(values_here, HeaderColumn(kind, label.text, label.box.x0, label.box.x1))
-                _pair(b, kind, label, value)
-            b.pending_labels = []
-        elif texts and (block == "budget_block" or (_last_role(b) in _AMOUNT_ROLES and not _has_role(b, "purpose"))):
+        if texts and (block == "budget_block" or (_last_role(b) in _AMOUNT_ROLES and not _has_role(b, "purpose"))):
             # The free row under the amounts of 预算规模及资金用途 is the purpose.
             span = Span(" ".join(c.text for c in texts), texts[0].page, union_all(c.box for c in texts))
             b.labels.append(("purpose", "资金用途", span))
@@ -266,7 +279,6 @@ def block_row(b: _Builder, cells: Sequence[Cell], row: int) -> None:
             for c in texts:
                 _append_to_label(b, b.last_label, c)
         return
-    b.pending_labels = []
     current: Optional[tuple[str, Cell]] = None
     taken = False
     for kind, cell in zip(kinds, own):
@@ -353,8 +365,6 @@ def is_fragment(row: IndicatorRow, previous: IndicatorRow) -> bool:
 def merge_fragment(previous: IndicatorRow, fragment: IndicatorRow) -> IndicatorRow:
     fields = dict(previous.fields)
     for role, span in fragment.fields.items():
-        if role in HIERARCHY_ROLES:
-            continue
         fields[role] = fields[role].extended(span) if role in fields else span
     extra = dict(previous.extra)
     for key, span in fragment.extra.items():
@@ -379,13 +389,66 @@ def _columns_align(grid: Grid, columns: Sequence[HeaderColumn]) -> bool:
     return abs(grid.box.x0 - left) <= tol and abs(grid.box.x1 - right) <= tol
 
 
+def place_centred_hierarchy(
+    rows: list[tuple[int, IndicatorRow]], texts_by_role: dict[str, list[Span]], edges: Sequence[float]
+) -> list[tuple[int, IndicatorRow]]:
+    """In a table read from text alignment a merged 一级/二级指标 cell is only
+    its text, printed centred over the rows it spans.  Rebuild the spans:
+    the k-th text of a column centred at c_k spans [s_k, 2 c_k - s_k] from
+    where the previous one ended.  When the texts do not fit that reading
+    (they are top-aligned), leave them where they are: blank cells then take
+    the text above them."""
+    if not rows:
+        return rows
+    body_top, body_bottom = edges[rows[0][0]], edges[rows[-1][0] + 1]
+    out = [(band, IndicatorRow(dict(row.fields), row.extra, row.pages)) for band, row in rows]
+    for role in HIERARCHY_ROLES:
+        texts = sorted(texts_by_role.get(role, []), key=lambda s: s.box.top)
+        if not texts:
+            continue
+        start = body_top
+        spans = []
+        fits = True
+        for span in texts:
+            centre = span.box.cy
+            reach = 2 * centre - start
+            end = min(edges, key=lambda e: abs(e - reach))  # snap to a row edge
+            if abs(end - reach) > max(3.0, 0.6 * span.box.height) or not (
+                start - 1 <= span.box.top and span.box.bottom <= end + 1
+            ):
+                fits = False
+                break
+            spans.append((start, end, span))
+            start = end
+        if not fits or abs(start - body_bottom) > 2.0:
+            continue
+        for i, (band, row) in enumerate(out):
+            mid = (edges[band] + edges[band + 1]) / 2
+            for lo, hi, span in spans:
+                if lo <= mid <= hi:
+                    row.fields[role] = span
+    return out
+
+
 def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
     """Read every row of ``grid`` into the form being built."""
-    first_body = continuation
+    body: list[tuple[int, IndicatorRow]] = []
+    hierarchy: dict[str, list[Span]] = {}
+
+    def flush() -> None:
+        nonlocal continuation
+        rows = place_centred_hierarchy(body, hierarchy, grid.ys) if grid.source == "text" else body
+        for _, row in rows:
+            add_indicator(b, row, first_body=continuation)
+            continuation = False
+        body.clear()
+        hierarchy.clear()
+
     for r in range(grid.n_rows):
         cells = covering_cells(grid, r)
         cols = header_columns([c for c in cells if c.row == r])
         if cols:
+            flush()
             b.columns = cols
             continue
         if not b.columns:
@@ -393,15 +456,72 @@ def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
             b.pages.add(grid.page)
             continue
         row = indicator_row(b, cells, r)
-        if row is None:
-            continue
-        b.pages.update(row.pages)
-        previous = b.rows[-1] if b.rows else None
-        if first_body and previous is not None and is_fragment(row, previous):
-            b.rows[-1] = merge_fragment(previous, row)
-        else:
-            b.rows.append(inherit_hierarchy(row, previous))
-        first_body = False
+        if row is not None:
+            body.append((r, row))
+        if grid.source == "text":
+            for col in b.columns:
+                cell = _cell_for_column([c for c in cells if c.row == r], col)
+                if col.role in HIERARCHY_ROLES and cell is not None and cell.text:
+                    hierarchy.setdefault(col.role, []).append(Span.of_cell(cell))
+    flush()
+
+
+def add_indicator(b: _Builder, row: IndicatorRow, first_body: bool) -> None:
+    """Append an indicator row, or complete the previous one with it when it
+    is the rest of a row split by a page break."""
+    b.pages.update(row.pages)
+    row = _resolve_continued(b, row)
+    previous = b.rows[-1] if b.rows else None
+    if first_body and previous is not None:
+        if is_fragment(row, previous):
+            merged = merge_fragment(previous, row)
+            _continue_hierarchy(b, previous, row, merged)
+            b.rows[-1] = merged
+            return
+        row = _flowed_hierarchy(b, previous, row)
+    b.rows.append(inherit_hierarchy(row, previous))
+
+
+def _continue_hierarchy(b: _Builder, previous: IndicatorRow, part: IndicatorRow, merged: IndicatorRow) -> None:
+    """A merged 一级/二级 cell whose text was split by the page break now
+    reads whole: rows above that showed its first part, and rows below that
+    the second part covers, get the whole text."""
+    for role in HIERARCHY_ROLES:
+        if role in part.fields and part.fields[role].text and role in previous.fields:
+            old, whole = previous.fields[role], merged.fields[role]
+            b.continued[_span_key(part.fields[role])] = whole
+            for i, r in enumerate(b.rows):
+                if r.fields.get(role) == old:
+                    b.rows[i] = IndicatorRow({**r.fields, role: whole}, r.extra, r.pages)
+
+
+def _flowed_hierarchy(b: _Builder, previous: IndicatorRow, row: IndicatorRow) -> IndicatorRow:
+    """The first row after a page break whose merged 一级/二级 cell starts
+    with the end of a word the previous page left unfinished ("效益指" |
+    "标") continues that cell."""
+    fields = dict(row.fields)
+    for role in HIERARCHY_ROLES:
+        new, old = fields.get(role), previous.fields.get(role)
+        if new is not None and old is not None and new.text and old.text and joins_as_word(old.text, new.text):
+            whole = old.extended(new)
+            b.continued[_span_key(new)] = whole
+            fields[role] = whole
+            for i, r in enumerate(b.rows):
+                if r.fields.get(role) == old:
+                    b.rows[i] = IndicatorRow({**r.fields, role: whole}, r.extra, r.pages)
+    return IndicatorRow(fields, row.extra, row.pages)
+
+
+def _span_key(span: Span) -> tuple:
+    return (span.page, span.box)
+
+
+def _resolve_continued(b: _Builder, row: IndicatorRow) -> IndicatorRow:
+    """Rows under a merged cell already known to continue earlier text."""
+    if not b.continued:
+        return row
+    fields = {role: b.continued.get(_span_key(span), span) for role, span in row.fields.items()}
+    return IndicatorRow(fields, row.extra, row.pages)
 
 
 def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object]]:

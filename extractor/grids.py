@@ -216,8 +216,17 @@ def ruled_grids(page: Page, settings: Settings) -> list[Grid]:
 
 
 def segment_page(page: Page, settings: Settings) -> PageLayout:
-    """A page's grids, and its remaining text as lines in reading order."""
+    """A page's grids (ruled ones, then ones read from text alignment), and
+    its remaining text as lines in reading order."""
+    from .textgrid import text_grids
+
     grids = ruled_grids(page, settings)
     outside = [c for c in page.chars if not any(g.box.contains_point(c.box.cx, c.box.cy) for g in grids)]
+    loose_rules = [
+        r for r in snap_rulings(page.rulings, settings)
+        if not any(g.box.contains_point((r.start + r.end) / 2, r.pos, settings.snap_tolerance) for g in grids)
+    ]
+    found, outside = text_grids(page.number, outside, loose_rules, settings)
+    grids = sorted(grids + found, key=lambda g: g.box.top)
     lines = chars_to_lines(outside, page.number, settings)
     return PageLayout(page=page, grids=tuple(grids), lines=tuple(lines))

@@ -26,6 +26,7 @@ import regex
 from . import errors
 from .document import Document, Source, Unit, Warning
 from .forms import FormsResult, layouts_to_forms
+from .furniture import remove_furniture
 from .grids import segment_page
 from .layout import Page, PageLayout
 from .pages import iter_pages, open_pdf
@@ -180,7 +181,7 @@ def extract(
         warnings.append(Warning("lost_pages", f"pages {_ranges(lost)}", "these pages could not be parsed (damaged file); the rest was extracted"))
 
     start = time.perf_counter()
-    forms = layouts_to_forms(layouts)
+    forms = layouts_to_forms(remove_furniture(layouts, settings))
     if times is not None:
         times.add("forms", time.perf_counter() - start)
 

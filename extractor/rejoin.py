@@ -97,14 +97,16 @@ def line_text(chars: Sequence[Char], settings: Settings) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def split_runs(line: TextLine, settings: Settings) -> list[TextLine]:
-    """Split a line at wide gaps (columns of a table drawn without rulings)."""
+def split_runs(line: TextLine, settings: Settings, gap: float | None = None) -> list[TextLine]:
+    """Split a line at gaps wider than ``gap`` em (default
+    ``settings.column_gap``): the columns of a table drawn without rulings."""
+    gap = settings.column_gap if gap is None else gap
     visible = [c for c in line.chars if not c.text.isspace()]
     runs: list[list[Char]] = [[visible[0]]] if visible else []
     for ch in visible[1:]:
         prev = runs[-1][-1]
         em = max(min(prev.size, ch.size), 1.0)
-        if ch.box.x0 - prev.box.x1 > settings.column_gap * em:
+        if ch.box.x0 - prev.box.x1 > gap * em:
             runs.append([ch])
         else:
             runs[-1].append(ch)

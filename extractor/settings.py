@@ -41,6 +41,10 @@ class Settings:
     #: splits it into separate text runs (different table columns when no
     #: ruling separates them).
     column_gap: float = 1.5
+    #: Inside a table drawn without vertical rulings, a gap wider than this
+    #: (em) between two characters separates two cells (twice a cell's
+    #: padding is typically 0.7-1 em).
+    cell_gap: float = 0.6
 
     # -- prose (stage: prose) ---------------------------------------------------
     #: A line starting this much (em) right of the text's left edge is

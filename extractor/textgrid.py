@@ -1,0 +1,357 @@
+"""Stage 2a': tables drawn without (all) rulings -> grids, from text alignment.
+
+Some templates draw horizontal rules only, some no rules at all.  There the
+structure a ruled table states must be read from the words, as a reader does:
+
+``find_regions``      a table starts at a line that carries form vocabulary
+                      (two labels such as 项目编码 … 项目名称, or an indicator
+                      header row) and runs down to the next title or a wide gap
+``lines_to_pieces``   each line splits into runs at wide gaps: one run per cell
+``pieces_to_cells``   runs stacked in one column join into one cell when they
+                      are one wrapped text: a drawn rule between them says no;
+                      without rules, ``same_cell`` weighs the evidence (a word
+                      jieba sees across the break, a line filled to the column
+                      width, a numbered list, a label completed by the join,
+                      the vertical gap)
+``cells_to_bands``    cells overlapping vertically share a row, except that a
+                      row never holds two cells of one column
+``text_grid``         the cells as a ``Grid`` with ``source="text"``
+
+Nothing here depends on a column count or position: columns are wherever the
+text of a row leaves gaps.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import regex
+
+from .layout import Box, Cell, Char, Grid, Ruling, TextLine, union_all
+from .rejoin import chars_to_lines, is_cjk, join_lines, joins_as_word, split_runs
+from .settings import Settings
+from .vocab import header_role, label_key, label_role, words
+
+_NUMBERED = regex.compile(r"^\s*[（(]?\d{1,2}\s*[.．、)）]")
+_NUMBER_ONLY = regex.compile(r"^[≥≤<>=＞＜]?\s*[\d,.]+\s*%?$")
+_MONTH = regex.compile(r"^\d{1,2}月[底末]?$")
+_CLOSERS = "，。、；：！？）」』》”’,.;:!?)%％"
+_UNBREAKABLE_HEAD = regex.compile(rf"^(?:[\p{{Latin}}\d.,%％]+|.)[{_CLOSERS}]*")
+#: A line ending in one of these cannot end a cell's text.
+_OPENS = "/／-－—（(《“‘【〔「"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One run of text: a cell's line, or a whole single-line cell."""
+
+    line: TextLine
+
+    @property
+    def box(self) -> Box:
+        return self.line.box
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+
+def _is_form_word(text: str) -> bool:
+    return bool(label_role(text) or header_role(text) or _MONTH.match(text.replace(" ", "")))
+
+
+def lines_to_pieces(lines: Sequence[TextLine], settings: Settings) -> list[list[Piece]]:
+    return [[Piece(run) for run in split_runs(line, settings, settings.cell_gap)] for line in lines]
+
+
+def _is_anchor(pieces: Sequence[Piece]) -> bool:
+    """A line that can only be a form row: two or more form words, or one
+    form word followed by other runs."""
+    form = [p for p in pieces if _is_form_word(p.text)]
+    return len(form) >= 2 or (len(form) == 1 and len(pieces) >= 2)
+
+
+def _is_title(text: str) -> bool:
+    return text.rstrip("。.：: ").endswith(tuple(words("sections", "table_title")))
+
+
+def find_regions(rows: Sequence[list[Piece]], settings: Settings) -> list[tuple[int, int]]:
+    """[start, end) line index ranges that hold a borderless table."""
+    regions = []
+    i = 0
+    while i < len(rows):
+        if not rows[i] or not _is_anchor(rows[i]):
+            i += 1
+            continue
+        start = end = i
+        # A cell's first line may sit above the anchor's line (a two-line
+        # cell centred on a one-line label): take in lines set at the
+        # table's leading right above it.
+        while start > 0 and rows[start - 1] and not _is_title(" ".join(p.text for p in rows[start - 1])) and (
+            rows[start][0].box.top - max(p.box.bottom for p in rows[start - 1]) < 0.5 * rows[start][0].line.size
+        ):
+            start -= 1
+        pitch = [rows[k + 1][0].box.top - rows[k][0].box.top for k in range(len(rows) - 1)]
+        typical = sorted(pitch)[len(pitch) // 2] if pitch else rows[i][0].box.height * 1.5
+        j = i + 1
+        while j < len(rows):
+            first = rows[j][0]
+            if _is_title(" ".join(p.text for p in rows[j])):
+                break
+            if first.box.top - rows[j - 1][0].box.bottom > 2.5 * max(typical, first.box.height):
+                break
+            j += 1
+        end = j
+        regions.append((start, end))
+        i = end
+    return regions
+
+
+def _column_width(pieces: Sequence[Piece], piece: Piece) -> float:
+    """Widest run aligned with ``piece`` (same centre or same left edge):
+    the width its column's text wraps at."""
+    tol = 0.5 * piece.line.size
+    return max(
+        p.box.width
+        for p in pieces
+        if (abs(p.box.cx - piece.box.cx) <= tol or abs(p.box.x0 - piece.box.x0) <= tol)
+        # a much wider run aligned by chance belongs to a spanning cell
+        and p.box.width <= 2.5 * piece.box.width
+    )
+
+
+def _filled(piece: Piece, column_width: float) -> bool:
+    return column_width - piece.box.width < 0.6 * piece.line.size
+
+
+def same_cell(upper: Piece, lower: Piece, column_width: float, line_gap: float) -> bool:
+    """Whether ``lower`` continues the text of ``upper`` in one cell.
+
+    Lines of one cell are set at the text's leading; a row boundary adds the
+    cells' padding.  So a gap wider than the leading ends the cell.  Within
+    the leading the words decide: a label, a month heading or a bare amount
+    starts a cell of its own; a word jieba sees across the break, a line
+    filled to the column's width, a numbered list, or a label completed by
+    the join continue it; a short line followed by unrelated words (two
+    single-line rows set without padding) does not.
+    """
+    a, b = upper.text, lower.text
+    gap = lower.box.top - upper.box.bottom
+    if gap > line_gap + 0.15 * lower.line.size:
+        return False
+    if _is_form_word(label_key(a + b)) and not _is_form_word(a):
+        return True  # "其中：财政" + "资金"
+    if _is_form_word(b) or _NUMBER_ONLY.match(b):
+        return False
+    if _NUMBERED.match(b):
+        return bool(_NUMBERED.match(a))  # the next item of one numbered list
+    if joins_as_word(a, b) or _filled(upper, column_width) or a[-1] in _OPENS:
+        return True
+    # A short line: a wrap only when the next line's first unbreakable piece
+    # could not have fitted on it (a number or Latin word kept whole, or a
+    # character that takes its closing punctuation along).
+    head = _UNBREAKABLE_HEAD.match(b)
+    if not head:
+        return False
+    width = sum(1.0 if is_cjk(ch) else 0.55 for ch in head.group(0)) * lower.line.size
+    return column_width - upper.box.width < width
+
+
+def _rule_between(rules: Sequence[Ruling], upper: Box, lower: Box, tol: float) -> bool:
+    lo, hi = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    for r in rules:
+        if upper.bottom - tol <= r.pos <= lower.top + tol and r.start <= lo + tol and r.end >= hi - tol:
+            return True
+    return False
+
+
+def _typical_line_gap(pieces: Sequence[Piece]) -> float:
+    """The leading inside wrapped cells: the most common vertical gap
+    between x-overlapping runs that jieba says are one text."""
+    gaps = []
+    ordered = sorted(pieces, key=lambda p: p.box.top)
+    for i, lower in enumerate(ordered):
+        for upper in reversed(ordered[:i]):
+            if upper.box.bottom <= lower.box.top and upper.box.x_overlap(lower.box) > 0:
+                if joins_as_word(upper.text, lower.text):
+                    gaps.append(round(lower.box.top - upper.box.bottom, 1))
+                break
+    if not gaps:
+        sizes = sorted(p.line.size for p in pieces)
+        return 0.5 * sizes[len(sizes) // 2]
+    return Counter(gaps).most_common(1)[0][0]
+
+
+def _header_top(pieces: Sequence[Piece]) -> float:
+    """Top of the indicator header row (three header words on one line):
+    columns above it (the project block) are laid out differently."""
+    by_line: dict[float, int] = {}
+    for p in pieces:
+        if header_role(p.text):
+            key = round(p.box.cy / 4)
+            by_line[key] = by_line.get(key, 0) + 1
+    tops = [p.box.top for p in pieces if header_role(p.text) and by_line[round(p.box.cy / 4)] >= 3]
+    return min(tops) if tops else float("inf")
+
+
+def pieces_to_cells(pieces: Sequence[Piece], rules: Sequence[Ruling], settings: Settings) -> list[list[Piece]]:
+    """Join runs stacked in one column into cells."""
+    ordered = sorted(pieces, key=lambda p: (p.box.top, p.box.x0))
+    parent = list(range(len(ordered)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    line_gap = _typical_line_gap(ordered) if not rules else 0.0
+    header_top = _header_top(ordered)
+
+    def section(p: Piece) -> bool:
+        return p.box.top >= header_top
+
+    for i, lower in enumerate(ordered):
+        above = [
+            (j, p)
+            for j, p in enumerate(ordered[:i])
+            if p.box.bottom <= lower.box.top + 0.5 and p.box.x_overlap(lower.box) >= 0.3 * min(p.box.width, lower.box.width)
+        ]
+        if not above:
+            continue
+        j, upper = max(above, key=lambda t: t[1].box.bottom)
+        # The run right above must be the only one there (a wide run under
+        # two cells is a new row, not their continuation).
+        if sum(1 for _, p in above if abs(p.box.bottom - upper.box.bottom) < 1.0) > 1:
+            continue
+        if rules:
+            if not _rule_between(rules, upper.box, lower.box, settings.snap_tolerance):
+                parent[find(i)] = find(j)
+        elif same_cell(upper, lower, _column_width([p for p in ordered if section(p) == section(upper)], upper), line_gap):
+            parent[find(i)] = find(j)
+    groups: dict[int, list[Piece]] = {}
+    for i, p in enumerate(ordered):
+        groups.setdefault(find(i), []).append(p)
+    return list(groups.values())
+
+
+def cells_to_bands(boxes: Sequence[Box]) -> list[float]:
+    """Row boundaries: boxes overlapping vertically share a row, but a row
+    never holds two boxes of one column (a tall merged cell next to them
+    must not fuse two rows)."""
+    if not boxes:
+        return []
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i].top)
+    bands: list[list[int]] = []
+    for i in order:
+        b = boxes[i]
+        if bands:
+            band = bands[-1]
+            bottom = max(boxes[k].bottom for k in band)
+            stacked = any(boxes[k].x_overlap(b) > 0 and boxes[k].bottom <= b.top + 0.5 for k in band)
+            overlaps = b.top < bottom - 0.2 * b.height
+            if overlaps and not stacked:
+                band.append(i)
+                continue
+        bands.append([i])
+    edges = [min(boxes[k].top for k in bands[0])]
+    for prev, nxt in zip(bands, bands[1:]):
+        edges.append((max(boxes[k].bottom for k in prev) + min(boxes[k].top for k in nxt)) / 2)
+    edges.append(max(boxes[k].bottom for k in bands[-1]))
+    # A band's upper edge may sit above the previous band's bottom when a tall
+    # box overlapped; keep edges increasing.
+    for k in range(1, len(edges)):
+        edges[k] = max(edges[k], edges[k - 1] + 0.1)
+    return edges
+
+
+def _bands_from_rules(rules: Sequence[Ruling], top: float, bottom: float, tol: float) -> list[float]:
+    ys = sorted({round(r.pos, 1) for r in rules if top - tol <= r.pos <= bottom + tol})
+    edges: list[float] = []
+    for y in ys:
+        if not edges or y - edges[-1] > tol:
+            edges.append(y)
+    if not edges or edges[0] > top + tol:
+        edges.insert(0, top)
+    if edges[-1] < bottom - tol:
+        edges.append(bottom)
+    return edges
+
+
+def _covered(rules: Sequence[Ruling], y: float, box: Box, tol: float) -> bool:
+    return any(abs(r.pos - y) <= tol and r.start <= box.cx <= r.end for r in rules)
+
+
+def _band_of(edges: Sequence[float], y: float) -> int:
+    for k in range(len(edges) - 1):
+        if y < edges[k + 1]:
+            return k
+    return len(edges) - 2
+
+
+def text_grid(page: int, cells: Sequence[list[Piece]], rules: Sequence[Ruling], settings: Settings) -> Optional[Grid]:
+    boxes = [union_all(p.box for p in c) for c in cells]
+    if not boxes:
+        return None
+    top, bottom = min(b.top for b in boxes), max(b.bottom for b in boxes)
+    if rules:
+        edges = _bands_from_rules(rules, top, bottom, settings.snap_tolerance)
+    else:
+        edges = cells_to_bands(boxes)
+    xs = sorted({round(v, 1) for b in boxes for v in (b.x0, b.x1)})
+    col_of = {x: i for i, x in enumerate(xs)}
+    out = []
+    for pieces, box in zip(cells, boxes):
+        lines = tuple(sorted((p.line for p in pieces), key=lambda l: l.box.top))
+        first = _band_of(edges, lines[0].box.cy)
+        last = _band_of(edges, lines[-1].box.cy)
+        if rules:
+            # A cell reaches up and down to the rules drawn across it: where
+            # a rule is missing, the cell is merged over the next row.
+            while first > 0 and not _covered(rules, edges[first], box, settings.snap_tolerance):
+                first -= 1
+            while last < len(edges) - 2 and not _covered(rules, edges[last + 1], box, settings.snap_tolerance):
+                last += 1
+        out.append(
+            Cell(
+                page=page,
+                row=first,
+                col=col_of[round(box.x0, 1)],
+                rowspan=last - first + 1,
+                colspan=1,
+                box=box,
+                lines=lines,
+                text=join_lines(lines, box.x1),
+            )
+        )
+    grid_box = Box(min(b.x0 for b in boxes), edges[0], max(b.x1 for b in boxes), edges[-1])
+    return Grid(page=page, box=grid_box, xs=tuple(xs), ys=tuple(edges), cells=tuple(out), source="text")
+
+
+def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], settings: Settings) -> tuple[list[Grid], list[Char]]:
+    """Grids found in ``chars`` (text outside ruled tables), and the chars
+    left over."""
+    lines = chars_to_lines(chars, page, settings)
+    rows = lines_to_pieces(lines, settings)
+    grids = []
+    used: set[int] = set()
+    for start, end in find_regions(rows, settings):
+        pieces = [p for row in rows[start:end] for p in row]
+        top = min(p.box.top for p in pieces)
+        bottom = max(p.box.bottom for p in pieces)
+        left = min(p.box.x0 for p in pieces)
+        right = max(p.box.x1 for p in pieces)
+        rules = [
+            r
+            for r in rulings
+            if r.orientation == "h" and top - 2 * settings.snap_tolerance - 12 <= r.pos <= bottom + 12 and r.end - r.start >= 0.05 * (right - left)
+        ]
+        cells = pieces_to_cells(pieces, rules, settings)
+        grid = text_grid(page, cells, rules, settings)
+        if grid is not None:
+            grids.append(grid)
+            used.update(range(start, end))
+    leftover = [c for k, line in enumerate(lines) if k not in used for c in line.chars]
+    return grids, leftover
