@@ -1,0 +1,52 @@
+"""Same content, any layout: every layout variant of the sample converts to
+the golden JSON (ignoring the file's own identity and page numbers).
+
+The variants are typeset by ``layout_variants.py`` from the golden file's
+content: other column widths, one single table, page furniture, landscape,
+large fonts that split rows across pages, borderless and horizontal-rules-only
+tables, other templates' header words, split value columns, the section
+embedded in a full department budget, another project-block arrangement.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import layout_variants as lv
+from conftest import GOLDEN
+from jsondiff import report
+
+CONTENT = GOLDEN / "julu-2023-zonggonghui.json"
+
+
+def comparable(doc: dict) -> dict:
+    """The document without what legitimately differs between renderings:
+    the source file's identity, page numbers, and columns a template adds."""
+    out = {k: v for k, v in doc.items() if k != "source"}
+    out["projects"] = [
+        {
+            **{k: v for k, v in p.items() if k not in ("pages", "extra")},
+            "indicators": [{k: v for k, v in i.items() if k not in ("pages", "extra")} for i in p["indicators"]],
+        }
+        for p in doc["projects"]
+    ]
+    return out
+
+
+@pytest.fixture(scope="module")
+def golden():
+    import json
+
+    return json.loads(CONTENT.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(lv.VARIANTS))
+def test_variant_converts_to_the_golden_content(name, golden, tmp_path, schema_validator):
+    from extractor import extract
+
+    pdf = tmp_path / f"julu-2023-{name}.pdf"
+    lv.render(lv.load_content(CONTENT), lv.VARIANTS[name], pdf)
+    got = extract(pdf).to_dict()
+    schema_validator.validate(got)
+    expected, actual = comparable(golden), comparable(got)
+    assert actual == expected, report(expected, actual)
