@@ -38,3 +38,24 @@ def grid_rulings(xs, ys, *, skip_v=(), skip_h=()):
             if (j, c) not in skip_h:
                 out.append(Ruling("h", y, xs[c], xs[c + 1]))
     return out
+
+
+def table_page(number: int, xs, rows, *, top: float = 50.0, row_h: float = 24.0, above=(), size: float = 10.0):
+    """A page holding one fully ruled table whose cell texts are ``rows``
+    (lists of strings, one per column; "" for an empty cell), plus text lines
+    ``above`` it.  Returns the segmented ``PageLayout``."""
+    from extractor.grids import segment_page
+    from extractor.layout import Page
+
+    ys = [top + i * row_h for i in range(len(rows) + 1)]
+    cs = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                cs += chars(text, x=xs[c] + 2, top=ys[r] + 4, size=size)
+    y = 10.0
+    for text in above:
+        cs += chars(text, x=xs[0], top=y, size=size + 6)
+        y += size + 10
+    page = Page(number, 600, 850, tuple(cs), tuple(grid_rulings(xs, ys)))
+    return segment_page(page, DEFAULT)
