@@ -107,25 +107,37 @@ class FormsResult:
 # -- text blocks outside grids ---------------------------------------------------
 
 
-def lines_to_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
-    """Consecutive lines of one font size and tight spacing form a block
-    (a heading wrapped over two lines is one block)."""
+def lines_to_blocks(lines: Sequence[TextLine], body_size: float | None = None) -> list[list[TextLine]]:
+    """Consecutive heading lines (set larger than the page's body text) of
+    one size and tight spacing form a block: a title wrapped over two lines
+    is one block.  Body text lines stay separate for the prose stage."""
+    body_size = body_size if body_size is not None else _body_size(lines)
     blocks: list[list[TextLine]] = []
     for line in lines:
         if blocks:
             prev = blocks[-1][-1]
             same_size = abs(prev.size - line.size) <= 0.5
             close = line.box.top - prev.box.bottom <= 0.6 * line.size
-            if prev.page == line.page and same_size and close and _is_heading_size(prev, line):
+            if prev.page == line.page and same_size and close and _is_heading(prev, body_size):
                 blocks[-1].append(line)
                 continue
         blocks.append([line])
     return blocks
 
 
-def _is_heading_size(prev: TextLine, line: TextLine) -> bool:
-    # Only titles are grouped; body text lines stay separate for prose.
-    return prev.size >= 12.5 and not prev.text.endswith(tuple(words("sections", "table_title")))
+def _body_size(lines: Iterable[TextLine]) -> float:
+    """The size most characters are set in."""
+    sizes = sorted(ch.size for l in lines for ch in l.chars)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def page_body_size(layout: PageLayout) -> float:
+    return _body_size(list(layout.lines) + [l for g in layout.grids for c in g.cells for l in c.lines])
+
+
+def _is_heading(line: TextLine, body_size: float) -> bool:
+    complete = line.text.endswith(tuple(words("sections", "table_title")))
+    return line.size > 1.15 * body_size and not complete
 
 
 _TITLE_NUMBER = regex.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
@@ -527,7 +539,7 @@ def _resolve_continued(b: _Builder, row: IndicatorRow) -> IndicatorRow:
 def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object]]:
     for layout in layouts:
         items: list[tuple[float, str, object]] = []
-        for block in lines_to_blocks(layout.lines):
+        for block in lines_to_blocks(layout.lines, page_body_size(layout)):
             items.append((block[0].box.top, "block", block))
         for grid in layout.grids:
             items.append((grid.box.top, "grid", grid))
