@@ -42,7 +42,16 @@ Decisions (the contract leaves them open):
 * Phrases without a number ("控制在预算以内", "按时完成") are plain qualitative,
   no problem; no comparator is recorded without a value to compare.
 * A range of two year-like integers without a unit ("2019-2023") is flagged,
-  not read as a numeric range.
+  not read as a numeric range.  "YYYY.MM" with a two-digit month and no unit
+  after it ("2023.07") is a date; over a unit column it is a number.
+* Values in Chinese numerals are read only when the whole cell is
+  [comparator] numeral [unit] [comparator] ("不少于两次", "十二个月"), so words
+  such as "一流" or "十分满意" never become numbers.
+* Split cells: ``raw`` joins operator, value and unit ("≥95%"); "=" (the
+  reading of a bare number) and 定性 / 定量 are not repeated in it.  The
+  operator column's comparator applies unless the value cell states another
+  (then: problem).  A unit column that holds no unit ("44,561" again) is
+  ignored and flagged; an unknown word there is kept as the unit.
 """
 
 from __future__ import annotations
@@ -115,7 +124,7 @@ class _Vocab:
     multipliers: _Words
     leading: _Words
     numerals: dict       # char -> (value, role)
-    date_edges: _Words   # word -> "before" | "after"
+    date_edges: _Words   # word -> ("<=" | ">=", "strong")
     date_parts: _Words   # word -> (month | None, day: "end" | int)
     qualitative: frozenset
 
@@ -166,7 +175,7 @@ def _vocab() -> _Vocab:
     parts: dict = {}
     for word, role, month, day in _table("dates", ("word", "role", "month", "day")):
         if role in ("before", "after"):
-            _add(edges, "dates", _key(word), role)
+            _add(edges, "dates", _key(word), ("<=" if role == "before" else ">=", "strong"))
         elif role == "part":
             _add(parts, "dates", _key(word), (int(month) if month else None, "end" if day == "end" else int(day)))
         else:
@@ -233,6 +242,8 @@ _LATIN_UNIT = re.compile(r"[A-Za-z]{1,6}")
 _OPEN_CLOSE = {"(": ")", "[": "]", "【": "】", "〔": "〕", "《": "》", "〈": "〉", "「": "」", "『": "』", "{": "}"}
 _SEPARATORS = set(",，;、/:|")
 _SENTENCE_PUNCT = set(",，;。、!?")
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_PLAIN_NUM = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -276,7 +287,7 @@ def _unit_part(s: str, i: int, V: _Vocab, allow_number: bool) -> Optional[tuple[
     j = i
     lead = ""
     if allow_number:
-        m = re.compile(r"[0-9]+(?:\.[0-9]+)?").match(s, j)
+        m = _PLAIN_NUM.match(s, j)
         if m:
             lead, j = m.group(), m.end()
     best: Optional[tuple[int, str]] = None
@@ -318,13 +329,26 @@ def _unit_at(s: str, i: int, V: _Vocab) -> Optional[tuple[int, str]]:
     return end, canonical
 
 
-def _suffixes(s: str, k: int, V: _Vocab, cmps: list) -> int:
+def _words_at(s: str, k: int, tables: tuple[_Words, ...], cmps: list, stop: tuple[str, ...] = ("-",)) -> int:
+    """Read comparator words at ``s[k]`` (longest first, across ``tables``)
+    into ``cmps``; a guard ("-") or a cmp in ``stop`` ends the run."""
     while True:
-        word = V.suffix.at(s, k)
-        if word is None or V.suffix[word][0] == "-":
+        word, table = max(((t.at(s, k), t) for t in tables), key=lambda wt: len(wt[0] or ""))
+        if word is None or table[word][0] in stop:
             return k
-        cmps.append(V.suffix[word])
+        cmps.append(table[word])
         k += len(word)
+
+
+def _words_before(s: str, j: int, tables: tuple[_Words, ...], cmps: list) -> int:
+    """Read comparator words off the end of ``s[:j]``, like ``_words_at``."""
+    while j > 0:
+        word, table = max(((t.before(s, j), t) for t in tables), key=lambda wt: len(wt[0] or ""))
+        if word is None or table[word][0] == "-":
+            return j
+        cmps.append(table[word])
+        j -= len(word)
+    return j
 
 
 def _boundary(s: str, k: int, V: _Vocab) -> bool:
@@ -381,35 +405,12 @@ def _resolve(cmps: list, is_range: bool, raw: str) -> tuple[Optional[str], bool,
     return "=", False, None
 
 
-def _strip_label(s: str, j: int, V: _Vocab, cmps: list, words: tuple[_Words, ...] = ()) -> int:
-    """Read comparator words (and ``words``) off the end of ``s[:j]``."""
-    while j > 0:
-        word = V.prefix.before(s, j)
-        if word is not None:
-            if V.prefix[word][0] == "-":
-                return j
-            cmps.append(V.prefix[word])
-            j -= len(word)
-            continue
-        for table in words:
-            word = table.before(s, j)
-            if word is not None:
-                cmps.append(("<=", "strong") if table[word] == "before" else (">=", "strong"))
-                j -= len(word)
-                break
-        else:
-            return j
-    return j
-
-
 def _label(raw: str, s: str, pos: list[int], j: int) -> tuple[Optional[str], bool]:
-    """The label text before the value: (label, is_sentence)."""
-    body = s[:j].strip("".join(c for c in s[:j] if _is_punct(c) or c in _OPEN_CLOSE))
+    """The label text before the value, without outer punctuation: (label, is_sentence)."""
+    body = _EDGE_PUNCT.sub("", s[:j])
     if not body:
         return None, False
-    text = _slice(raw, pos, 0, j).strip()
-    text = text.strip("".join(c for c in text if _is_punct(c)))
-    return text, any(c in _SENTENCE_PUNCT for c in body)
+    return _EDGE_PUNCT.sub("", _slice(raw, pos, 0, j)), any(c in _SENTENCE_PUNCT for c in body)
 
 
 # -- quantities ------------------------------------------------------------------
@@ -427,7 +428,7 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
         negative, j = True, j - 1
     lead_unit: Optional[tuple[int, int, str]] = None
     while True:
-        j = _strip_label(s, j, V, cmps)
+        j = _words_before(s, j, (V.prefix,), cmps)
         word = V.leading.before(s, j) if lead_unit is None else None
         if word is None:
             break
@@ -455,7 +456,7 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
                     problem = f"the two ends of the range in {raw!r} have different units"
                 unit_span, k = (k, u2[0], u2[1]), u2[0]
 
-    k = _suffixes(s, k, V, cmps)
+    k = _words_at(s, k, (V.suffix,), cmps)
     if unit_span is None and lead_unit is None and upper is None:
         # An unknown measure word or Latin unit that ends the cell ("5棵", "10Gbps").
         lm = _LATIN_UNIT.match(s, k)
@@ -465,19 +466,19 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
                 and _boundary(s, k + 1, V):
             unit_span = (k, k + 1, s[k])
         if unit_span:
-            k = _suffixes(s, unit_span[1], V, cmps)
+            k = _words_at(s, unit_span[1], (V.suffix,), cmps)
     elif unit_span and unit_span[2] in V.multipliers.values() and k == unit_span[1] and k < len(s) \
             and _is_cjk(s[k]) and s[k] not in V.qualitative and _boundary(s, k + 1, V):
         # "200万棵": a magnitude before an unknown measure word
         unit_span = (unit_span[0], k + 1, unit_span[2] + s[k])
-        k = _suffixes(s, k + 1, V, cmps)
+        k = _words_at(s, k + 1, (V.suffix,), cmps)
 
     note = None
     if k < len(s) and s[k] in _OPEN_CLOSE:
         # "100%（含）以上": a bracketed remark before the comparator word
         close = s.find(_OPEN_CLOSE[s[k]], k + 1)
         extra: list = []
-        after = _suffixes(s, close + 1, V, extra) if close > 0 else k
+        after = _words_at(s, close + 1, (V.suffix,), extra) if close > 0 else k
         if extra:
             cmps += extra
             note = _slice(raw, pos, k + 1, close).strip() or None
@@ -524,8 +525,8 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
 
 
 def _cn_number(run: str, V: _Vocab, spelled: bool = False) -> Optional[int]:
-    """Value of a run of Chinese numerals ("十二", "一千二百"); with
-    ``spelled``, also digit by digit ("二〇二三", for years)."""
+    """Value of a run of Chinese numerals ("十二", "一千二百", "一亿二千万");
+    with ``spelled``, also digit by digit ("二〇二三", for years)."""
     digits = [V.numerals[c] for c in run]
     if all(role == "digit" for _, role in digits):
         if len(digits) == 1:
@@ -533,26 +534,33 @@ def _cn_number(run: str, V: _Vocab, spelled: bool = False) -> Optional[int]:
         return int("".join(str(v) for v, _ in digits)) if spelled else None
     total = section = 0
     number: Optional[int] = None
-    last_unit = 1
+    last: Optional[tuple[int, str]] = None  # the last multiplier read
+    biggest = 1
+    after_zero = False
     for n, (v, role) in enumerate(digits):
         if role == "digit":
             if v == 0 and n > 0:
-                continue  # "一百零五": 零 only holds a place
+                after_zero = True  # "一百零五": 零 only holds a place
+                continue
             if number is not None:
-                return None  # "一二十": not a number
+                return None  # "一二十"
             number = v
         elif role == "unit":
-            if (v >= last_unit and section) or (number is None and n > 0):
+            if (number is None and n > 0 and not after_zero) or (last and last[1] == "unit" and v >= last[0]):
                 return None  # "百十", "十百"
             section += (1 if number is None else number) * v
-            last_unit, number = v, None
+            number, last = None, (v, role)
         else:
-            total = (total + section + (number or 0)) * v
-            section, number, last_unit = 0, None, 1
+            section += number or 0
+            if v >= biggest:  # 亿 multiplies all before it, 万 after 亿 only its section
+                total, biggest = (total + section) * v, v
+            else:
+                total += section * v
+            section, number, last = 0, None, (v, role)
+        after_zero = False
     if number is not None:
-        # "二百五" is 250: a trailing digit counts in the next lower unit
-        if last_unit >= 100 and number != 0 and digits[-2][1] == "unit":
-            number *= last_unit // 10
+        if last and last[0] >= 100 and digits[-2][1] != "digit":
+            number *= last[0] // 10  # "二百五" is 250, "一万五" 15000
         section += number
     return total + section
 
@@ -580,8 +588,9 @@ def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Res
     run = s[k:e]
     if not run:
         return None
-    if len(run) > 1 and V.numerals[run[-1]][1] == "section":
-        e -= 1
+    sections = [c for c in run if V.numerals[c][1] == "section"]
+    if len(run) > 1 and sections == [run[-1]]:
+        e -= 1  # "三万人": the magnitude stays in the unit, as in "3万人"
         run = run[:-1]
     if V.numerals[run[0]][1] == "section":
         return None
@@ -593,7 +602,7 @@ def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Res
     u = _unit_at(s, e, V)
     if u:
         unit_span, end = (e, u[0], u[1]), u[0]
-    end = _suffixes(s, end, V, cmps)
+    end = _words_at(s, end, (V.suffix,), cmps)
     if not all(_is_punct(c) for c in s[end:]):
         return None
     if not (unit_span or lead_unit or cmps or len(run) >= 2):
@@ -716,39 +725,23 @@ def _year_span() -> re.Pattern:
     return re.compile(rf"([0-9]{{4}})(?:年度|年)?(?:{seps})([0-9]{{4}})(?:年度|年)")
 
 
-def _date_words(s: str, k: int, V: _Vocab, cmps: list) -> int:
-    """Date words and comparators before a date ("截止", "≤")."""
-    while True:
-        word = V.date_edges.at(s, k)
-        if word is not None:
-            cmps.append(("<=", "strong") if V.date_edges[word] == "before" else (">=", "strong"))
-            k += len(word)
-            continue
-        word = V.prefix.at(s, k)
-        if word is not None and V.prefix[word][0] != "-":
-            cmps.append(V.prefix[word])
-            k += len(word)
-            continue
-        return k
-
-
 def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result]:
     cmps: list = []
-    k = _date_words(s, 0, V, cmps)
+    k = _words_at(s, 0, (V.date_edges, V.prefix), cmps)
     label = None
     span = _date_span(s, k, V)
     if span is None:
         part = V.date_parts.at(s, k)
         if part is not None and V.date_parts[part][0] is not None:
             # "年底前完成", "上半年": a part of an unnamed year names no date
-            end = _suffixes_date(s, k + len(part), V, [])
+            end = _words_at(s, k + len(part), (V.date_edges, V.suffix), [], stop=("-", "range"))
             return None if any(_is_digit(c) for c in s[end:]) else _qualitative(raw)
         # A date after a label: "完成时间2023年12月"
         m = re.search(r"[0-9]", s)
         if m is None or m.start() <= k:
             return None
         cmps = []
-        j = _strip_label(s, m.start(), V, cmps, (V.date_edges,))
+        j = _words_before(s, m.start(), (V.prefix, V.date_edges), cmps)
         span = _date_span(s, m.start(), V)
         if span is None:
             return None
@@ -767,7 +760,7 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result
             month = p_month if p_month is not None else month
             day, end, had_part = p_day, end + len(part), True
     n_before = len(cmps)
-    end = _suffixes_date(s, end, V, cmps)
+    end = _words_at(s, end, (V.date_edges, V.suffix), cmps, stop=("-", "range"))
 
     year = last.year
     if year is None:
@@ -804,30 +797,12 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result
     )
 
 
-def _suffixes_date(s: str, k: int, V: _Vocab, cmps: list) -> int:
-    while True:
-        word = V.date_edges.at(s, k)
-        if word is not None:
-            cmps.append(("<=", "strong") if V.date_edges[word] == "before" else (">=", "strong"))
-            k += len(word)
-            continue
-        word = V.suffix.at(s, k)
-        if word is not None and V.suffix[word][0] not in ("-", "range"):
-            cmps.append(V.suffix[word])
-            k += len(word)
-            continue
-        return k
-
-
-# -- entry points ------------------------------------------------------------------
-
-
 def _parse(raw: str) -> _Result:
     V = _vocab()
     s, pos = _fold(raw)
     if not s:
         return _qualitative(raw)
-    if s.rstrip("".join(c for c in s if _is_punct(c))) in V.qualitative:
+    if _EDGE_PUNCT.sub("", s) in V.qualitative:
         return _qualitative(raw)
     for step in (_parse_date, _parse_quantity, _parse_chinese):
         r = step(raw, s, pos, V)
@@ -855,7 +830,9 @@ def _parse_split(text: str, operator: str, unit: str) -> ParsedTarget:
         elif entry[0] == "qualitative":
             qualitative_op = True
         elif op_key not in V.operator:  # an operator-only word ("定量") states no comparator
-            op_cmp, show_op = entry[0], True
+            # "=" is how a bare number reads anyway: raw shows "100百分比",
+            # not "=100百分比", as the single-column templates print it
+            op_cmp, show_op = entry[0], entry[0] != "="
 
     unit_key = _key(unit)
     unit_parsed: Optional[tuple[str, str]] = None
@@ -870,8 +847,8 @@ def _parse_split(text: str, operator: str, unit: str) -> ParsedTarget:
 
     op_text = operator.strip() if show_op and not value_text.startswith(operator.strip()) else ""
     unit_text = unit.strip() if unit_parsed is None or not value_text.endswith(unit.strip()) else ""
-    gap = " " if value_text and unit_text and _is_digit(_key(value_text[-1])[:1] or "x") \
-        and _is_digit(_key(unit_text[0])[:1] or "x") else ""
+    digits_meet = _is_digit(_key(value_text[-1:])[:1]) and _is_digit(_key(unit_text[:1])[:1])
+    gap = " " if digits_meet else ""  # "44,561 44,561", not "44,56144,561"
     raw = op_text + value_text + gap + unit_text
     if not raw and qualitative_op:
         raw = operator.strip()

@@ -1,0 +1,445 @@
+"""extractor.normalize: 指标值 cells -> Target.
+
+The case table tests/data/target_cases.tsv holds real-world-style cells with
+every expected field; the split-cell cases mirror templates that print
+operator / value / unit in separate columns; hypothesis checks that generated
+values read back and that no input raises or breaks the schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import re
+import unicodedata
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractor.document import Target, json_schema
+from extractor.normalize import ParsedTarget, normalize_target
+
+DATA = Path(__file__).resolve().parent / "data"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIELDS = ("kind", "cmp", "value", "upper", "unit", "unit_raw", "note", "date")
+
+_schema = json_schema()
+TARGET_VALIDATOR = jsonschema.Draft202012Validator({"$defs": _schema["$defs"], "$ref": "#/$defs/Target"})
+
+
+# -- the case table ----------------------------------------------------------------
+
+
+def _cases() -> list[dict[str, str]]:
+    lines = (DATA / "target_cases.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    header, body = rows[0], rows[1:]
+    assert all(len(r) == len(header) for r in body), [r for r in body if len(r) != len(header)]
+    return [dict(zip(header, r)) for r in body]
+
+
+CASES = _cases()
+
+
+def _expected(cell: str, field: str):
+    if cell == "-":
+        return None
+    if field in ("value", "upper"):
+        return float(cell)
+    return cell
+
+
+def test_case_table_is_large_and_distinct():
+    texts = [c["text"] for c in CASES]
+    assert len(texts) >= 150
+    assert len(set(texts)) == len(texts), "duplicate rows in target_cases.tsv"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
+def test_case_table(case):
+    parsed = normalize_target(case["text"])
+    t = parsed.target
+    assert t.raw == case["text"]
+    if case["problem"] == "yes":
+        assert parsed.problem, f"{case['text']!r} must be flagged"
+        assert "internal error" not in parsed.problem
+        assert (t.kind, t.cmp, t.value, t.date) == ("qualitative", None, None, None)
+        return
+    assert parsed.problem is None, parsed.problem
+    got = {f: getattr(t, f) for f in FIELDS}
+    want = {f: _expected(case[f], f) for f in FIELDS}
+    assert got == want
+
+
+# -- the contract's examples, spelled out ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, cmp, value, unit, unit_raw, note",
+    [
+        ("≥242人数", ">=", 242, "人", "人数", None),
+        ("100百分比", "=", 100, "%", "百分比", None),
+        ("≤4500元/年", "<=", 4500, "元/年", "元/年", None),
+        ("≥50%", ">=", 50, "%", "%", None),
+        ("5万元", "=", 5, "万元", "万元", None),
+        ("16按计提的工会经费60%拨付给公安局辅警，…", "=", 16, None, None, "按计提的工会经费60%拨付给公安局辅警，…"),
+    ],
+)
+def test_contract_examples(text, cmp, value, unit, unit_raw, note):
+    parsed = normalize_target(text)
+    assert parsed == ParsedTarget(
+        Target(raw=text, kind="quantitative", cmp=cmp, value=value, unit=unit, unit_raw=unit_raw, note=note)
+    )
+
+
+@pytest.mark.parametrize("text", ["有效提升", "逐步改善"])
+def test_contract_qualitative(text):
+    assert normalize_target(text) == ParsedTarget(Target(raw=text, kind="qualitative"))
+
+
+@pytest.mark.parametrize(
+    "text, value, unit_raw, note",
+    [
+        ("≥95% ", 95, "%", None),  # whitespace around the cell
+        ("\t≥ 95 %\n", 95, "%", None),
+        ("≥95　%", 95, "%", None),  # ideographic space
+        ("95 元 / 人", 95, "元/人", None),  # unit_raw drops layout gaps
+        ("16 按计提的 工会经费", 16, None, "按计提的 工会经费"),  # notes keep inner spaces
+    ],
+)
+def test_whitespace_is_tolerated(text, value, unit_raw, note):
+    t = normalize_target(text).target
+    assert (t.raw, t.value, t.unit_raw, t.note) == (text, value, unit_raw, note)
+
+
+def test_number_with_gap_is_not_glued():
+    # "10 20" must not become 1020.
+    parsed = normalize_target("10 20")
+    assert parsed.problem and parsed.target.value is None
+
+
+# -- split cells (operator / value / unit columns) ----------------------------------------
+
+SPLIT_CASES = [
+    # operator, value, unit -> raw, kind, cmp, value, unit, unit_raw, problem?
+    ("≥", "95", "%", "≥95%", "quantitative", ">=", 95, "%", "%", False),
+    ("≥", "1", "年", "≥1年", "quantitative", ">=", 1, "年", "年", False),
+    ("≥", "1", "人/年", "≥1人/年", "quantitative", ">=", 1, "人/年", "人/年", False),
+    ("=", "11", "个", "11个", "quantitative", "=", 11, "个", "个", False),
+    ("≥", "80", "人数", "≥80人数", "quantitative", ">=", 80, "人", "人数", False),
+    ("≥", "9.31", "万元", "≥9.31万元", "quantitative", ">=", 9.31, "万元", "万元", False),
+    ("=", "8", "", "8", "quantitative", "=", 8, None, None, False),
+    ("=", "24", "人/次", "24人/次", "quantitative", "=", 24, "人次", "人/次", False),
+    ("=", "0", "万元/人", "0万元/人", "quantitative", "=", 0, "万元/人", "万元/人", False),
+    ("≧", "735", "人次", "≧735人次", "quantitative", ">=", 735, "人次", "人次", False),
+    ("═", "100", "%", "100%", "quantitative", "=", 100, "%", "%", False),
+    ("≤", "101400", "元", "≤101400元", "quantitative", "<=", 101400, "元", "元", False),
+    ("=", "6", "万立方米", "6万立方米", "quantitative", "=", 6, "万立方米", "万立方米", False),
+    ("=", "0.5", "万亩", "0.5万亩", "quantitative", "=", 0.5, "万亩", "万亩", False),
+    ("=", "4900", "公顷", "4900公顷", "quantitative", "=", 4900, "公顷", "公顷", False),
+    ("=", "1", "单", "1单", "quantitative", "=", 1, "单", "单", False),
+    ("=", "15000", "株", "15000株", "quantitative", "=", 15000, "株", "株", False),
+    ("", "95", "%", "95%", "quantitative", "=", 95, "%", "%", False),
+    ("大于等于", "90", "%", "大于等于90%", "quantitative", ">=", 90, "%", "%", False),
+    ("＞＝", "９０", "％", "＞＝９０％", "quantitative", ">=", 90, "%", "％", False),
+    ("≥", " 95 ", " % ", "≥95%", "quantitative", ">=", 95, "%", "%", False),
+    ("≥", "95%", "%", "≥95%", "quantitative", ">=", 95, "%", "%", False),  # unit printed twice
+    ("≥", "≥95", "%", "≥95%", "quantitative", ">=", 95, "%", "%", False),  # operator printed twice
+    ("=", "5", "棵", "5棵", "quantitative", "=", 5, "棵", "棵", False),  # unknown unit kept as written
+    ("定量", "3", "个", "3个", "quantitative", "=", 3, "个", "个", False),
+    # garbage in the unit column: the value stays, the unit is refused and flagged
+    ("=", "44,561", "44,561", "44,561 44,561", "quantitative", "=", 44561, None, None, True),
+    # qualitative rows
+    ("定性", "", "", "定性", "qualitative", None, None, None, None, False),
+    ("定性", "减少", "", "减少", "qualitative", None, None, None, None, False),
+    ("定性", "优良中低差", "", "优良中低差", "qualitative", None, None, None, None, False),
+    ("", "有效", "", "有效", "qualitative", None, None, None, None, False),
+    # conflicts and gaps are flagged
+    ("≤", "≥95", "%", "≤≥95%", "quantitative", ">=", 95, "%", "%", True),
+    ("=", "95%", "人", "95%人", "quantitative", "=", 95, "%", "%", True),
+    ("≥", "", "%", "≥%", "qualitative", None, None, None, None, True),
+    ("正向", "95", "%", "正向95%", "quantitative", "=", 95, "%", "%", True),
+    ("定性", "95", "%", "95%", "quantitative", "=", 95, "%", "%", True),
+]
+
+
+@pytest.mark.parametrize("row", SPLIT_CASES, ids=["|".join(r[:3]) for r in SPLIT_CASES])
+def test_split_cells(row):
+    op, value, unit, raw, kind, cmp, number, canon, unit_raw, flagged = row
+    parsed = normalize_target(value, operator=op, unit=unit)
+    t = parsed.target
+    assert (t.raw, t.kind, t.cmp, t.value, t.unit, t.unit_raw) == (raw, kind, cmp, number, canon, unit_raw)
+    assert bool(parsed.problem) == flagged, parsed.problem
+
+
+def test_split_cell_deadline_takes_the_operator():
+    t = normalize_target("2023年12月", operator="≤", unit="").target
+    assert (t.kind, t.cmp, t.date, t.raw) == ("qualitative", "<=", "2023-12-31", "≤2023年12月")
+
+
+def test_split_none_arguments_equal_the_plain_call():
+    assert normalize_target("≥95%", operator=None, unit=None) == normalize_target("≥95%")
+
+
+_OPERATOR_CMP = {"≥": ">=", "≧": ">=", "=": "=", "═": "=", "≤": "<=", "": "="}
+
+
+def _split_rows():
+    path = SHARED_DATA / "indicator_value_split_cells.tsv"
+    if not path.exists():
+        return []
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@pytest.mark.skipif(not _split_rows(), reason="development set not available")
+def test_split_development_set():
+    for row in _split_rows():
+        op, value, unit = row["operator_cell"], row["value_cell"], row["unit_cell"]
+        parsed = normalize_target(value, operator=op, unit=unit)
+        t = parsed.target
+        assert parsed.problem is None or "internal error" not in parsed.problem
+        if op == "定性" or not re.search(r"[0-9]", value):
+            assert t.kind == "qualitative" and t.value is None, row
+            continue
+        assert t.kind == "quantitative", row
+        assert t.value == float(value.replace(",", "")), row
+        assert t.cmp == _OPERATOR_CMP[op], row
+        if unit and not re.search(r"[0-9]", unit):
+            assert t.unit_raw == unit and t.unit, row
+            assert parsed.problem is None, row
+        elif unit:
+            assert t.unit is None and parsed.problem, row  # "44,561" in the unit column
+
+
+# -- the development set -------------------------------------------------------------------
+
+_NUM = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+
+
+def _fold(text: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _accounted(parsed: ParsedTarget) -> bool:
+    """No number of the cell is silently dropped: every number outside the
+    note and the unit is the value (or upper bound), the year of the date, or
+    a month of a deadline without a year; or the cell is flagged."""
+    if parsed.problem:
+        return True
+    t = parsed.target
+    rest = _fold(t.raw)
+    for part in (t.note, t.unit_raw):
+        if part:
+            rest = rest.replace(_fold(part), " ", 1)
+    numbers = [float(m.group().replace(",", "")) for m in _NUM.finditer(rest)]
+    if t.kind == "quantitative":
+        if not numbers:  # written in words ("两次", "百分之九十五")
+            return not re.search(r"[0-9]", rest)
+        return set(numbers) <= {abs(t.value), t.upper}
+    if t.date:
+        parts = [int(n) for n in re.findall(r"[0-9]+", rest)]  # years, months, days
+        if not parts:  # written in words ("二〇二三年十二月")
+            return True
+        return int(t.date[:4]) in parts and all(n <= 2100 for n in parts)
+    # without a date, only months / days / quarters of an unnamed year
+    leftover = re.sub(r"[0-9]{1,2}(?=(?:[-~至到—]+[0-9]{1,2})*(?:月|日|号|季度))", "", rest)
+    return not re.search(r"[0-9]", leftover)
+
+
+def _dev_values() -> list[str]:
+    path = SHARED_DATA / "indicator_values.txt"
+    if not path.exists():
+        return []
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.skipif(not _dev_values(), reason="development set not available")
+def test_development_set_is_normalized_or_flagged():
+    in_table = {c["text"] for c in CASES}
+    for text in _dev_values():
+        parsed = normalize_target(text)
+        assert parsed.target.raw == text
+        assert _accounted(parsed), (text, parsed)
+        assert parsed.problem is None or "internal error" not in parsed.problem
+        assert text in in_table, f"add {text!r} with its expected fields to tests/data/target_cases.tsv"
+
+
+def test_case_table_accounts_for_every_number():
+    for case in CASES:
+        assert _accounted(normalize_target(case["text"])), case["text"]
+
+
+# -- properties --------------------------------------------------------------------
+
+PREFIXES = [
+    ("≥", ">="), ("≧", ">="), (">=", ">="), ("＞＝", ">="), ("大于等于", ">="), ("不低于", ">="),
+    ("不少于", ">="), ("不小于", ">="), ("至少", ">="), ("≤", "<="), ("≦", "<="), ("<=", "<="),
+    ("小于等于", "<="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="), (">", ">"), ("＞", ">"),
+    ("大于", ">"), ("超过", ">"), ("高于", ">"), ("<", "<"), ("＜", "<"), ("小于", "<"), ("低于", "<"),
+    ("=", "="), ("＝", "="), ("═", "="), ("等于", "="),
+]
+SUFFIXES = [("以上", ">="), ("及以上", ">="), ("以下", "<="), ("及其以下", "<="), ("以内", "<=")]
+UNITS = [
+    ("", None), ("%", "%"), ("％", "%"), ("百分比", "%"), ("‰", "‰"), ("人", "人"), ("人数", "人"),
+    ("人次", "人次"), ("户", "户"), ("个", "个"), ("个数", "个"), ("项", "项"), ("次", "次"), ("场", "场"),
+    ("元", "元"), ("万元", "万元"), ("亿元", "亿元"), ("元/人", "元/人"), ("元/年", "元/年"),
+    ("次/月", "次/月"), ("元/人·年", "元/人·年"), ("天", "天"), ("工作日", "工作日"), ("小时", "小时"),
+    ("分钟", "分钟"), ("个月", "月"), ("平方米", "平方米"), ("㎡", "平方米"), ("万平方米", "万平方米"),
+    ("立方米", "立方米"), ("亩", "亩"), ("公顷", "公顷"), ("公里", "公里"), ("km", "公里"), ("米", "米"),
+    ("吨", "吨"), ("TB", "TB"), ("万", "万"), ("万粒", "万粒"),
+]
+_FULLWIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+@st.composite
+def numbers(draw, max_int=10**7):
+    """(text, value): int, decimal, thousands separators, full-width digits."""
+    whole = draw(st.integers(0, max_int))
+    frac = draw(st.one_of(st.just(""), st.text("0123456789", min_size=1, max_size=3)))
+    style = draw(st.sampled_from(["plain", "thousands", "fullwidth", "fullwidth_thousands"]))
+    body = f"{whole:,}" if "thousands" in style else str(whole)
+    text = body + (f".{frac}" if frac else "")
+    value = float(f"{whole}.{frac}" if frac else whole)
+    if style.startswith("fullwidth"):
+        text = text.translate(_FULLWIDTH)
+    return text, value
+
+
+def _not_a_date(num, value, unit):
+    # "2023.07" without a unit is read as a date (documented); keep it out
+    if not unit and re.fullmatch(r"(?:19|20)[0-9]{2}\.[0-9]{2}", _fold(num)):
+        return "95", 95.0
+    return num, value
+
+
+def _gap(draw):
+    return draw(st.sampled_from(["", "", " ", "\u3000"]))
+
+
+@st.composite
+def quantities(draw):
+    num, value = draw(numbers())
+    unit, canonical = draw(st.sampled_from(UNITS))
+    how = draw(st.sampled_from(["prefix", "suffix", "none"]))
+    prefix, suffix, cmp = "", "", "="
+    if how == "prefix":
+        prefix, cmp = draw(st.sampled_from(PREFIXES))
+    elif how == "suffix":
+        suffix, cmp = draw(st.sampled_from(SUFFIXES))
+    num, value = _not_a_date(num, value, unit)
+    text = prefix + _gap(draw) + num + _gap(draw) + unit + _gap(draw) + suffix
+    return text, cmp, value, canonical, unit or None
+
+
+@settings(max_examples=300, deadline=None)
+@given(quantities())
+def test_generated_quantities_read_back(case):
+    text, cmp, value, unit, unit_raw = case
+    parsed = normalize_target(text)
+    t = parsed.target
+    assert parsed.problem is None, parsed.problem
+    assert (t.raw, t.kind, t.cmp, t.value, t.upper, t.unit, t.unit_raw, t.note, t.date) == (
+        text, "quantitative", cmp, value, None, unit, unit_raw, None, None
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    numbers(max_int=1800),
+    numbers(max_int=1800),
+    st.sampled_from(["-", "~", "～", "至", "到", "—", "--", "〜"]),
+    st.sampled_from([u for u in UNITS if u[0]]),
+    st.booleans(),
+)
+def test_generated_ranges_read_back(a, b, sep, unit, unit_twice):
+    (lo_text, lo), (hi_text, hi) = sorted([a, b], key=lambda x: x[1])
+    written, canonical = unit
+    text = lo_text + (written if unit_twice else "") + sep + hi_text + written
+    parsed = normalize_target(text)
+    t = parsed.target
+    assert parsed.problem is None, parsed.problem
+    assert (t.kind, t.cmp, t.value, t.upper, t.unit, t.unit_raw) == ("quantitative", "range", lo, hi, canonical, written)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(_OPERATOR_CMP.items()) + [("大于等于", ">="), ("<", "<"), ("＞", ">")]),
+    numbers(),
+    st.sampled_from(UNITS),
+)
+def test_generated_split_cells_read_back(op, number, unit):
+    (operator, cmp), (num, value), (written, canonical) = op, number, unit
+    num, value = _not_a_date(num, value, written)
+    parsed = normalize_target(num, operator=operator, unit=written)
+    t = parsed.target
+    assert parsed.problem is None, parsed.problem
+    assert (t.kind, t.cmp, t.value, t.unit, t.unit_raw) == ("quantitative", cmp, value, canonical, written or None)
+    assert t.raw == ("" if cmp == "=" else operator) + num + written
+
+
+_NOISY = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789.,，%％≥≤<>=＝-~～至到万元人个次年月日号前底以上下内 （）()。一二两三十百千零〇分之/·每第截止约控制在达及+—按A")
+    ),
+    max_size=16,
+)
+
+
+def _check_target(parsed: ParsedTarget, text: str) -> None:
+    assert isinstance(parsed, ParsedTarget)
+    t = parsed.target
+    TARGET_VALIDATOR.validate(dataclasses.asdict(t))
+    assert parsed.problem is None or "internal error" not in parsed.problem, parsed.problem
+    if t.kind == "quantitative":
+        assert t.value is not None and t.cmp is not None and t.date is None
+        assert (t.cmp == "range") == (t.upper is not None)
+        assert (t.unit is None) == (t.unit_raw is None)
+    else:
+        assert t.value is None and t.upper is None and t.unit is None
+        assert t.cmp is None or t.date is not None  # a qualitative cmp only relates to a date
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(), _NOISY))
+def test_any_text_gives_a_valid_target(text):
+    parsed = normalize_target(text)
+    assert parsed.target.raw == text
+    _check_target(parsed, text)
+    assert _accounted(parsed), parsed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=4), _NOISY), _NOISY, st.one_of(st.text(max_size=6), _NOISY))
+def test_any_split_cells_give_a_valid_target(operator, value, unit):
+    _check_target(normalize_target(value, operator=operator, unit=unit), value)
+
+
+# -- vocabulary tables -------------------------------------------------------------------
+
+
+def test_vocabulary_tables_load():
+    from extractor import normalize
+
+    V = normalize._vocab()
+    assert V.prefix["≥"] == (">=", "strong") and V.suffix["以上"] == (">=", "strong")
+    assert V.units["人数"] == "人" and V.units["m2"] == "平方米"  # folded keys: "㎡" and "m²" are "m2"
+    assert V.multipliers["万"] == "万" and V.leading["百分之"] == "%"
+    assert V.numerals["两"] == (2, "digit")
+    assert V.date_parts["上半年"] == (6, "end")
+    assert "有效提升" in V.qualitative
+
+
+@pytest.mark.parametrize("name", ["comparators", "units", "numerals", "dates", "qualitative"])
+def test_vocabulary_tables_explain_themselves(name):
+    from importlib import resources
+
+    text = (resources.files("extractor") / "vocab" / f"{name}.tsv").read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(comments) >= 5, f"vocab/{name}.tsv needs a comment header for newcomers"
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    width = rows[0].count("\t")
+    assert all(r.count("\t") == width for r in rows), [r for r in rows if r.count("\t") != width]
