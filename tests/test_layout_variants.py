@@ -22,7 +22,10 @@ CONTENT = GOLDEN / "julu-2023-zonggonghui.json"
 def comparable(doc: dict) -> dict:
     """The document without what legitimately differs between renderings:
     the source file's identity, page numbers, and columns a template adds."""
-    out = {k: v for k, v in doc.items() if k != "source"}
+    import re
+
+    out = {k: v for k, v in doc.items() if k not in ("source", "warnings")}
+    out["warnings"] = [{**w, "where": re.sub(r"pages? [\d, -]+, ", "", w["where"])} for w in doc["warnings"]]
     out["projects"] = [
         {
             **{k: v for k, v in p.items() if k not in ("pages", "extra")},
