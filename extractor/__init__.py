@@ -11,34 +11,67 @@ The pipeline and its heavy dependencies load on first use, so that
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Iterable
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "load", "Document", "Settings", "ExtractorError", "__version__"]
+__all__ = ["extract", "extract_many", "load", "to_frames", "Document", "Settings", "ExtractorError", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pandas import DataFrame
+
     from .document import Document
     from .errors import ExtractorError
     from .settings import Settings
 
 
-def extract(path, **options) -> "Document":
+def extract(path: "str | os.PathLike[str]", **options) -> "Document":
     """Convert one PDF into a :class:`Document` (see ``pipeline.extract``
-    for the options: ``settings``, ``password``)."""
+    for the options: ``settings``, ``password``).  Raises an
+    :class:`ExtractorError` subclass for a file that cannot be converted."""
     from .pipeline import extract as _extract
 
     return _extract(path, **options)
 
 
-def load(path) -> "Document":
-    """Read a saved JSON output back into a :class:`Document`."""
+def load(path: "str | os.PathLike[str]") -> "Document":
+    """Read a saved JSON output (``Document.to_json``, ``extractor convert``)
+    back into a :class:`Document`, without parsing the PDF again."""
     import json
     from pathlib import Path
 
     from .document import Document
 
     return Document.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def extract_many(paths: "Iterable[str | os.PathLike[str]]", *, jobs: "int | None" = 1,
+                 progress: "bool | None" = None, **options) -> "list[Document]":
+    """Convert many PDFs; the documents come back in the order of ``paths``.
+
+    ``jobs`` worker processes convert files in parallel (``None``: one per
+    CPU; ``1``, the default: in this process).  ``progress`` shows a bar
+    (tqdm, if installed, else a line per file); by default it is on in
+    Jupyter or at a terminal and off otherwise.  ``options`` are those of
+    :func:`extract`.  The first file that fails raises its
+    :class:`ExtractorError` (noting the file) and stops the batch.  In a
+    script run with ``jobs > 1``, call it under ``if __name__ == "__main__":``
+    (worker processes import the main module on macOS and Windows).
+    """
+    from .batch import extract_many as _extract_many
+
+    return _extract_many(paths, jobs=jobs, progress=progress, **options)
+
+
+def to_frames(docs: "Document | Iterable[Document]") -> "dict[str, DataFrame]":
+    """Tidy pandas frames of one or many documents, keyed ``projects``,
+    ``indicators``, ``spending_plan``, ``overall_targets`` and ``warnings``;
+    amounts and values are numbers, comparators and units categoricals,
+    pages integers (columns: :mod:`extractor.frames`).  Needs pandas."""
+    from .frames import to_frames as _to_frames
+
+    return _to_frames(docs)
 
 
 def __getattr__(name: str):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -128,6 +129,18 @@ class Warning:
     where: str
     message: str
 
+    @property
+    def project(self) -> Optional[int]:
+        """The project index named in ``where`` ("page 6, project 2, …"), if any."""
+        m = _WHERE_PROJECT.search(self.where)
+        return int(m.group(1)) if m else None
+
+    @property
+    def page(self) -> Optional[int]:
+        """The (first) page named in ``where`` ("page 6", "pages 3-5"), if any."""
+        m = _WHERE_PAGE.search(self.where)
+        return int(m.group(1)) if m else None
+
 
 @dataclass(frozen=True)
 class Document:
@@ -142,11 +155,17 @@ class Document:
 
     # -- derived views -------------------------------------------------
     @property
-    def indicators(self) -> list[tuple[Project, Indicator]]:
-        """Every indicator with its project, in document order."""
+    def indicators(self) -> list[Indicator]:
+        """Every indicator of every project, flat, in document order
+        (``indicator_pairs()`` keeps each one's project)."""
+        return [i for p in self.projects for i in p.indicators]
+
+    def indicator_pairs(self) -> list[tuple[Project, Indicator]]:
+        """``(project, indicator)`` for every indicator, in document order."""
         return [(p, i) for p in self.projects for i in p.indicators]
 
     def to_dict(self) -> dict[str, Any]:
+        """The contract's plain dict (what ``to_json`` serializes)."""
         return _to_plain(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -155,21 +174,69 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
+        """The inverse of ``to_dict`` (``extractor.load`` reads a file with it)."""
         return _from_plain(cls, data)
 
-    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
-        rows = "".join(
-            f"<tr><td>{p.index}</td><td>{_html(p.name)}</td><td>{_fmt(p.budget.total)}</td>"
-            f"<td>{len(p.indicators)}</td></tr>"
-            for p in self.projects
-        )
+    def __repr__(self) -> str:
+        """Short: the full content is ``to_dict()``, the notebook view ``_repr_html_``."""
         return (
-            f"<b>{_html(self.unit.name or '')}</b> {self.year or ''} — "
-            f"{len(self.projects)} projects, {sum(len(p.indicators) for p in self.projects)} "
-            f"indicators, {len(self.warnings)} warnings"
-            f"<table><tr><th>#</th><th>project</th><th>budget ({_html(self.money_unit or '')})</th>"
-            f"<th>indicators</th></tr>{rows}</table>"
+            f"Document(file={self.source.file!r}, unit={self.unit.name!r}, year={self.year!r}, "
+            f"projects={len(self.projects)}, indicators={len(self.indicators)}, warnings={len(self.warnings)})"
         )
+
+    def _repr_html_(self) -> str:
+        """Notebook display: one summary row per project, then the warnings."""
+        per_project: dict[Optional[int], int] = {}
+        for w in self.warnings:
+            per_project[w.project] = per_project.get(w.project, 0) + 1
+        money = _html(self.money_unit or "")
+        cell = '<td style="text-align:right">{}</td>'.format
+        rows = []
+        for p in self.projects:
+            quant = sum(1 for i in p.indicators if i.target.kind == "quantitative")
+            end = [s.amount for s in p.spending_plan if s.month == 12]
+            rows.append(
+                f"<tr>{cell(p.index)}<td>{_html(p.name or p.title)}</td>"
+                f"{cell(_fmt(p.budget.total))}{cell(_fmt(p.budget.fiscal))}{cell(_fmt(p.budget.other))}"
+                f"{cell(_fmt(end[-1]) if end else '')}{cell(len(p.indicators))}{cell(quant)}"
+                f"{cell(len(p.indicators) - quant)}{cell(per_project.get(p.index, '') or '')}"
+                f"<td>{_html(', '.join(map(str, p.pages)))}</td></tr>"
+            )
+        totals = [p.budget.total for p in self.projects if p.budget.total is not None]
+        n_quant = sum(1 for i in self.indicators if i.target.kind == "quantitative")
+        rows.append(
+            f"<tr style=\"font-weight:bold\"><td></td><td>total</td>{cell(_fmt(sum(totals)) if totals else '')}"
+            f"<td></td><td></td><td></td>{cell(len(self.indicators))}{cell(n_quant)}"
+            f"{cell(len(self.indicators) - n_quant)}{cell(len(self.warnings) or '')}<td></td></tr>"
+        )
+        head = (
+            "<tr><th>#</th><th>project</th>"
+            f"<th>预算数 ({money})</th><th>财政资金</th><th>其他资金</th><th>12月底</th>"
+            "<th>indicators</th><th>quantitative</th><th>qualitative</th><th>warnings</th><th>pages</th></tr>"
+        )
+        title = (
+            f"<b>{_html(self.unit.name or self.source.file)}</b>"
+            f"{' (' + _html(self.unit.code) + ')' if self.unit.code else ''}"
+            f"{' · ' + str(self.year) if self.year else ''} · {_html(self.source.file)}, "
+            f"{self.source.pages} pages · {len(self.projects)} projects · "
+            f"{len(self.indicators)} indicators · {len(self.warnings)} warnings"
+        )
+        warnings = ""
+        if self.warnings:
+            items = "".join(
+                f"<tr><td><code>{_html(w.code)}</code></td><td>{_html(w.where)}</td><td>{_html(w.message)}</td></tr>"
+                for w in self.warnings
+            )
+            opened = " open" if len(self.warnings) <= 10 else ""
+            warnings = (
+                f"<details{opened}><summary>{len(self.warnings)} warnings</summary>"
+                f"<table><tr><th>code</th><th>where</th><th>message</th></tr>{items}</table></details>"
+            )
+        return f"<div>{title}<table>{head}{''.join(rows)}</table>{warnings}</div>"
+
+
+_WHERE_PROJECT = re.compile(r"\bproject (\d+)\b")
+_WHERE_PAGE = re.compile(r"\bpages? (\d+)")
 
 
 def _html(text: str) -> str:
@@ -179,7 +246,8 @@ def _html(text: str) -> str:
 
 
 def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """12345.678 -> "12345.678", 16.0 -> "16" (no exponent, no float noise)."""
+    return "" if value is None else format(round(value, 6), "f").rstrip("0").rstrip(".")
 
 
 # -- plain-data conversion ---------------------------------------------------

@@ -1,0 +1,177 @@
+"""The analyst API: extract_many, to_frames (dtypes, shapes, keys), the flat
+Document.indicators and the notebook display."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import extractor
+from conftest import GOLDEN, SAMPLE
+from extractor.frames import SPECS
+
+GOLDEN_JSON = GOLDEN / "julu-2023-zonggonghui.json"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return extractor.load(GOLDEN_JSON)
+
+
+@pytest.fixture(scope="module")
+def frames(doc):
+    return extractor.to_frames([doc, doc])
+
+
+def test_public_api_is_exported_and_documented():
+    for name in ("extract", "extract_many", "load", "to_frames"):
+        fn = getattr(extractor, name)
+        assert name in extractor.__all__ and fn.__doc__ and fn.__annotations__.get("return")
+
+
+def test_indicators_are_flat_and_pairs_keep_the_project(doc):
+    assert len(doc.indicators) == 42
+    assert doc.indicators[0].level3 == "保障人数"
+    pairs = doc.indicator_pairs()
+    assert [i for _, i in pairs] == doc.indicators
+    assert pairs[7][0].index == 2
+
+
+def test_frame_names_columns_and_sizes(frames, doc):
+    assert set(frames) == {"projects", "indicators", "spending_plan", "overall_targets", "warnings"}
+    for name, df in frames.items():
+        assert list(df.columns) == list(SPECS[name]), name
+    assert len(frames["projects"]) == 2 * len(doc.projects)
+    assert len(frames["indicators"]) == 2 * len(doc.indicators)
+    assert len(frames["spending_plan"]) == 2 * sum(len(p.spending_plan) for p in doc.projects)
+    assert len(frames["overall_targets"]) == 2 * len(doc.overall.targets)
+    assert len(frames["warnings"]) == 2 * len(doc.warnings)
+    assert frames["projects"]["doc"].tolist() == [0] * 6 + [1] * 6
+
+
+def test_dtypes_are_meaningful(frames):
+    p, i, s = frames["projects"], frames["indicators"], frames["spending_plan"]
+    assert p["budget_total"].dtype == "float64" and p["plan_end"].dtype == "float64"
+    assert p["first_page"].dtype == "Int64" and p["year"].dtype == "Int64" and p["indicators"].dtype == "int64"
+    assert i["value"].dtype == "float64" and i["upper"].dtype == "float64"
+    assert isinstance(i["cmp"].dtype, pd.CategoricalDtype)
+    assert list(i["cmp"].cat.categories) == [">=", "<=", ">", "<", "=", "range"]
+    assert list(i["kind"].cat.categories) == ["quantitative", "qualitative"]
+    assert isinstance(i["unit"].dtype, pd.CategoricalDtype) and isinstance(i["level2"].dtype, pd.CategoricalDtype)
+    assert i["first_page"].dtype == "Int64" and pd.api.types.is_datetime64_any_dtype(i["date"])
+    assert s["month"].dtype == "int64" and s["amount"].dtype == "float64"
+    assert isinstance(frames["warnings"]["code"].dtype, pd.CategoricalDtype)
+    assert frames["warnings"]["project"].dtype == "Int64"
+
+
+def test_values_match_the_model(frames, doc):
+    p = frames["projects"].query("doc == 0").set_index("project")
+    assert p.loc[5, "budget_total"] == 620 and p.loc[5, "plan_end"] == 620
+    assert p.loc[6, ["first_page", "last_page"]].tolist() == [10, 11]
+    assert p["budget_other"].isna().all()
+    assert p.loc[2, "warnings"] == 1 and p["warnings"].sum() == 1
+    i = frames["indicators"].query("doc == 0")
+    first = i.iloc[0]
+    assert (first["cmp"], first["value"], first["unit"], first["unit_raw"], first["row"]) == (">=", 242, "人", "人数", 1)
+    cost = i[(i["project"] == 1) & (i["level2"] == "成本指标")].iloc[0]
+    assert cost["value"] == 16 and pd.isna(cost["unit"]) and cost["note"].startswith("按计提")
+    s = frames["spending_plan"].query("doc == 0 and project == 1")
+    assert s["amount"].tolist() == [4, 8, 12, 16] and s["share"].tolist() == [0.25, 0.5, 0.75, 1.0]
+    o = frames["overall_targets"].query("doc == 0")
+    assert o["satisfaction_value"].tolist() == [100, 80, 100, 80, 80, 80]
+    w = frames["warnings"].iloc[0]
+    assert (w["code"], w["project"], w["page"]) == ("count_with_percent_unit", 2, 6)
+
+
+def test_frames_join_on_doc_and_project(frames):
+    joined = frames["indicators"].merge(frames["projects"][["doc", "project", "budget_total"]], on=["doc", "project"], validate="many_to_one")
+    assert len(joined) == len(frames["indicators"]) and joined["budget_total"].notna().all()
+
+
+def test_empty_input_gives_typed_empty_frames():
+    frames = extractor.to_frames([])
+    for name, df in frames.items():
+        assert df.empty and list(df.columns) == list(SPECS[name])
+    assert frames["indicators"]["value"].dtype == "float64"
+    assert isinstance(frames["indicators"]["cmp"].dtype, pd.CategoricalDtype)
+
+
+def test_a_single_document_is_accepted_and_json_is_refused(doc):
+    assert len(extractor.to_frames(doc)["projects"]) == 6
+    with pytest.raises(TypeError, match="Documents"):
+        extractor.to_frames([doc.to_dict()])
+
+
+def test_repr_html_summarises_projects_budgets_counts_and_warnings(doc):
+    html = doc._repr_html_()
+    assert "巨鹿县总工会" in html and "6 projects" in html and "42 indicators" in html and "1 warnings" in html
+    assert "预算数 (万元)" in html and "<td>职工书屋租赁费</td>" in html
+    assert ">693.84<" in html  # total budget
+    assert "count_with_percent_unit" in html and "page 6, project 2" in html
+    assert "<script" not in html
+
+
+def test_repr_is_short(doc):
+    assert repr(doc) == ("Document(file='julu-2023-zonggonghui.pdf', unit='巨鹿县总工会', year=2023, "
+                         "projects=6, indicators=42, warnings=1)")
+
+
+def test_extract_many_keeps_input_order_across_processes(tmp_path):
+    paths = []
+    for name in ("b.pdf", "a.pdf", "c.pdf"):
+        shutil.copy(SAMPLE, tmp_path / name)
+        paths.append(tmp_path / name)
+    docs = extractor.extract_many(paths, jobs=2, progress=False)
+    assert [d.source.file for d in docs] == ["b.pdf", "a.pdf", "c.pdf"]
+    assert docs[0].to_dict()["projects"] == extractor.load(GOLDEN_JSON).to_dict()["projects"]
+
+
+def test_extract_many_in_process_reports_progress_and_the_failing_file(tmp_path, capsys):
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("<html>404</html>")
+    assert [d.source.file for d in extractor.extract_many([SAMPLE], progress=True)] == [SAMPLE.name]
+    assert "extract" in capsys.readouterr().err  # a tqdm bar or a line, on stderr
+    with pytest.raises(extractor.ExtractorError) as info:
+        extractor.extract_many([bad, SAMPLE], progress=False)
+    assert any("bad.pdf" in note for note in getattr(info.value, "__notes__", ["bad.pdf"]))
+
+
+def test_extract_many_brings_a_worker_error_back_as_itself(tmp_path):
+    from extractor.errors import NotAPDF
+
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("<html>404</html>")
+    with pytest.raises(NotAPDF, match="bad.pdf: not a PDF") as info:
+        extractor.extract_many([SAMPLE, bad, SAMPLE], jobs=2, progress=False)
+    assert str(info.value).startswith(str(bad))
+
+
+def test_extract_many_refuses_a_single_path_and_bad_jobs():
+    with pytest.raises(TypeError):
+        extractor.extract_many(str(SAMPLE))
+    with pytest.raises(ValueError):
+        extractor.extract_many([SAMPLE], jobs=0)
+
+
+def test_progress_falls_back_to_a_line_per_file_without_tqdm(monkeypatch, capsys):
+    import builtins
+
+    from extractor import batch
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    bar = batch._Progress(2, enabled=True)
+    bar.step("x/one.pdf")
+    bar.close()
+    assert "extract [1/2] one.pdf" in capsys.readouterr().err
+    quiet = batch._Progress(2, enabled=False)
+    quiet.step("x/one.pdf")
+    assert capsys.readouterr().err == ""
