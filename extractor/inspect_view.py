@@ -1,0 +1,744 @@
+"""See what the extractor saw: each page drawn with the structure detected on
+it, beside the rows extracted from it.
+
+``extractor inspect FILE.pdf [--pages 5-6] -o DIR`` writes
+
+* ``DIR/page-NNN.png`` per page: the rendered page with table outlines
+  (blue), cell boxes (light blue) tagged with their logical row and column
+  (``r7-10c0`` is a cell spanning rows 7 to 10 of column 0), the indicator
+  header row (orange, each header cell tagged with its role), every cell
+  tinted and tagged with the field it was mapped to (``level1`` …
+  ``basis`` for indicator columns, ``code``/``total``/``goals`` … for the
+  project block), page furniture that was set aside (grey), text lines
+  outside tables (green; the project title and heading tagged) and cells
+  whose text produced a warning (red, tagged with the warning code);
+* ``DIR/index.html``: each page image beside the extracted rows of the
+  projects on that page (project-block fields, indicator rows, warnings),
+  for side-by-side review in a browser.
+
+The overlay is built from the pipeline's own intermediate results
+(``pipeline.read_layouts``, ``furniture.remove_furniture``,
+``forms.layouts_to_forms``): every extracted value is a ``forms.Span`` that
+carries its page and box, so nothing here segments a page again.  Cells that
+no span covers are explained from the form's header columns: the rest of a
+row split by a page break (``+basis``: its text was appended to the row
+above), a blank merged cell that takes the text above (``=level1``), or text
+that was not read (``unread``).
+
+Warnings are placed by their ``where`` text, which ``projects.py`` builds
+from a project's index, a field name and the span's page; ``locations``
+builds the same strings from the forms, so the mapping is an explicit table,
+not a parser (``tests/test_inspect.py`` checks both stay in step).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .layout import Box, Cell, Grid, PageLayout
+
+#: Outline and tag colours (RGB).  Outlines are drawn opaque, tints with alpha.
+GRID = (0, 70, 255)
+CELL = (0, 170, 255)
+HEADER = (255, 140, 0)
+TEXT = (0, 150, 0)
+FURNITURE = (120, 120, 120)
+WARNING = (230, 0, 0)
+UNREAD = (255, 0, 255)
+#: Field colours: the indicator columns (一级指标 … 指标值确定依据 and the
+#: split-value / extra columns) and the project block.
+ROLE_COLOURS = {
+    "level1": (150, 60, 210),
+    "level2": (70, 90, 220),
+    "level3": (0, 150, 150),
+    "description": (40, 160, 60),
+    "value": (220, 30, 140),
+    "basis": (160, 100, 30),
+    "operator": (0, 120, 200),
+    "unit": (0, 120, 200),
+    "extra": (110, 110, 0),
+    "block": (190, 130, 0),
+    "label": (150, 150, 150),
+}
+#: The printed header each indicator role stands for (for the legend).
+ROLE_HEADERS = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "description": "绩效指标描述",
+    "value": "指标值",
+    "basis": "指标值确定依据",
+    "operator": "指标性质 / 符号",
+    "unit": "计量单位",
+    "extra": "other columns (评分标准, 分值 …)",
+    "block": "project-block values (项目编码 code, 项目名称 name, 预算数 total, 财政资金 fiscal, 其他资金 other, "
+             "资金用途 purpose, 绩效目标 goals, 资金支出计划 month/plan)",
+    "label": "project-block label cells",
+}
+TINT_ALPHA = 70
+DEFAULT_RESOLUTION = 130
+#: Tag text height in PDF points (scaled with the resolution): small enough
+#: to leave most of a cell's text readable.
+TAG_POINTS = 5.5
+#: Opacity of tag backgrounds (0-255): text under a tag stays faintly visible.
+TAG_ALPHA = 215
+
+
+# -- what the pipeline saw ------------------------------------------------------------
+
+
+@dataclass
+class Inspection:
+    """A document with the intermediate structures it was extracted from."""
+
+    path: Path
+    document: object  # document.Document
+    #: Page layouts with furniture set aside (``PageLayout.furniture``).
+    layouts: list[PageLayout]
+    forms: object  # forms.FormsResult
+
+    def layout(self, page: int) -> Optional[PageLayout]:
+        return next((l for l in self.layouts if l.page.number == page), None)
+
+
+def inspect_pdf(path: str | Path, *, settings=None, password: Optional[str] = None) -> Inspection:
+    """Run the pipeline on ``path`` and keep what the overlay needs.  The
+    document is exactly what ``extract`` returns (the stages are run again
+    for the layouts: the pipeline keeps no state between them)."""
+    from .forms import layouts_to_forms
+    from .furniture import remove_furniture
+    from .pipeline import extract, read_layouts
+    from .settings import DEFAULT
+
+    settings = settings or DEFAULT
+    path = Path(path)
+    doc = extract(path, settings=settings, password=password)
+    layouts, _checks, _count, _lost = read_layouts(path, settings, password, None)
+    layouts = remove_furniture(layouts, settings)
+    return Inspection(path=path, document=doc, layouts=list(layouts), forms=layouts_to_forms(layouts))
+
+
+# -- where the warnings are ---------------------------------------------------------------
+
+
+_AMOUNT_FIELDS = (("total", "预算数"), ("fiscal", "财政资金"), ("other", "其他资金"))
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place a warning can name: its ``where`` text, the span to mark, and
+    the project (and indicator number) it belongs to."""
+
+    where: str
+    span: object  # forms.Span
+    project: int
+    indicator: Optional[int] = None
+
+
+def locations(form, index: int) -> list[Location]:
+    """Every place ``projects.form_to_project`` can name in a warning on
+    ``form`` (project ``index``), with the ``where`` text worded as there."""
+    out: list[Location] = []
+
+    def put(span, field_name: str, mark=None, indicator: Optional[int] = None) -> None:
+        if span is not None:
+            out.append(Location(f"page {span.page}, project {index}, {field_name}", mark or span, index, indicator))
+
+    first: dict[str, object] = {}
+    for role, _label, span in form.labels:
+        first.setdefault(role, span)
+    for role, name in _AMOUNT_FIELDS:
+        put(first.get(role), name)
+    for label, value in form.spending:
+        put(value, f"资金支出计划 {label.text}")
+    for name in ("项目编码", "项目名称"):
+        put(form.title, name)
+    for n, row in enumerate(form.rows, start=1):
+        value = row.fields.get("value")
+        put(value, f"indicator {n} 指标值", indicator=n)
+        # "the indicator has no 三级指标" is named by the value's page; the
+        # (blank) 三级指标 cell is the one to look at when there is one.
+        put(value, f"indicator {n}", row.fields.get("level3") or value, indicator=n)
+    return out
+
+
+def warned_locations(inspection: Inspection) -> tuple[list[tuple[object, Location]], list[object]]:
+    """([(warning, location)], [warnings with no place on a page])."""
+    doc = inspection.document
+    table: dict[str, list[Location]] = {}
+    for form, project in zip(inspection.forms.forms, doc.projects):
+        for loc in locations(form, project.index):
+            table.setdefault(loc.where, []).append(loc)
+    placed, loose = [], []
+    for w in doc.warnings:
+        found = table.get(w.where)
+        if found:
+            placed.extend((w, loc) for loc in found)
+        else:
+            loose.append(w)
+    return placed, loose
+
+
+# -- what each cell became ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One box to draw: ``kind`` picks the style, ``tag`` the label."""
+
+    page: int
+    box: Box
+    kind: str
+    tag: str = ""
+    colour: tuple[int, int, int] = (0, 0, 0)
+
+
+def field_marks(inspection: Inspection) -> list[Mark]:
+    """Every extracted span, tinted by the field it became."""
+    marks: list[Mark] = []
+    seen: set[tuple] = set()
+
+    def add(span, kind: str, tag: str, colour) -> None:
+        key = (span.page, span.box, tag)
+        if key in seen:
+            return
+        seen.add(key)
+        marks.append(Mark(span.page, span.box, kind, tag, colour))
+
+    for form in inspection.forms.forms:
+        if form.title is not None:
+            add(form.title, "text", "title", TEXT)
+        for span in form.heading:
+            add(span, "text", "heading", TEXT)
+        for role, _label, span in form.labels:
+            add(span, "field", role, ROLE_COLOURS["block"])
+        for label, value in form.spending:
+            add(label, "field", "month", ROLE_COLOURS["block"])
+            add(value, "field", "plan", ROLE_COLOURS["block"])
+        for row in form.rows:
+            for role, span in row.fields.items():
+                add(span, "field", role, ROLE_COLOURS.get(role, ROLE_COLOURS["extra"]))
+            for _header, span in row.extra.items():
+                add(span, "field", "extra", ROLE_COLOURS["extra"])
+    return marks
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _header_rows(grid: Grid):
+    """(row, header columns, header cells) of every indicator header row."""
+    from .forms import covering_cells, header_columns
+
+    out = []
+    for r in range(grid.n_rows):
+        cells = [c for c in covering_cells(grid, r) if c.row == r]
+        cols = header_columns(cells)
+        if cols:
+            out.append((r, cols, cells))
+    return out
+
+
+def _column_of(cell: Cell, columns) -> Optional[object]:
+    best, best_overlap = None, 0.0
+    for col in columns:
+        overlap = min(cell.box.x1, col.x1) - max(cell.box.x0, col.x0)
+        if overlap > best_overlap:
+            best, best_overlap = col, overlap
+    return best
+
+
+def _owners(inspection: Inspection, page: int) -> dict[Box, tuple[int, str]]:
+    """Box of every span on ``page`` -> (form number, "block" | "ind")."""
+    owner: dict[Box, tuple[int, str]] = {}
+    for k, form in enumerate(inspection.forms.forms):
+        block = [span for _, _, span in form.labels] + [s for pair in form.spending for s in pair]
+        for span in block:
+            if span.page == page:
+                owner.setdefault(span.box, (k, "block"))
+        for row in form.rows:
+            for span in list(row.fields.values()) + list(row.extra.values()):
+                if span.page == page:
+                    owner.setdefault(span.box, (k, "ind"))
+    return owner
+
+
+def _row_owners(grid: Grid, owner: dict, header_rows: set[int]) -> list[Optional[tuple[Optional[int], str]]]:
+    """(form number, "block" | "ind") for every row of ``grid``: from the
+    spans that start in it; a row without any (a blank row, the rest of a
+    row split by a page break) belongs with the row above it, or the row
+    below at the top of a grid; a header row opens indicator rows."""
+    rows: list[Optional[tuple[Optional[int], str]]] = [None] * grid.n_rows
+    for r in range(grid.n_rows):
+        if r in header_rows:
+            rows[r] = (None, "ind")
+            continue
+        found = [owner[c.box] for c in grid.cells if c.row == r and c.box in owner]
+        if found:
+            rows[r] = max(set(found), key=found.count)
+    for r in range(1, grid.n_rows):  # downwards: the row above
+        above = rows[r - 1]
+        if above is not None and (rows[r] is None or (rows[r][0] is None and r not in header_rows)):
+            rows[r] = above
+    for r in range(grid.n_rows - 2, -1, -1):  # upwards: fill what is left
+        below = rows[r + 1]
+        if below is not None and (rows[r] is None or rows[r][0] is None):
+            rows[r] = (below[0], rows[r][1] if rows[r] else below[1])
+    return rows
+
+
+def structure_marks(inspection: Inspection, page: int, fields: Sequence[Mark]) -> list[Mark]:
+    """Tables, cells, header rows, furniture, text lines, and the cells no
+    extracted field covers (explained from their form's header columns)."""
+    from .vocab import label_role
+
+    layout = inspection.layout(page)
+    if layout is None:
+        return []
+    forms = inspection.forms.forms
+    marks: list[Mark] = []
+    owner = _owners(inspection, page)
+    # Every span text per form and role, to tell a fragment appended to a
+    # span from text that no field took.
+    texts: dict[tuple[int, str], list[str]] = {}
+    for k, form in enumerate(forms):
+        if page in form.pages:
+            for row in form.rows:
+                for role, span in list(row.fields.items()) + [("extra", s) for s in row.extra.values()]:
+                    texts.setdefault((k, role), []).append(_squash(span.text))
+            for role, _label, span in form.labels:
+                texts.setdefault((k, f"block:{role}"), []).append(_squash(span.text))
+
+    for n, grid in enumerate(layout.grids, start=1):
+        marks.append(Mark(page, grid.box, "grid", f"table {n}: {grid.n_rows}x{grid.n_cols} ({grid.source})", GRID))
+        headers = _header_rows(grid)
+        header_rows = {r for r, _, _ in headers}
+        for r, cols, cells in headers:
+            roles = {(c.x0, c.x1): c.role for c in cols}
+            for c in cells:
+                marks.append(Mark(page, c.box, "header", roles.get((c.box.x0, c.box.x1), ""), HEADER))
+        rows = _row_owners(grid, owner, header_rows)
+        for cell in grid.cells:
+            marks.append(Mark(page, cell.box, "cell", _rc(cell), CELL))
+            info = rows[cell.row]
+            if cell.box in owner or cell.row in header_rows or info is None or info[0] is None:
+                continue
+            k, kind = info
+            if kind == "ind" and forms[k].columns:
+                col = _column_of(cell, forms[k].columns)
+                if col is None:
+                    continue
+                role = col.role
+                colour = ROLE_COLOURS.get(role, ROLE_COLOURS["extra"])
+                if not cell.text:
+                    if role in ("level1", "level2"):
+                        marks.append(Mark(page, cell.box, "continued", f"={role}", colour))
+                elif any(_squash(cell.text) in t for t in texts.get((k, role), [])):
+                    marks.append(Mark(page, cell.box, "continued", f"+{role}", colour))
+                else:
+                    marks.append(Mark(page, cell.box, "unread", f"unread {role}", UNREAD))
+            elif cell.text:
+                if label_role(cell.text) or _is_month(cell.text):
+                    marks.append(Mark(page, cell.box, "label", "label", ROLE_COLOURS["label"]))
+                    continue
+                # A value appended to the label before it (a row split by a
+                # page break inside the project block).
+                bare = _squash(cell.text)
+                roles = [key[1][6:] for key, values in texts.items()
+                         if key[0] == k and key[1].startswith("block:") and any(bare in t for t in values)]
+                if roles:
+                    marks.append(Mark(page, cell.box, "continued", f"+{roles[0]}", ROLE_COLOURS["block"]))
+                else:
+                    marks.append(Mark(page, cell.box, "unread", "unread", UNREAD))
+    tagged = {m.box for m in fields if m.page == page and m.kind == "text"}
+    for line in layout.lines:
+        if not any(_inside(line.box, b) for b in tagged):
+            marks.append(Mark(page, line.box, "text", "", TEXT))
+    for line in layout.furniture:
+        marks.append(Mark(page, line.box, "furniture", "furniture", FURNITURE))
+    return marks
+
+
+def _is_month(text: str) -> bool:
+    from .forms import MONTH_LABEL
+
+    return bool(MONTH_LABEL.match(text.replace(" ", "")))
+
+
+def _inside(inner: Box, outer: Box, slack: float = 1.0) -> bool:
+    return (outer.x0 - slack <= inner.x0 and inner.x1 <= outer.x1 + slack
+            and outer.top - slack <= inner.top and inner.bottom <= outer.bottom + slack)
+
+
+def _rc(cell: Cell) -> str:
+    rows = f"{cell.row}" if cell.rowspan == 1 else f"{cell.row}-{cell.last_row}"
+    cols = f"{cell.col}" if cell.colspan == 1 else f"{cell.col}-{cell.last_col}"
+    return f"r{rows}c{cols}"
+
+
+def page_marks(inspection: Inspection, page: int) -> list[Mark]:
+    """Everything drawn on ``page``, in drawing order."""
+    fields = field_marks(inspection)
+    marks = structure_marks(inspection, page, fields) + [m for m in fields if m.page == page]
+    placed, _ = warned_locations(inspection)
+    marks += [Mark(page, loc.span.box, "warning", w.code, WARNING) for w, loc in placed if loc.span.page == page]
+    order = ["field", "continued", "label", "furniture", "text", "cell", "grid", "header", "unread", "warning"]
+    return sorted(marks, key=lambda m: order.index(m.kind))
+
+
+# -- drawing -------------------------------------------------------------------------------------
+
+
+def _font(px: int):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.load_default(size=px)
+    except TypeError:  # Pillow < 10.1: the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def _ink(colour) -> tuple[int, int, int]:
+    r, g, b = colour
+    return (0, 0, 0) if 0.299 * r + 0.587 * g + 0.114 * b > 150 else (255, 255, 255)
+
+
+class _Canvas:
+    def __init__(self, image, bbox, scale: float):
+        from PIL import ImageDraw
+
+        self.image = image.convert("RGBA")
+        self.bbox, self.scale = bbox, scale
+        self.font = _font(max(8, round(TAG_POINTS * scale)))
+        self.tints = []
+        self.draw = ImageDraw.Draw(self.image, "RGBA")
+
+    def xy(self, box: Box) -> tuple[int, int, int, int]:
+        s, (ox, oy) = self.scale, self.bbox[:2]
+        return (round((box.x0 - ox) * s), round((box.top - oy) * s), round((box.x1 - ox) * s), round((box.bottom - oy) * s))
+
+    def tint(self, box: Box, colour, alpha: int = TINT_ALPHA) -> None:
+        self.tints.append((self.xy(box), (*colour, alpha)))
+
+    def flush_tints(self) -> None:
+        from PIL import Image, ImageDraw
+
+        if not self.tints:
+            return
+        layer = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for xy, fill in self.tints:
+            draw.rectangle(xy, fill=fill)
+        self.image = Image.alpha_composite(self.image, layer)
+        self.draw = ImageDraw.Draw(self.image, "RGBA")
+        self.tints = []
+
+    def outline(self, box: Box, colour, width: int = 1, inset: int = 0) -> None:
+        x0, y0, x1, y1 = self.xy(box)
+        self.draw.rectangle((x0 + inset, y0 + inset, max(x0 + inset, x1 - inset), max(y0 + inset, y1 - inset)),
+                            outline=colour, width=width)
+
+    def tag(self, x: int, y: int, text: str, colour, anchor: str = "la", alpha: int = TAG_ALPHA):
+        """A label on a filled box; ``anchor`` left/right + top/bottom;
+        kept inside the image."""
+        if not text:
+            return (x, y, x, y)
+        l, t, r, b = self.draw.textbbox((0, 0), text, font=self.font)
+        w, h = r - l + 4, b - t + 2
+        x0 = x if anchor[0] == "l" else x - w
+        y0 = y if anchor[1] == "a" else y - h
+        x0 = max(0, min(x0, self.image.width - w))
+        y0 = max(0, min(y0, self.image.height - h))
+        self.draw.rectangle((x0, y0, x0 + w - 1, y0 + h - 1), fill=(*colour, alpha))
+        self.draw.text((x0 + 2 - l, y0 + 1 - t), text, font=self.font, fill=_ink(colour))
+        return (x0, y0, x0 + w, y0 + h)
+
+
+def render_page(inspection: Inspection, pdf_page, page: int, resolution: int = DEFAULT_RESOLUTION):
+    """The page rendered at ``resolution`` dpi with its marks drawn on it
+    (a PIL image of the page's size)."""
+    page_image = pdf_page.to_image(resolution=resolution, antialias=True)
+    canvas = _Canvas(page_image.original, page_image.bbox, page_image.scale)
+    marks = page_marks(inspection, page)
+    for m in marks:
+        if m.kind in ("field", "continued", "label"):
+            canvas.tint(m.box, m.colour)
+        elif m.kind == "furniture":
+            canvas.tint(m.box, m.colour, 110)
+    canvas.flush_tints()
+    w = max(1, round(resolution / 50))
+    for m in marks:
+        if m.kind == "cell":
+            canvas.outline(m.box, m.colour, 1)
+        elif m.kind == "grid":
+            canvas.outline(m.box, m.colour, w + 1)
+        elif m.kind == "header":
+            canvas.outline(m.box, m.colour, w, inset=1)
+        elif m.kind in ("text", "furniture"):
+            canvas.outline(m.box, m.colour, 1)
+        elif m.kind == "unread":
+            canvas.outline(m.box, m.colour, w, inset=2)
+        elif m.kind == "warning":
+            canvas.outline(m.box, m.colour, w + 2, inset=1)
+    # Tags last, so that outlines never cross them.  A table read from text
+    # alignment has cells as tight as their text: tags go outside them.
+    layout = inspection.layout(page)
+    tight = {c.box for g in (layout.grids if layout else ()) if g.source == "text" for c in g.cells}
+    for m in marks:
+        x0, y0, x1, y1 = canvas.xy(m.box)
+        if m.kind == "cell":
+            if m.box in tight:
+                canvas.tag(x0, y0 - 1, m.tag, (255, 255, 255), "ld", alpha=170)
+            else:
+                canvas.tag(x0 + 2, y0 + 2, m.tag, (255, 255, 255), alpha=170)
+        elif m.kind == "grid":
+            canvas.tag(x0, y0 - 2, m.tag, m.colour, "ld")
+        elif m.kind in ("field", "continued", "label", "header", "unread"):
+            if m.box in tight:
+                canvas.tag(x1, y1 + 1, m.tag, m.colour, "ra")
+            else:
+                canvas.tag(x1 - 2, y1 - 2, m.tag, m.colour, "rd")
+        elif m.kind in ("text", "furniture") and m.tag:
+            canvas.tag(x1, y0 - 1, m.tag, m.colour, "rd")
+        elif m.kind == "warning":
+            canvas.tag(x1 - 2, y0 + 2, f"! {m.tag}", m.colour, "ra")
+    canvas.tag(4, 4, f"page {page}", (0, 0, 0), alpha=255)
+    return canvas.image.convert("RGB")
+
+
+# -- the HTML page ------------------------------------------------------------------------------
+
+
+_CSS = """
+body { font-family: sans-serif; margin: 16px; color: #222; }
+h1 { font-size: 20px; } h2 { font-size: 17px; margin-top: 28px; border-top: 2px solid #888; padding-top: 8px; }
+h3 { font-size: 15px; margin: 12px 0 4px; }
+.side { display: flex; gap: 16px; align-items: flex-start; }
+.img { flex: 0 0 48%; position: sticky; top: 0; }
+.img img { width: 100%; border: 1px solid #aaa; }
+.data { flex: 1 1 auto; min-width: 0; }
+table { border-collapse: collapse; font-size: 13px; margin: 4px 0 10px; }
+th, td { border: 1px solid #bbb; padding: 2px 5px; vertical-align: top; text-align: left; }
+th { background: #eee; }
+tr.warn td { background: #fdd; }
+.sw { display: inline-block; width: 14px; height: 14px; border: 2px solid; vertical-align: middle; margin-right: 4px; }
+.legend td { border: none; padding: 1px 8px 1px 0; }
+.muted { color: #777; }
+ul.warnings li { color: #b00; }
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _css_rgb(colour) -> str:
+    return "rgb({},{},{})".format(*colour)
+
+
+def _legend() -> str:
+    rows = [
+        (GRID, "table outline (tag: rows x columns, found from rulings or text alignment)"),
+        (CELL, "cell box, tag r(row)c(column); r7-10 = spans rows 7 to 10"),
+        (HEADER, "indicator header row, each cell tagged with the column role it defines"),
+        *[(ROLE_COLOURS[r], f"{r}: {ROLE_HEADERS[r]}") for r in ROLE_COLOURS],
+        (ROLE_COLOURS["basis"], "+role: text appended to the cell above it (a row split by a page break); "
+                                "=role: a blank 一级/二级指标 cell that takes the text above it"),
+        (TEXT, "text outside tables (title, heading, prose)"),
+        (FURNITURE, "page furniture set aside (page numbers, running headers)"),
+        (UNREAD, "text in a table that no output field took (lost text, or a label split by a page break)"),
+        (WARNING, "a cell whose text produced a warning (tag: warning code)"),
+    ]
+    cells = "".join(
+        f'<tr><td><span class="sw" style="border-color:{_css_rgb(c)};background:rgba({c[0]},{c[1]},{c[2]},0.3)">'
+        f"</span></td><td>{_e(text)}</td></tr>"
+        for c, text in rows
+    )
+    return f'<table class="legend">{cells}</table>'
+
+
+def _target(t) -> str:
+    from .review import _target as review_target
+
+    return review_target(t)
+
+
+def _project_block(p) -> str:
+    b = p.budget
+    plan = ", ".join(f"{s.label} {_num(s.amount)}" for s in p.spending_plan)
+    goals = "".join(f"<li>{_e(g)}</li>" for g in p.goals)
+    rows = [
+        ("项目编码 code", _e(p.code)),
+        ("项目名称 name", _e(p.name)),
+        ("预算数 total / 财政资金 fiscal / 其他资金 other", f"{_num(b.total)} / {_num(b.fiscal)} / {_num(b.other)}"),
+        ("资金用途 purpose", _e(p.purpose)),
+        ("资金支出计划 spending plan", _e(plan)),
+        ("绩效目标 goals", f"<ol>{goals}</ol>" if goals else ""),
+        *[(_e(k), _e(v)) for k, v in sorted(p.extra.items())],
+    ]
+    return "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+
+
+def _indicator_table(p, page: int, warned: set[int]) -> str:
+    extra_keys = sorted({k for i in p.indicators for k in i.extra})
+    head = ["#", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "parsed", "指标值确定依据", *extra_keys, "pages"]
+    out = ["<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
+    for n, i in enumerate(p.indicators, start=1):
+        if page not in i.pages:
+            continue
+        cells = [n, i.level1, i.level2, i.level3, i.description, i.target.raw, _target(i.target), i.basis,
+                 *[i.extra.get(k) for k in extra_keys], ", ".join(map(str, i.pages))]
+        cls = ' class="warn"' if n in warned else ""
+        out.append(f"<tr{cls}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _page_section(inspection: Inspection, page: int, image_name: str, placed) -> str:
+    doc = inspection.document
+    layout = inspection.layout(page)
+    parts = []
+    page_warnings = []
+    for w, loc in placed:
+        if loc.span.page == page and w not in page_warnings:
+            page_warnings.append(w)
+    for form, p in zip(inspection.forms.forms, doc.projects):
+        if page not in p.pages:
+            continue
+        parts.append(f"<h3>{p.index}. {_e(p.title)}</h3>")
+        block_pages = {span.page for _, _, span in form.labels}
+        if page in block_pages or (not block_pages and page == p.pages[0]):
+            parts.append(_project_block(p))
+        warned = {loc.indicator for _, loc in placed if loc.project == p.index and loc.indicator is not None}
+        if any(page in i.pages for i in p.indicators):
+            parts.append(_indicator_table(p, page, warned))
+    if page_warnings:
+        parts.append('<h3>Warnings</h3><ul class="warnings">' + "".join(
+            f"<li>{_e(w.code)} [{_e(w.where)}]: {_e(w.message)}</li>" for w in page_warnings) + "</ul>")
+    if layout is not None and layout.lines:
+        lines = "".join(f"<li>{_e(l.text)}</li>" for l in layout.lines)
+        parts.append(f'<h3>Text outside tables</h3><ul class="muted">{lines}</ul>')
+    if layout is not None and layout.furniture:
+        lines = "".join(f"<li>{_e(l.text)}</li>" for l in layout.furniture)
+        parts.append(f'<h3>Furniture set aside</h3><ul class="muted">{lines}</ul>')
+    if not parts:
+        parts.append('<p class="muted">nothing extracted from this page</p>')
+    return (
+        f'<section id="page-{page}"><h2>Page {page}</h2><div class="side">'
+        f'<div class="img"><a href="{_e(image_name)}"><img src="{_e(image_name)}" alt="page {page} with the detected structure"></a></div>'
+        f'<div class="data">{"".join(parts)}</div></div></section>'
+    )
+
+
+def render_html(inspection: Inspection, images: Sequence[tuple[int, str]]) -> str:
+    doc = inspection.document
+    placed, loose = warned_locations(inspection)
+    name = _e(doc.source.file)
+    summary = (f"unit {_e(doc.unit.code)} {_e(doc.unit.name)} · year {_e(doc.year)} · money unit {_e(doc.money_unit)} · "
+               f"{doc.source.pages} pages · {len(doc.projects)} projects · "
+               f"{sum(len(p.indicators) for p in doc.projects)} indicators · {len(doc.warnings)} warnings")
+    nav = " ".join(f'<a href="#page-{n}">{n}</a>' for n, _ in images)
+    out = [
+        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>inspect {name}</title>'
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{name}</h1><p>{summary}</p><p>pages: {nav}</p>",
+        f"<details><summary>legend</summary>{_legend()}</details>",
+    ]
+    if loose:
+        out.append('<h3>Document warnings</h3><ul class="warnings">' + "".join(
+            f"<li>{_e(w.code)} [{_e(w.where)}]: {_e(w.message)}</li>" for w in loose) + "</ul>")
+    out += [_page_section(inspection, n, image, placed) for n, image in images]
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+class PageSpecError(ValueError):
+    pass
+
+
+def parse_pages(spec: Optional[str], count: int) -> list[int]:
+    """"5-6,9" -> [5, 6, 9]; "7-" runs to the last page; None is every page."""
+    if not spec:
+        return list(range(1, count + 1))
+    pages: set[int] = set()
+    for part in spec.replace(" ", "").split(","):
+        if not part:
+            continue
+        lo, dash, hi = part.partition("-")
+        try:
+            start = int(lo) if lo else 1
+            end = (int(hi) if hi else count) if dash else start
+        except ValueError:
+            raise PageSpecError(f"bad page range {part!r} (use e.g. 5-6,9)") from None
+        if start < 1 or end > count or start > end:
+            raise PageSpecError(f"page {part} is outside the document's pages 1-{count}")
+        pages.update(range(start, end + 1))
+    if not pages:
+        raise PageSpecError(f"no pages in {spec!r}")
+    return sorted(pages)
+
+
+def write_inspection(
+    path: str | Path,
+    out_dir: str | Path,
+    *,
+    pages: Optional[str] = None,
+    resolution: int = DEFAULT_RESOLUTION,
+    password: Optional[str] = None,
+    settings=None,
+    inspection: Optional[Inspection] = None,
+) -> list[Path]:
+    """Write the page images and index.html; returns the files written."""
+    from .pages import open_pdf
+    from .settings import DEFAULT
+
+    settings = settings or DEFAULT
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    images: list[tuple[int, str]] = []
+    with open_pdf(path, password=password, settings=settings) as opened:
+        numbers = parse_pages(pages, opened.page_count)
+        inspection = inspection or inspect_pdf(path, settings=settings, password=password)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        digits = max(3, len(str(opened.page_count)))
+        for n in numbers:
+            name = f"page-{n:0{digits}d}.png"
+            image = render_page(inspection, opened.pdf.pages[n - 1], n, resolution)
+            image.save(out_dir / name, format="PNG")
+            written.append(out_dir / name)
+            images.append((n, name))
+    index = out_dir / "index.html"
+    index.write_text(render_html(inspection, images), encoding="utf-8")
+    written.append(index)
+    return written
+
+
+def run(args) -> int:
+    """Entry point of ``extractor inspect`` (arguments from ``cli._parser``)."""
+    import sys
+
+    from .errors import ExtractorError
+
+    try:
+        written = write_inspection(args.file, args.output, pages=args.pages, resolution=args.resolution,
+                                   password=args.password)
+    except PageSpecError as exc:
+        print(f"extractor inspect: {exc}", file=sys.stderr)
+        return 2
+    except ExtractorError as exc:
+        print(f"FAILED {args.file}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    images = [p for p in written if p.suffix == ".png"]
+    print(f"ok {args.file} -> {written[-1]} ({len(images)} page images)", file=sys.stderr)
+    return 0
