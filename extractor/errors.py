@@ -2,9 +2,27 @@
 
 Each message says what is wrong and what to do about it; the CLI prints it on
 one line with the class name, and batch reports record the class name.
+
+The errors carry their facts as attributes too (``path`` always; ``pages``,
+``limit`` … where they apply) and survive pickling, so that a conversion run
+in a worker process can hand them back unchanged.
 """
 
 from __future__ import annotations
+
+from typing import Optional
+
+
+def _pages(pages: str) -> str:
+    """"3" -> "page 3", "1-11" -> "pages 1-11"."""
+    return f"pages {pages}" if ("-" in pages or "," in pages) else f"page {pages}"
+
+
+def _rebuild(cls: type, message: str, state: dict) -> "ExtractorError":
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.__dict__.update(state)
+    return exc
 
 
 class ExtractorError(Exception):
@@ -13,43 +31,96 @@ class ExtractorError(Exception):
     #: Exit code of the CLI for a file failing with this error.
     exit_code = 1
 
+    def __init__(self, path: str, message: str):
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
+
+    def __reduce__(self):
+        # The subclasses take their message parts as arguments, which
+        # Exception's default pickling (cls(*args)) cannot replay.
+        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
+
 
 class NotAPDF(ExtractorError):
     def __init__(self, path: str, what: str):
-        super().__init__(f"{path}: not a PDF ({what}); check the download or the file's real type")
+        self.what = what
+        super().__init__(path, f"not a PDF ({what}); check the download or the file's real type")
 
 
 class EncryptedPDF(ExtractorError):
-    def __init__(self, path: str, with_password: bool):
-        hint = "the password given is wrong" if with_password else "pass the password with --password"
-        super().__init__(f"{path}: the PDF is encrypted and cannot be opened: {hint}")
+    def __init__(self, path: str, with_password: bool, unsupported: Optional[str] = None):
+        self.with_password = with_password
+        if unsupported:
+            hint = f"its encryption ({unsupported}) is not supported; remove it with the tool that made the file (or qpdf --decrypt)"
+        elif with_password:
+            hint = "the password given is wrong; check --password"
+        else:
+            hint = "it needs a password to open: pass it with --password"
+        super().__init__(path, f"the PDF is encrypted and cannot be opened: {hint}")
 
 
 class DamagedPDF(ExtractorError):
     def __init__(self, path: str, detail: str):
-        super().__init__(f"{path}: the PDF is damaged and no page could be read ({detail}); re-download the file")
+        self.detail = detail
+        super().__init__(path, f"the PDF is damaged and no page could be read ({detail}); re-download the file")
 
 
 class TooManyPages(ExtractorError):
     def __init__(self, path: str, pages: int, limit: int):
-        super().__init__(f"{path}: {pages} pages exceeds the limit of {limit}; raise --max-pages to convert it")
+        self.pages, self.limit = pages, limit
+        super().__init__(path, f"{pages} pages exceeds the limit of {limit}; raise --max-pages to convert it")
 
 
 class NoTextLayer(ExtractorError):
-    def __init__(self, path: str, pages: str):
-        super().__init__(
-            f"{path}: pages {pages} have no text layer: this looks like a scan; OCR is needed"
-        )
+    def __init__(self, path: str, pages: str, scanned: bool = True):
+        self.pages, self.scanned = pages, scanned
+        if scanned:
+            what = "this looks like a scan; OCR is needed"
+        else:
+            what = "the pages are blank (no text and no images); check that this is the right file"
+        verb = "have" if _pages(pages).startswith("pages") else "has"
+        super().__init__(path, f"{_pages(pages)} {verb} no text layer: {what}")
 
 
 class UnreadableText(ExtractorError):
     def __init__(self, path: str, pages: str, ratio: float):
+        self.pages, self.ratio = pages, ratio
         super().__init__(
-            f"{path}: the text of pages {pages} cannot be decoded ({ratio:.0%} of the characters have no "
-            "Unicode mapping): the fonts lack a ToUnicode map; OCR is needed"
+            path,
+            f"the text of {_pages(pages)} cannot be decoded ({ratio:.0%} of the glyphs have no Unicode mapping "
+            "or decode to characters that are not Chinese text): the fonts lack a correct ToUnicode map; "
+            "OCR is needed",
         )
+
+
+class NoPerformanceTables(ExtractorError):
+    """Only with ``strict=True``: by default a document without 绩效目标表 is a
+    valid (empty) document with the warning ``no_performance_tables``."""
+
+    def __init__(self, path: str):
+        super().__init__(path, "no 绩效目标表 (performance-target table) was found in this document; "
+                               "check that it is a budget performance-target document")
 
 
 class ConversionTimeout(ExtractorError):
     def __init__(self, path: str, seconds: float):
-        super().__init__(f"{path}: conversion took longer than {seconds:g} s and was stopped; raise --timeout")
+        self.seconds = seconds
+        super().__init__(path, f"conversion took longer than {seconds:g} s and was stopped; "
+                               "check the file (a huge or hostile PDF?), or raise --timeout")
+
+
+class MemoryLimitExceeded(ExtractorError):
+    def __init__(self, path: str, megabytes: int):
+        self.limit = megabytes
+        what = f"needed more than {megabytes} MB of memory and was stopped" if megabytes else "ran out of memory"
+        super().__init__(path, f"conversion {what} (a decompression bomb or an extremely dense page?); "
+                               "check the file, or raise --max-memory")
+
+
+class InternalError(ExtractorError):
+    """An unexpected failure: a bug, reported without taking a batch down."""
+
+    def __init__(self, path: str, detail: str):
+        self.detail = detail
+        super().__init__(path, f"unexpected error ({detail}); this is a bug in extractor: "
+                               "please report it together with the file")

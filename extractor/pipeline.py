@@ -6,6 +6,7 @@
     prose     prose lines -> Overall                            prose.py
     projects  ProjectForms -> Projects (Targets normalized)     projects.py
     document  everything -> Document                            document.py
+    quality   Document -> consistency warnings appended         quality.py
 
 Pages stream through the first two stages one at a time; only the small
 layouts (text and cells, no parser objects) are kept for the later stages.
@@ -15,6 +16,7 @@ local variables only.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -23,19 +25,16 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import regex
 
-from . import errors
+from . import errors, quality
 from .document import Document, Source, Unit, Warning
 from .forms import FormsResult, layouts_to_forms
 from .furniture import remove_furniture
 from .grids import segment_page
 from .layout import Page, PageLayout
-from .pages import iter_pages, open_pdf
+from .pages import iter_pages, open_pdf, page_notes
 from .projects import forms_to_projects
 from .prose import lines_to_paragraphs, overall_paragraphs, paragraphs_to_overall
 from .settings import DEFAULT, Settings
-
-#: A page whose glyphs are this unmapped (no ToUnicode) cannot be read.
-UNREADABLE_RATIO = 0.3
 
 _UNIT_LINE = regex.compile(r"^\s*(?P<code>\d{3,})?\s*(?P<name>[^\d\s].*?)?\s*(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)\s*$")
 _UNIT_NAME = regex.compile(r"(?:单位名称|预算单位|部门名称|主管部门)\s*[:：]\s*(?P<name>\S+)")
@@ -54,14 +53,6 @@ class StageTimes:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
 
 
-@dataclass(frozen=True)
-class _PageCheck:
-    number: int
-    chars: int
-    unmapped: int
-    image_area: float
-
-
 def _timed(stage: str, times: Optional[StageTimes], items: Iterable, fn: Callable) -> Iterator:
     for item in items:
         start = time.perf_counter()
@@ -69,18 +60,6 @@ def _timed(stage: str, times: Optional[StageTimes], items: Iterable, fn: Callabl
         if times is not None:
             times.add(stage, time.perf_counter() - start)
         yield out
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 7] -> "1-3, 7"."""
-    out, start = [], None
-    for i, n in enumerate(numbers):
-        if start is None:
-            start = n
-        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
-            out.append(f"{start}-{n}" if n != start else f"{n}")
-            start = None
-    return ", ".join(out)
 
 
 def sha256_of(path: Path) -> str:
@@ -92,18 +71,13 @@ def sha256_of(path: Path) -> str:
 
 
 def read_layouts(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes]):
-    """Stages 1-2 over the whole file; returns layouts, page checks, page
+    """Stages 1-2 over the whole file; returns layouts, the closed
+    ``pages.OpenedPDF`` (its page checks, for ``pages.page_notes``), page
     count and lost pages."""
-    checks: list[_PageCheck] = []
-
-    def check(page: Page) -> Page:
-        checks.append(_PageCheck(page.number, len(page.chars), page.unmapped, page.image_area))
-        return page
-
     with open_pdf(path, password=password, settings=settings) as opened:
-        pages = (check(p) for p in iter_pages(opened, settings))
+        pages = iter_pages(opened, settings)
         layouts = list(_timed("grids", times, _timed("pages", times, pages, lambda p: p), lambda p: _light(segment_page(p, settings))))
-        return layouts, checks, opened.page_count, list(opened.lost_pages)
+        return layouts, opened, opened.page_count, list(opened.lost_pages)
 
 
 def _light(layout: PageLayout) -> PageLayout:
@@ -112,25 +86,6 @@ def _light(layout: PageLayout) -> PageLayout:
     page = layout.page
     slim = Page(page.number, page.width, page.height, (), (), page.image_area, page.unmapped)
     return PageLayout(page=slim, grids=layout.grids, lines=layout.lines, furniture=layout.furniture)
-
-
-def text_layer_warnings(path: Path, checks: list[_PageCheck]) -> list[Warning]:
-    """Raise when no page has readable text; warn for the pages that do not."""
-    empty = [c.number for c in checks if c.chars == 0 and c.unmapped == 0]
-    garbled = [c.number for c in checks if c.unmapped and c.unmapped >= UNREADABLE_RATIO * (c.unmapped + c.chars)]
-    if checks and len(empty) == len(checks):
-        raise errors.NoTextLayer(str(path), _ranges(empty))
-    if checks and len(garbled) + len(empty) == len(checks) and garbled:
-        total = sum(c.unmapped for c in checks)
-        ratio = total / max(1, total + sum(c.chars for c in checks))
-        raise errors.UnreadableText(str(path), _ranges(garbled), ratio)
-    out = []
-    if garbled:
-        out.append(Warning("unreadable_text", f"pages {_ranges(garbled)}", "glyphs without a Unicode mapping were dropped from these pages; their tables may be incomplete"))
-    scanned = [c.number for c in checks if c.chars == 0 and c.image_area > 0]
-    if scanned:
-        out.append(Warning("no_text_layer", f"pages {_ranges(scanned)}", "these pages are images without a text layer; OCR is needed for their content"))
-    return out
 
 
 def document_facts(result: FormsResult, path: Path) -> tuple[Unit, Optional[str], Optional[int], list[Warning]]:
@@ -171,14 +126,16 @@ def extract(
     settings: Settings = DEFAULT,
     password: Optional[str] = None,
     times: Optional[StageTimes] = None,
+    strict: bool = False,
 ) -> Document:
     """Convert one PDF into a ``Document``.  Raises ``errors.ExtractorError``
-    subclasses for files that cannot be converted."""
+    subclasses for files that cannot be converted; with ``strict``, also
+    ``errors.NoPerformanceTables`` for a document without 绩效目标表 (else a
+    warning).  Damaged, unreadable and image-only pages become warnings
+    (``pages.page_notes``)."""
     path = Path(path)
-    layouts, checks, page_count, lost = read_layouts(path, settings, password, times)
-    warnings = text_layer_warnings(path, checks)
-    if lost:
-        warnings.append(Warning("lost_pages", f"pages {_ranges(lost)}", "these pages could not be parsed (damaged file); the rest was extracted"))
+    layouts, opened, page_count, _lost = read_layouts(path, settings, password, times)
+    warnings = [Warning(n.code, n.where, n.message) for n in page_notes(opened)]
 
     start = time.perf_counter()
     forms = layouts_to_forms(remove_furniture(layouts, settings))
@@ -199,8 +156,10 @@ def extract(
     unit, money, year, fact_warnings = document_facts(forms, path)
     warnings.extend(fact_warnings)
     if not projects:
+        if strict:
+            raise errors.NoPerformanceTables(str(path))
         warnings.append(Warning("no_performance_tables", "document", "no 绩效目标表 (performance-target table) was found in this document"))
-    return Document(
+    doc = Document(
         source=Source(file=path.name, sha256=sha256_of(path), pages=page_count),
         unit=unit,
         year=year,
@@ -209,3 +168,5 @@ def extract(
         projects=projects,
         warnings=warnings,
     )
+    # Data-quality rules (quality.py) judge the finished document.
+    return dataclasses.replace(doc, warnings=[*doc.warnings, *quality.check(doc)])

@@ -62,6 +62,34 @@ class Settings:
     # -- limits -----------------------------------------------------------------
     #: Documents with more pages than this are refused (``TooManyPages``).
     max_pages: int = 2000
+    #: Seconds one file may take before its conversion is stopped
+    #: (``ConversionTimeout``; ``--timeout``; 0 = no limit).  Enforced by
+    #: ``extractor.guard``, which runs the conversion in a child process.
+    timeout: float = 600.0
+    #: Megabytes of memory one conversion may use on top of what the process
+    #: holds when it starts (``MemoryLimitExceeded``; ``--max-memory``;
+    #: 0 = no limit).  Enforced by ``extractor.guard`` (POSIX).
+    max_memory_mb: int = 4096
+    #: A PDF stream (page content, form, font, CMap) that inflates beyond
+    #: this many megabytes is treated as a decompression bomb: the pages that
+    #: use it are reported lost instead of being parsed.  Real page content
+    #: is well under 10 MB; a full embedded CJK font about 20 MB.
+    max_stream_mb: int = 64
+
+    # -- text layer (stage: pages) ------------------------------------------------
+    #: A page is unreadable when at least this share of its glyphs are either
+    #: unmapped (no ToUnicode entry: pdfminer's "(cid:N)", private-use or
+    #: control code points) or foreign: mapped to characters that do not occur
+    #: in these documents (Latin-1 letters, Greek, Cyrillic, Hangul, kana…,
+    #: i.e. anything but CJK, ASCII and common punctuation and symbols) —
+    #: the signature of fonts without a correct ToUnicode map (mojibake).
+    #: An unreadable page's text is withheld ("unreadable_text" warning); when
+    #: no page is readable the file fails with ``UnreadableText``.  Real pages
+    #: measure 0-2 %, mojibake pages 40-100 %.
+    unreadable_ratio: float = 0.3
+    #: Pages with fewer glyphs than this are judged unreadable only when all
+    #: of them are unmapped (a page number alone proves little).
+    unreadable_min_glyphs: int = 10
 
     def replace(self, **changes) -> "Settings":
         return replace(self, **changes)

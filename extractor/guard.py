@@ -1,0 +1,162 @@
+"""One conversion under limits: a wall-clock timeout and a memory ceiling.
+
+``extract_guarded`` runs ``pipeline.extract`` in a child process (forked on
+POSIX, so it starts in milliseconds with everything already imported).  The
+parent waits at most ``Settings.timeout`` seconds for the result and then
+kills the child: a stuck parse, a huge document or a decompression bomb
+cannot stall a batch, because whatever the child is doing — even inside C
+code, where a signal handler would never run — it is stopped.  The child
+caps its own address space at what it holds plus ``Settings.max_memory_mb``,
+so a file that needs more fails with ``MemoryLimitExceeded`` instead of
+swapping the machine.
+
+Whatever happens in the child comes back as a ``Document`` or as one of the
+typed errors: ``ConversionTimeout``, ``MemoryLimitExceeded``, or
+``InternalError`` for an unexpected exception or a crashed child (with the
+child's traceback attached as a note), so that a batch never goes down.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import traceback
+from pathlib import Path
+from typing import Optional
+
+from . import errors
+from .settings import DEFAULT, Settings
+
+
+def extract_guarded(
+    path: str | Path,
+    *,
+    settings: Settings = DEFAULT,
+    password: Optional[str] = None,
+    **options,
+):
+    """``pipeline.extract`` under ``settings.timeout`` and
+    ``settings.max_memory_mb``.  With both limits 0 it runs in this process
+    (unexpected exceptions still become ``InternalError``)."""
+    from . import pipeline  # imported before forking: children inherit it
+
+    _preload()
+
+    path = Path(path)
+    if not settings.timeout and not settings.max_memory_mb:
+        try:
+            return pipeline.extract(path, settings=settings, password=password, **options)
+        except errors.ExtractorError:
+            raise
+        except MemoryError:
+            raise errors.MemoryLimitExceeded(str(path), settings.max_memory_mb) from None
+        except Exception as exc:
+            raise errors.InternalError(str(path), f"{type(exc).__name__}: {exc}") from exc
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_child,
+        args=(sender, str(path), settings, password, options),
+        name=f"extractor: {path.name}",
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    try:
+        timeout = settings.timeout or None
+        if not receiver.poll(timeout):
+            raise errors.ConversionTimeout(str(path), settings.timeout)
+        try:
+            kind, payload, trace = receiver.recv()
+        except (EOFError, OSError):
+            child.join(5)
+            code = child.exitcode
+            if code is not None and code < 0 and -code == 9 and settings.max_memory_mb:
+                raise errors.MemoryLimitExceeded(str(path), settings.max_memory_mb) from None
+            raise errors.InternalError(str(path), f"the conversion process died (exit code {code})") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if kind == "ok":
+        return payload
+    if trace and hasattr(payload, "add_note"):
+        payload.add_note("in the conversion process:\n" + trace)
+    raise payload
+
+
+def _preload() -> None:
+    """Import what the conversion loads lazily, so that forked children
+    inherit it instead of mapping libraries under their memory cap."""
+    import pdfminer.pdfdocument  # noqa: F401
+    import pdfminer.pdfinterp  # noqa: F401
+    import pdfminer.pdfpage  # noqa: F401
+    import pdfplumber  # noqa: F401
+    import pdfplumber.page  # noqa: F401
+
+
+def _child(sender, path: str, settings: Settings, password: Optional[str], options: dict) -> None:
+    try:  # Ctrl-C is the parent's to handle: it kills this process
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ImportError, ValueError):  # pragma: no cover
+        pass
+    # Ready before the cap: reporting it must not need memory.
+    out_of_memory = pickle.dumps(("error", errors.MemoryLimitExceeded(path, settings.max_memory_mb), ""))
+    if settings.max_memory_mb:
+        _limit_memory(settings.max_memory_mb)
+    try:
+        try:
+            from .pipeline import extract
+
+            result = ("ok", extract(path, settings=settings, password=password, **options), "")
+        except errors.ExtractorError as exc:
+            result = ("error", exc, "")
+        except BaseException as exc:  # a bug: report it, never take the batch down
+            if isinstance(exc, MemoryError):
+                raise
+            result = ("error", errors.InternalError(path, f"{type(exc).__name__}: {exc}"), traceback.format_exc())
+        try:
+            sender.send(result)
+        except MemoryError:
+            raise
+        except Exception as exc:  # an unpicklable result
+            sender.send(("error", errors.InternalError(path, f"the result cannot be sent back: {exc}"), ""))
+    except MemoryError:
+        result = None
+        sender.send_bytes(out_of_memory)
+    finally:
+        sender.close()
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's address space at its current size plus
+    ``megabytes`` (Linux; silently nothing elsewhere)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    current = _address_space()
+    if current is None:
+        return
+    limit = current + (megabytes << 20)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # pragma: no cover
+        pass
+
+
+def _address_space() -> Optional[int]:
+    """This process's virtual size (Linux); None where it cannot be read,
+    and then no cap is set (the timeout still applies)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
