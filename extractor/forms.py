@@ -255,7 +255,7 @@ def block_row(b: _Builder, cells: Sequence[Cell], row: int) -> None:
     """Read one row of a project block into the builder."""
     block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
     own = [c for c in cells if c.row == row or c.rowspan == 1]
-    own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES]
+    own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)]
     if b.pending_labels:
         # Values under labels of the row above (or of a row split by a page
         # break): pair them by column; the rest of the row reads as usual.

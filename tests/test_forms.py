@@ -78,3 +78,13 @@ def test_labels_above_values_and_spending_plan():
     page = table_page(1, XS, block + [HEADER, ["产出指标", "数量指标", "人数", "描述", "≥10人", "文件"]], above=["示例项目绩效目标表"])
     (form,) = layouts_to_forms([page]).forms
     assert [(a.text, b.text) for a, b in form.spending] == [("3月底", "1.00"), ("6月底", "2.00"), ("10月底", "3.00"), ("12月底", "4.00")]
+
+
+def test_two_row_header_with_a_heading_over_the_indicator_columns():
+    block = BLOCK + [["年度绩效目标", "做好工作", "", "", "", ""]]
+    heading = ["绩效指标", "", "", "", "", ""]
+    page = table_page(1, XS, block + [heading, HEADER, ["产出指标", "数量指标", "人数", "描述", "≥10人", "文件"]], above=["1.示例项目绩效目标表"])
+    (form,) = layouts_to_forms([page]).forms
+    roles = {role: span.text for role, _, span in form.labels}
+    assert roles["goals"] == "做好工作"
+    assert len(form.rows) == 1
