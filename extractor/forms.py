@@ -464,6 +464,10 @@ def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
             b.columns = cols
             continue
         if not b.columns:
+            own = [c for c in cells if c.row == r and c.text]
+            if b.title is None and len(own) == 1 and split_title(own[0].text):
+                b.title = Span.of_cell(own[0])  # the title drawn as the table's first row
+                continue
             block_row(b, cells, r)
             b.pages.add(grid.page)
             continue

@@ -88,3 +88,11 @@ def test_two_row_header_with_a_heading_over_the_indicator_columns():
     roles = {role: span.text for role, _, span in form.labels}
     assert roles["goals"] == "做好工作"
     assert len(form.rows) == 1
+
+
+def test_title_in_the_first_row_of_the_table():
+    xs = [0, 150, 210, 270, 350, 420, 560]
+    page = table_page(1, xs, [["3.示例项目绩效目标表", "", "", "", "", ""]] + BLOCK + [HEADER, ["产出指标", "数量指标", "人数", "描述", "≥10人", "文件"]])
+    (form,) = layouts_to_forms([page]).forms
+    assert split_title(form.title.text) == (3, "示例项目绩效目标表")
+    assert len(form.rows) == 1
