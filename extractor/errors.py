@@ -72,10 +72,13 @@ class TooManyPages(ExtractorError):
 
 
 class NoTextLayer(ExtractorError):
-    def __init__(self, path: str, pages: str, scanned: bool = True):
+    #: What to do about a scan when nothing more specific is known.
+    OCR_HINT = "install the OCR extra (pip install 'extractor[ocr]'), which reads scans automatically"
+
+    def __init__(self, path: str, pages: str, scanned: bool = True, hint: Optional[str] = None):
         self.pages, self.scanned = pages, scanned
         if scanned:
-            what = "this looks like a scan; OCR is needed"
+            what = f"this looks like a scan; OCR is needed: {hint or self.OCR_HINT}"
         else:
             what = "the pages are blank (no text and no images); check that this is the right file"
         verb = "have" if _pages(pages).startswith("pages") else "has"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Box:
     x0: float
     top: float
@@ -58,11 +58,15 @@ def union_all(boxes) -> Box:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Char:
     text: str
     box: Box
     size: float
+    #: How sure the text stage is of ``text``: 1.0 for a text layer, the
+    #: recognizer's probability for OCR (``ocr.py``); later stages flag cells
+    #: holding characters read with low confidence.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
