@@ -1,7 +1,9 @@
 """Command line: a thin layer over the library.
 
-Exit codes: 0 all files converted, 1 some file failed, 2 usage error.
-Errors print one line per file: ``FAILED <file>: <ErrorClass>: <message>``.
+Exit codes: 0 all files converted, 1 some file failed, 2 usage error
+(130: ``convert`` interrupted).  Errors print one line per file:
+``FAILED <file>: <ErrorClass>: <message>``.  ``convert`` runs on the batch
+engine (``extractor.batch``): parallel, resumable, with a run report.
 """
 
 from __future__ import annotations
@@ -19,16 +21,40 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert budget performance-target PDFs (绩效目标表) to structured JSON.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    convert = sub.add_parser("convert", help="convert PDF files to JSON documents")
-    convert.add_argument("files", nargs="+", type=Path, help="PDF files")
-    convert.add_argument("-o", "--output", required=True, help="output folder, or - for stdout (one file)")
+    convert = sub.add_parser(
+        "convert", help="convert PDF files to JSON documents",
+        description="Convert PDFs to JSON documents in OUTDIR (mirroring the inputs' folders), with a run report "
+                    "OUTDIR/_report.json.  Re-running the same command skips files already converted.",
+    )
+    convert.add_argument("files", nargs="+", metavar="PATH",
+                         help="PDF files, folders (searched recursively for *.pdf) or glob patterns ('**' recurses)")
+    convert.add_argument("-o", "--output", required=True, metavar="OUTDIR",
+                         help="output folder, or - for stdout (one file)")
+    convert.add_argument("-j", "--jobs", type=int, metavar="N",
+                         help="worker processes (default: one per CPU core); with --engine dask and no "
+                              "--scheduler, the local cluster's workers")
+    convert.add_argument("--force", action="store_true",
+                         help="convert again files whose output exists for the same input and extractor version")
+    convert.add_argument("--tables", choices=("csv", "parquet", "xlsx"),
+                         help="also write the combined tables projects, indicators and spending_plan of all "
+                              "converted documents to OUTDIR/_tables/ (parquet and xlsx: pip install 'extractor[tables]')")
+    convert.add_argument("--engine", choices=("local", "dask"),
+                         help="local worker processes (default) or a Dask cluster (pip install 'extractor[dask]')")
+    convert.add_argument("--scheduler", metavar="ADDRESS",
+                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
+                              "without it, --engine dask starts a local cluster)")
     convert.add_argument("--password", help="password of encrypted PDFs")
     convert.add_argument("--max-pages", type=int, help="refuse documents with more pages (default 2000)")
     convert.add_argument("--timeout", type=float, metavar="SECONDS",
                          help="stop a file's conversion after this long and go on with the next (default 600; 0: no limit)")
     convert.add_argument("--max-memory", type=int, metavar="MB",
                          help="stop a file's conversion when it needs more memory than this (default 4096; 0: no limit)")
-    convert.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    convert.add_argument("--ocr", dest="ocr", action="store_const", const="force", default="auto",
+                         help="read every page by OCR, even pages with a text layer (needs the ocr extra: "
+                              "pip install 'extractor[ocr]'); by default OCR reads only pages without a usable text layer")
+    convert.add_argument("--no-ocr", dest="ocr", action="store_const", const="off",
+                         help="never OCR: pages without a usable text layer stay unread")
+    convert.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     schema = sub.add_parser("schema", help="print the JSON Schema of the output")
     schema.set_defaults(files=[])
     inspect = sub.add_parser("inspect", help="draw the detected structure on the pages; DIR/index.html shows them beside the extracted rows")
@@ -53,42 +79,67 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from .errors import ExtractorError
-    from .export import write_document
-    from .guard import extract_guarded
     from .settings import DEFAULT
 
     limits = {"max_pages": args.max_pages, "timeout": args.timeout, "max_memory_mb": args.max_memory}
     settings = DEFAULT.replace(**{k: v for k, v in limits.items() if v is not None})
-    to_stdout = args.output == "-"
-    if to_stdout and len(args.files) != 1:
+    from . import ocr
+
+    if args.ocr == "force" and ocr.missing_modules():
+        print(f"extractor: --ocr needs the ocr extra ({', '.join(ocr.missing_modules())} missing): "
+              "pip install 'extractor[ocr]'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output == "-":
+        return _convert_to_stdout(args, settings)
+    from . import batch
+
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    if args.scheduler and engine != "dask":
+        print("extractor: --scheduler needs --engine dask", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        stderr_is_tty = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        stderr_is_tty = False
+    options = batch.Options(settings=settings, password=args.password, force=args.force, ocr=args.ocr,
+                            ocr_progress=not args.quiet and not stderr_is_tty)
+    try:
+        return batch.convert_batch(args.files, args.output, options=options, jobs=args.jobs, engine=engine,
+                                   scheduler=args.scheduler, tables=args.tables, quiet=args.quiet)
+    except batch.UsageError as exc:
+        print(f"extractor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _convert_to_stdout(args: argparse.Namespace, settings) -> int:
+    """``-o -``: one file, its JSON on stdout, no report."""
+    from . import ocr
+    from .batch import UsageError, discover
+    from .errors import ExtractorError
+    from .guard import extract_guarded
+
+    if len(args.files) != 1:
         print("extractor: -o - takes exactly one input file", file=sys.stderr)
         return EXIT_USAGE
-    failed = 0
-    for path in args.files:
-        try:
-            doc = extract_guarded(path, settings=settings, password=args.password)
-        except ExtractorError as exc:
-            failed += 1
-            print(f"FAILED {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            continue
-        if to_stdout:
-            sys.stdout.write(doc.to_json())
-            continue
-        target = Path(args.output) / f"{path.stem}.json"
-        try:
-            write_document(doc, target)  # atomic: never a partial file
-        except OSError as exc:
-            failed += 1
-            print(f"FAILED {path}: {type(exc).__name__}: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
-            continue
-        if not args.quiet:
-            notes = f", {len(doc.warnings)} warnings" if doc.warnings else ""
-            print(f"ok {path} -> {target} ({len(doc.projects)} projects, "
-                  f"{sum(len(p.indicators) for p in doc.projects)} indicators{notes})", file=sys.stderr)
-            for w in doc.warnings:
-                print(f"  warning {w.code} [{w.where}]: {w.message}", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    try:
+        files = discover(args.files)
+    except UsageError as exc:
+        print(f"extractor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if len(files) != 1:
+        print("extractor: -o - takes exactly one input file", file=sys.stderr)
+        return EXIT_USAGE
+    ((path, _name),) = files
+    progress = None if args.quiet else ocr.print_progress
+    try:
+        doc = extract_guarded(path, settings=settings, password=args.password, ocr=args.ocr, progress=progress)
+    except ExtractorError as exc:
+        from .batch import _message
+
+        print(f"FAILED {path}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    sys.stdout.write(doc.to_json())
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """The pipeline: a plain composition of the stages.
 
+    triage    PDF -> the pages worth parsing (pdfium text)      triage.py
     pages     PDF -> Page (chars, rulings)                     pages.py
     grids     Page -> PageLayout (grids of merged cells, text)  grids.py
     forms     PageLayouts -> ProjectForms + prose lines         forms.py
@@ -11,7 +12,8 @@
 Pages stream through the first two stages one at a time; only the small
 layouts (text and cells, no parser objects) are kept for the later stages.
 No stage keeps state between calls: ``extract`` holds the run's state in
-local variables only.
+local variables only.  ``extract(path, times=StageTimes())`` fills in the
+seconds each stage took (``timing.py``; the benchmark's ``--profile``).
 """
 
 from __future__ import annotations
@@ -25,41 +27,24 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import regex
 
-from . import errors, quality
+from . import errors, ocr as ocr_stage, quality
 from .document import Document, Source, Unit, Warning
 from .forms import FormsResult, layouts_to_forms
-from .furniture import remove_furniture
+from .furniture import edge_lines, remove_furniture
 from .grids import segment_page
 from .layout import Page, PageLayout
 from .pages import iter_pages, open_pdf, page_notes
 from .projects import forms_to_projects
 from .prose import lines_to_paragraphs, overall_paragraphs, paragraphs_to_overall
 from .settings import DEFAULT, Settings
+from .timing import StageTimes, measuring, stage
+from .triage import triage
 
 _UNIT_LINE = regex.compile(r"^\s*(?P<code>\d{3,})?\s*(?P<name>[^\d\s].*?)?\s*(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)\s*$")
 _UNIT_NAME = regex.compile(r"(?:单位名称|预算单位|部门名称|主管部门)\s*[:：]\s*(?P<name>\S+)")
 _MONEY = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)")
 _YEAR_STATED = regex.compile(r"(?<!\d)(20\d{2})\s*年\s*度?\s*(?:[^\s，。；]{0,12}?)(?:部门|单位)(?:预算|决算)")
 _YEAR_IN_NAME = regex.compile(r"(?<!\d)(20\d{2})(?!\d)")
-
-
-@dataclass
-class StageTimes:
-    """Seconds spent per stage, filled when a caller asks (benchmarks)."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
-
-
-def _timed(stage: str, times: Optional[StageTimes], items: Iterable, fn: Callable) -> Iterator:
-    for item in items:
-        start = time.perf_counter()
-        out = fn(item)
-        if times is not None:
-            times.add(stage, time.perf_counter() - start)
-        yield out
 
 
 def sha256_of(path: Path) -> str:
@@ -70,14 +55,59 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_layouts(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes]):
+def read_layouts(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes],
+                 ocr: Optional[ocr_stage.OcrStage] = None):
     """Stages 1-2 over the whole file; returns layouts, the closed
     ``pages.OpenedPDF`` (its page checks, for ``pages.page_notes``), page
-    count and lost pages."""
-    with open_pdf(path, password=password, settings=settings) as opened:
-        pages = iter_pages(opened, settings)
-        layouts = list(_timed("grids", times, _timed("pages", times, pages, lambda p: p), lambda p: _light(segment_page(p, settings))))
+    count and lost pages.  ``ocr`` replaces pages without a usable text
+    layer by their OCR (``ocr.OcrStage``)."""
+    with measuring(times), stage("open"):
+        opened = open_pdf(path, password=password, settings=settings)
+    with opened, measuring(times):
+        # The cheap first pass (triage.py): pages before the performance
+        # section are not parsed; forced OCR reads every page.
+        first = triage(opened, settings, password, keep=(_YEAR_STATED,)) if getattr(ocr, "mode", None) != "force" else None
+        # Pages that may state the year are parsed in turn until one does
+        # (outside the page edges, where furniture may be): the rest are not.
+        wanted = None if first is None or first.read is None else set(first.read) | set(first.optional)
+        pages = iter_pages(opened, settings, only=wanted)
+        if ocr is not None:
+            pages = _staged("ocr", ocr(pages, opened))
+        layouts = []
+        for page in pages:
+            with stage("grids"):
+                layout = _light(segment_page(page, settings))
+            layouts.append(layout)
+            if wanted is not None and page.number in first.optional and _states_year(layout, settings):
+                wanted.difference_update(n for n in first.optional if n > page.number)
+        if wanted is not None:
+            passed = [s for n, s in first.stats.items() if n not in wanted]
+            opened.stats = sorted([*opened.stats, *passed], key=lambda s: s.number)
         return layouts, opened, opened.page_count, list(opened.lost_pages)
+
+
+def _staged(name: str, items: Iterable) -> Iterator:
+    """``items``, with the time spent producing each charged to stage
+    ``name`` (less the stages nested in it)."""
+    it = iter(items)
+    while True:
+        with stage(name):
+            item = next(it, _END)
+        if item is _END:
+            return
+        yield item
+
+
+_END = object()
+
+
+def _states_year(layout: PageLayout, settings: Settings) -> bool:
+    """Whether a line of the page that is certainly prose (not a candidate
+    running header or footer) states the budget year: ``document_facts``
+    then takes it, whatever the pages after say."""
+    top, bottom = edge_lines(layout, settings)
+    edges = {id(line) for line in (*top, *bottom)}
+    return any(_YEAR_STATED.search(line.text) for line in layout.lines if id(line) not in edges)
 
 
 def _light(layout: PageLayout) -> PageLayout:
@@ -127,31 +157,41 @@ def extract(
     password: Optional[str] = None,
     times: Optional[StageTimes] = None,
     strict: bool = False,
+    ocr: ocr_stage.Mode = "auto",
+    progress: Optional[Callable[[ocr_stage.Progress], None]] = None,
 ) -> Document:
     """Convert one PDF into a ``Document``.  Raises ``errors.ExtractorError``
     subclasses for files that cannot be converted; with ``strict``, also
     ``errors.NoPerformanceTables`` for a document without 绩效目标表 (else a
     warning).  Damaged, unreadable and image-only pages become warnings
-    (``pages.page_notes``)."""
-    path = Path(path)
-    layouts, opened, page_count, _lost = read_layouts(path, settings, password, times)
-    warnings = [Warning(n.code, n.where, n.message) for n in page_notes(opened)]
+    (``pages.page_notes``).  ``ocr``: ``"auto"`` reads pages without a
+    usable text layer by OCR when the ``ocr`` extra is installed, ``"force"``
+    every page, ``"off"`` none; ``progress`` is called after each OCR'd page."""
+    with measuring(times), stage("document"):
+        return _extract(Path(path), settings, password, times, strict, ocr, progress)
 
-    start = time.perf_counter()
-    forms = layouts_to_forms(remove_furniture(layouts, settings))
-    if times is not None:
-        times.add("forms", time.perf_counter() - start)
 
-    start = time.perf_counter()
-    paragraphs = overall_paragraphs(lines_to_paragraphs(forms.prose, settings)) if forms.prose else None
-    overall = paragraphs_to_overall(paragraphs) if paragraphs else None
-    if times is not None:
-        times.add("prose", time.perf_counter() - start)
+def _extract(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes], strict: bool,
+             ocr: ocr_stage.Mode, progress: Optional[Callable[[ocr_stage.Progress], None]]) -> Document:
+    reader = ocr_stage.OcrStage(path, mode=ocr, password=password, progress=progress)
+    layouts, opened, page_count, _lost = read_layouts(path, settings, password, times, reader)
+    try:
+        notes = page_notes(opened)
+    except errors.NoTextLayer as exc:
+        raise reader.explain(exc) from None
+    warnings = [Warning(n.code, n.where, n.message) for n in notes]
 
-    start = time.perf_counter()
-    projects, project_warnings = forms_to_projects(forms.forms)
-    if times is not None:
-        times.add("projects", time.perf_counter() - start)
+    with stage("furniture"):
+        layouts = remove_furniture(layouts, settings)
+    with stage("forms"):
+        forms = layouts_to_forms(layouts)
+
+    with stage("prose"):
+        paragraphs = overall_paragraphs(lines_to_paragraphs(forms.prose, settings)) if forms.prose else None
+        overall = paragraphs_to_overall(paragraphs) if paragraphs else None
+
+    with stage("projects"):
+        projects, project_warnings = forms_to_projects(forms.forms)
     warnings.extend(project_warnings)
     unit, money, year, fact_warnings = document_facts(forms, path)
     warnings.extend(fact_warnings)
@@ -168,5 +208,7 @@ def extract(
         projects=projects,
         warnings=warnings,
     )
-    # Data-quality rules (quality.py) judge the finished document.
-    return dataclasses.replace(doc, warnings=[*doc.warnings, *quality.check(doc)])
+    # Data-quality rules (quality.py) judge the finished document; on OCR'd
+    # pages, what OCR may have misread is flagged too.
+    checks = [*quality.check(doc), *reader.warnings(layouts, forms, doc)]
+    return dataclasses.replace(doc, warnings=[*doc.warnings, *checks])
