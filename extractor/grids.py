@@ -16,6 +16,7 @@ missing boundaries are inferred from how the words line up.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from typing import Iterable, Sequence
 
@@ -187,10 +188,26 @@ def fill_cells(
     each cell's lines into its text."""
     boxes = [Box(xs[c], ys[r], xs[c + cs], ys[r + rs]) for r, c, rs, cs in spans]
     members: list[list[Char]] = [[] for _ in spans]
+    # The cell owning each grid slot: a centre strictly inside a slot lies in
+    # that cell's box only (cells never overlap), found by bisection; a
+    # centre on a boundary goes to the first box containing it, as before.
+    owner: dict[tuple[int, int], int] = {}
+    for k, (r, c, rs, cs) in enumerate(spans):
+        for i in range(r, r + rs):
+            for j in range(c, c + cs):
+                owner.setdefault((i, j), k)
+    last_col, last_row = len(xs) - 2, len(ys) - 2
     for ch in chars:
-        for i, b in enumerate(boxes):
-            if b.contains_point(ch.box.cx, ch.box.cy):
-                members[i].append(ch)
+        cx, cy = ch.box.cx, ch.box.cy
+        j, i = bisect_right(xs, cx) - 1, bisect_right(ys, cy) - 1
+        if 0 <= j <= last_col and 0 <= i <= last_row and xs[j] < cx < xs[j + 1] and ys[i] < cy < ys[i + 1]:
+            k = owner.get((i, j))
+            if k is not None:
+                members[k].append(ch)
+                continue
+        for k, b in enumerate(boxes):
+            if b.contains_point(cx, cy):
+                members[k].append(ch)
                 break
     cells = []
     for (r, c, rs, cs), box, mine in zip(spans, boxes, members):

@@ -66,6 +66,7 @@ from typing import Optional
 
 from .document import Target
 from .vocab import read_table
+from .timing import timed
 
 __all__ = ["ParsedTarget", "normalize_target"]
 
@@ -78,6 +79,7 @@ class ParsedTarget:
     problem: Optional[str] = None
 
 
+@timed("normalize")
 def normalize_target(text: str, *, operator: str | None = None, unit: str | None = None) -> ParsedTarget:
     """Read one 指标值 cell (or the operator / value / unit cells of templates
     that print them separately).  Never raises."""

@@ -41,6 +41,7 @@ import regex
 from .errors import DamagedPDF, EncryptedPDF, NoTextLayer, NotAPDF, TooManyPages, UnreadableText
 from .layout import Box, Char, Page, Ruling
 from .settings import Settings
+from .timing import stage
 
 #: How far into a file the ``%PDF-`` header may start (some servers prepend junk).
 _HEADER_WINDOW = 1024
@@ -434,7 +435,7 @@ def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = No
             continue
         complaints: list[str] = []
         try:
-            with _captured_log() as complaints:
+            with stage("pages"), _captured_log() as complaints:
                 damage = check_page_streams(opened, ppage, settings)
                 page, stats = read_page(ppage, number, settings)
         except _PageLost as lost:
@@ -466,8 +467,9 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
     """One pdfplumber page -> ``Page`` and its text check.  Unmapped glyphs
     are dropped; an unreadable page keeps no text (and no rulings: an empty
     grid is not data either)."""
+    chars_in, lines_in, rects_in, images_in = plumber_objects(ppage)
     kept, glyphs, unmapped, foreign = [], 0, 0, 0
-    for c in ppage.chars:
+    for c in chars_in:
         text = c["text"]
         if not text or not c.get("upright", True):
             continue
@@ -483,12 +485,12 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
         kept.append(c)
     image_area = sum(
         max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
-        for i in ppage.images
+        for i in images_in
     )
     readable = is_readable(glyphs, unmapped, foreign, settings)
     if readable:
         chars = tuple(_char(c) for c in kept)
-        rulings = tuple(objects_to_rulings(ppage.lines, ppage.rects, settings))
+        rulings = tuple(objects_to_rulings(lines_in, rects_in, settings))
     else:
         chars, rulings = (), ()
     page = Page(
@@ -501,6 +503,55 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
         unmapped=unmapped if readable else glyphs,
     )
     return page, PageStats(number, glyphs, unmapped, foreign, image_area, readable)
+
+
+def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """The page's characters, lines, rectangles and images as pdfplumber's
+    ``page.chars``, ``.lines``, ``.rects`` and ``.images`` give them (the
+    same objects in the same order, the same coordinates), but only with
+    the keys read here.  pdfplumber builds a dictionary of some twenty
+    resolved attributes per object, which costs more than a quarter of the
+    time of parsing a page; this walks pdfminer's layout directly.  Any
+    other page object (a cropped page, a stand-in) goes through pdfplumber."""
+    from pdfminer.layout import LTContainer
+
+    layout = getattr(ppage, "layout", None) if getattr(ppage, "is_original", False) else None
+    if layout is None:
+        return list(ppage.chars), list(ppage.lines), list(ppage.rects), list(ppage.images)
+    # pdfplumber.Page.process_object: top-down coordinates, shifted by the
+    # MediaBox origin as pdfminer's are relative to it.
+    height = ppage.height
+    mb_x0, mb_top = ppage.mediabox[:2]
+    chars: list[dict] = []
+    lines: list[dict] = []
+    rects: list[dict] = []
+    images: list[dict] = []
+    stack = [iter(layout._objs)]
+    while stack:
+        for obj in stack[-1]:
+            kind = type(obj).__name__
+            if kind == "LTChar":
+                x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
+                chars.append({
+                    "text": obj.get_text(), "upright": obj.upright, "size": obj.size,
+                    "x0": x0, "x1": x1, "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top,
+                })
+            elif kind in ("LTLine", "LTRect", "LTImage"):
+                x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
+                item = {"x0": x0, "x1": x1, "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top}
+                if kind == "LTLine":
+                    lines.append(item)
+                elif kind == "LTRect":
+                    item["stroke"] = obj.stroke
+                    rects.append(item)
+                else:
+                    images.append(item)
+            elif isinstance(obj, LTContainer):  # a form XObject (LTFigure): its children, in place
+                stack.append(iter(obj._objs))
+                break
+        else:
+            stack.pop()
+    return chars, lines, rects, images
 
 
 def is_readable(glyphs: int, unmapped: int, foreign: int, settings: Settings) -> bool:

@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 
 from .layout import Box, Char, TextLine, union_all
 from .settings import Settings
+from .timing import timed
 
 
 def is_cjk(ch: str) -> bool:
@@ -45,6 +46,7 @@ def _is_word_char(ch: str) -> bool:
     return bool(ch) and not is_cjk(ch) and (ch.isalnum() or ch in "%.,)]")
 
 
+@timed("rejoin")
 def chars_to_lines(chars: Iterable[Char], page: int, settings: Settings) -> list[TextLine]:
     """Group characters into lines: sort by vertical centre and merge chars
     whose vertical extents overlap (superscripts and mixed fonts included)."""
@@ -97,6 +99,7 @@ def line_text(chars: Sequence[Char], settings: Settings) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+@timed("rejoin")
 def split_runs(line: TextLine, settings: Settings, gap: float | None = None) -> list[TextLine]:
     """Split a line at gaps wider than ``gap`` em (default
     ``settings.column_gap``): the columns of a table drawn without rulings."""
@@ -130,6 +133,7 @@ def join_pair(first: str, second: str, *, first_filled: bool) -> str:
     return first + " " + second
 
 
+@timed("rejoin")
 def join_lines(lines: Sequence[TextLine], right_edge: float | None = None) -> str:
     """Rejoin the lines of one cell (or paragraph) into one string.
 
@@ -183,6 +187,7 @@ def _jieba():
     return jieba
 
 
+@timed("rejoin")
 def joins_as_word(first: str, second: str, window: int = 4) -> bool:
     """True when jieba segments the text across the break so that one word
     straddles it ("…工会经" | "费精确性" -> "经费" straddles): strong evidence

@@ -91,6 +91,15 @@ class Settings:
     #: of them are unmapped (a page number alone proves little).
     unreadable_min_glyphs: int = 10
 
+    # -- triage (stage: pages) -------------------------------------------------------
+    #: Read the text of the pages before the performance section with pdfium
+    #: (1-2 ms a page) and parse only from the first page with form
+    #: vocabulary on (part headings, 绩效目标表 titles, 项目编码/项目名称):
+    #: a 60-page department budget costs what its performance pages cost.
+    #: The pages passed over hold nothing the output takes (see
+    #: ``extractor.triage``); False parses every page.
+    triage: bool = True
+
     def replace(self, **changes) -> "Settings":
         return replace(self, **changes)
 

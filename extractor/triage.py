@@ -1,0 +1,326 @@
+"""Stage 1a: a cheap first pass that finds the pages worth reading.
+
+A full department budget (部门预算) is fifty or more pages of prose and
+budget tables with the performance section (部门整体绩效目标, then one
+绩效目标表 per project) at its end.  Parsing a page with pdfminer and
+segmenting it costs 20-40 ms; reading its text with pdfium costs 1-2 ms.
+``triage`` reads the text of the pages from the start of the file with
+pdfium until the first page with *form vocabulary*; those pages are not
+parsed at all, so the cost of a conversion grows with the performance
+section, not with the whole file.
+
+Form vocabulary is every word by which a later stage can start taking
+content from a page (``vocab/``): the part headings of 部门整体绩效目标 and
+预算项目绩效目标 (``sections.tsv``: ``overall_part``, ``projects_part``), the
+title suffix of a project table (``table_title``: 绩效目标表 …) and the labels
+that open a project block (``labels.tsv``: ``code``, ``name``: 项目编码,
+项目名称 …).  Before the first such page nothing can become a project or
+the overall targets; from it on every page is read (prose of 第一部分, and
+the continuation pages of a project table, which carry no vocabulary at
+all).  Lines of a table of contents (leader dots) do not count.
+
+A page before that point is still read in full when:
+
+- its text might state the budget year (``keep`` patterns from the
+  pipeline: the cover's "2023年部门预算" decides ``year``);
+- the page check fails: a stream that is a decompression bomb, missing or
+  corrupt (``pages.check_page_streams``, run before pdfium touches the
+  page), so that the page is reported as it would be;
+- its text is not plainly readable: no text (a scan), glyphs pdfium cannot
+  map, foreign characters (mojibake), or a font pdfminer may not map
+  (no ToUnicode map and no Unicode encoding: a Type 3 or symbolic font);
+  the text-layer warnings of ``pages.page_notes`` then come from pdfminer
+  as before.
+
+A skipped page counts as a page of readable text in ``page_notes`` (its
+glyph count from pdfium).  Damage that only pdfminer's parser would
+notice on a skipped page is not reported; everything pdfium and the
+stream check can see is.  ``Settings.triage`` turns the pass off; it is
+also off for a file that had to be rebuilt (pdfium may read it
+differently) and whenever pdfium cannot open the file.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import regex
+
+from .pages import OpenedPDF, PageStats, _captured_log, _PageLost, check_page_streams, glyph_kind, is_readable
+from .settings import Settings
+from .timing import timed
+from .vocab import label_key, words
+
+#: A line of a table of contents: leader dots (or ellipses) before a page number.
+_LEADER = regex.compile(r"(?:[.．·・•]\s*){4,}|(?:…\s*){2,}")
+_SPACE = regex.compile(r"\s+")
+#: Foreign characters tolerated on a page that is skipped (real pages: 0-2 %).
+_MAX_FOREIGN = 0.05
+
+
+@dataclass(frozen=True)
+class Triage:
+    """Which pages to parse; ``read`` None: all of them."""
+
+    read: Optional[frozenset[int]] = None
+    #: Pages whose text matches a ``keep`` pattern, in page order: the caller
+    #: parses them in turn until one settles the fact (the first statement
+    #: of the budget year), and may leave the rest unparsed.
+    optional: tuple[int, ...] = ()
+    #: The text check (from pdfium) of every page not in ``read``, for
+    #: ``page_notes`` when it is not parsed.
+    stats: dict[int, PageStats] = field(default_factory=dict)
+    #: Why each page before the first page of form vocabulary is read, by page.
+    reasons: dict[int, str] = field(default_factory=dict)
+    #: The first page with form vocabulary (None: no page has any).
+    section_start: Optional[int] = None
+
+
+@functools.cache
+def form_words() -> tuple[str, ...]:
+    """The words that can make a later stage take content from a page, as
+    ``label_key`` reduces them."""
+    found = [w for role in ("overall_part", "projects_part", "table_title") for w in words("sections", role)]
+    found += [w for role in ("code", "name") for w in words("labels", role, column="label")]
+    return tuple(sorted({label_key(w) for w in found if label_key(w)}, key=len, reverse=True))
+
+
+def has_form_words(text: str) -> bool:
+    """Whether a page's text holds form vocabulary outside table-of-contents
+    lines (spaces, brackets and line breaks ignored, so a heading wrapped
+    over two lines or set with spaces still counts)."""
+    kept = [line for line in text.splitlines() if not _LEADER.search(line)]
+    joined = _SPACE.sub("", "".join(kept))
+    keyed = label_key(joined)
+    return any(w in joined or w in keyed for w in form_words())
+
+
+def _fonts(opened: OpenedPDF, ppage, cache: dict) -> tuple[Optional[str], Optional[list[frozenset[str]]]]:
+    """What pdfminer can make of the page's fonts (and its forms' fonts):
+    (a reason to parse the page, None) for a font it may not map to Unicode
+    (a Type 3 font, a CID font without any Unicode map, a font it cannot
+    load); else (None, the characters its maps can produce), or (None,
+    None) when a font maps every code (an Identity map: anything goes).
+    pdfium falls back to a font's own tables where a ToUnicode map lacks a
+    code; pdfminer does not, so pdfium's text must stay inside this set."""
+    from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+
+    allowed: list[frozenset[str]] = []
+    unconstrained = False
+    seen: set[int] = set()
+    todo: list[object] = [ppage.page_obj.resources]
+    budget = 2000
+    while todo:
+        budget -= 1
+        if budget < 0:
+            return "too many resources to check", None
+        res = resolve1(todo.pop())
+        if not isinstance(res, dict):
+            continue
+        fonts = resolve1(res.get("Font"))
+        if isinstance(fonts, dict):
+            for spec in fonts.values():
+                objid = spec.objid if isinstance(spec, PDFObjRef) else None
+                key = objid if objid is not None else id(spec)
+                if key not in cache:
+                    cache[key] = _font_chars(opened, objid, spec, dict_value, resolve1)
+                found = cache[key]
+                if isinstance(found, str):
+                    return found, None
+                if found is None:
+                    unconstrained = True
+                elif found not in allowed:
+                    allowed.append(found)
+        xobjects = resolve1(res.get("XObject"))
+        if isinstance(xobjects, dict):
+            for ref in xobjects.values():
+                if isinstance(ref, PDFObjRef):
+                    if ref.objid in seen:
+                        continue
+                    seen.add(ref.objid)
+                xobj = resolve1(ref)
+                if isinstance(xobj, PDFStream) and "Resources" in xobj.attrs and \
+                        str(getattr(resolve1(xobj.get("Subtype")), "name", "")) == "Form":
+                    todo.append(xobj.attrs["Resources"])
+    return None, None if unconstrained else allowed
+
+
+def _font_chars(opened: OpenedPDF, objid, spec, dict_value, resolve1):
+    """One font, through pdfminer's own font loader (its cache is the one
+    the parser uses later): a reason string, None (unconstrained) or the
+    set of characters it can produce."""
+    try:
+        font = opened.pdf.rsrcmgr.get_font(objid, dict_value(spec))
+    except MemoryError:
+        raise
+    except Exception:
+        return "a font pdfminer cannot load"
+    kind = type(font).__name__
+    if kind == "PDFType3Font":
+        return "a Type 3 font"
+    umap = getattr(font, "unicode_map", None)
+    chars: set[str] = set()
+    if kind == "PDFCIDFont":
+        if umap is None:
+            return "a CID font without a Unicode map"
+        if type(umap).__name__ == "IdentityUnicodeMap":
+            return None  # every code is its own character
+    else:
+        chars.update("".join(getattr(font, "cid2unicode", {}).values()))
+    if umap is not None:
+        table = getattr(umap, "cid2unichr", None)
+        if table is None:
+            return None
+        chars.update("".join(table.values()))
+    return frozenset(chars)
+
+
+def text_stats(text: str) -> tuple[int, int, int]:
+    """(glyphs, unmapped, foreign) of a page's pdfium text, counted as
+    ``pages.read_page`` counts pdfminer's characters."""
+    glyphs = unmapped = foreign = 0
+    for ch in text:
+        if ch.isspace():
+            continue
+        glyphs += 1
+        kind = glyph_kind(ch)
+        if kind == "unmapped":
+            unmapped += 1
+        elif kind == "foreign":
+            foreign += 1
+    return glyphs, unmapped, foreign
+
+
+@timed("triage")
+def triage(opened: OpenedPDF, settings: Settings, password: Optional[str] = None,
+           keep: Sequence[regex.Pattern] = ()) -> Triage:
+    """Decide which pages of ``opened`` to parse (see the module's doc).
+    ``keep``: patterns whose match in a page's text (spaces removed) makes
+    that page read."""
+    if not settings.triage or opened.repaired is not None or opened.page_count < 2 or not _headroom():
+        return Triage()
+    try:
+        import pypdfium2 as pdfium
+    except MemoryError:
+        raise
+    except Exception:  # not installed, or its library cannot be mapped (a memory cap)
+        return Triage()
+    try:
+        doc = pdfium.PdfDocument(str(opened.path), password=password or None)
+    except Exception:
+        return Triage()
+    try:
+        if len(doc) != opened.page_count:
+            return Triage()
+        return _scan(opened, settings, doc, keep)
+    except MemoryError:
+        raise
+    except Exception:
+        return Triage()
+    finally:
+        doc.close()
+
+
+#: Address space pdfium may need while loading a page (it aborts the
+#: process when an allocation fails, where pdfminer raises MemoryError).
+_PDFIUM_HEADROOM = 256 << 20
+
+
+def _headroom() -> bool:
+    """False when a memory cap (``guard``: RLIMIT_AS) leaves too little room
+    for pdfium: then every page is parsed by pdfminer, whose MemoryError
+    becomes ``MemoryLimitExceeded``, never a crashed process."""
+    try:
+        import os
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY:
+            return True
+        with open("/proc/self/statm") as fh:
+            used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError, AttributeError):
+        return True
+    return soft - used >= _PDFIUM_HEADROOM
+
+
+def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Pattern]) -> Triage:
+    read: set[int] = set()
+    optional: list[int] = []
+    stats: dict[int, PageStats] = {}
+    reasons: dict[int, str] = {}
+    start: Optional[int] = None
+    fonts: dict = {}
+    for index, ppage in enumerate(opened.pages):
+        number = index + 1
+        if ppage is None:
+            continue  # could not be set up: lost already
+        reason = _must_read(opened, settings, doc, index, ppage, keep, fonts)
+        if reason == "form vocabulary":
+            start = number
+            break
+        if isinstance(reason, str):
+            read.add(number)
+            reasons[number] = reason
+            continue
+        page_stats, kept = reason
+        stats[number] = page_stats
+        if kept:
+            optional.append(number)
+    if start is not None:
+        read.update(range(start, opened.page_count + 1))
+    if not stats:
+        return Triage(section_start=start, reasons=reasons)
+    return Triage(read=frozenset(read), optional=tuple(optional), stats=stats, reasons=reasons, section_start=start)
+
+
+def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep,
+               fonts: dict) -> "str | tuple[PageStats, bool]":
+    """Why page ``index`` must be parsed, or its text check when it need not
+    be and whether a ``keep`` pattern matches its text."""
+    try:
+        with _captured_log() as complaints:
+            damage = check_page_streams(opened, ppage, settings)
+    except _PageLost:
+        return "a stream of the page cannot be read"
+    if damage or complaints:
+        return "the page check reported damage"
+    risky, allowed = _fonts(opened, ppage, fonts)
+    if risky:
+        return risky
+    page = doc[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+            map_errors = _map_errors(textpage)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    glyphs, unmapped, foreign = text_stats(text)
+    if not glyphs:
+        return "no text"
+    if unmapped or map_errors or foreign > _MAX_FOREIGN * glyphs or not is_readable(glyphs, unmapped, foreign, settings):
+        return "text pdfium cannot read cleanly"
+    if allowed is not None and any(not any(ch in chars for chars in allowed) for ch in set(text) if not ch.isspace()):
+        return "glyphs outside the fonts' Unicode maps"
+    if has_form_words(text):
+        return "form vocabulary"
+    bare = _SPACE.sub("", text)
+    kept = any(p.search(bare) or p.search(text) for p in keep)
+    return PageStats(index + 1, glyphs, 0, foreign, 0.0, True), kept
+
+
+def _map_errors(textpage) -> int:
+    """Characters pdfium could map only by guessing (its own fallback where
+    the font's maps have no entry: pdfminer drops them as unmapped)."""
+    import pypdfium2.raw as raw
+
+    check = getattr(raw, "FPDFText_HasUnicodeMapError", None)
+    if check is None:  # pragma: no cover - older pdfium
+        return 0
+    handle = textpage.raw
+    return sum(1 for i in range(textpage.count_chars()) if check(handle, i) == 1)
