@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .vocab import canonical_header
 from .layout import Box, Cell, Grid, PageLayout
 
 #: Outline and tag colours (RGB).  Outlines are drawn opaque, tints with alpha.
@@ -65,14 +66,7 @@ ROLE_COLOURS = {
 }
 #: The printed header each indicator role stands for (for the legend).
 ROLE_HEADERS = {
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "description": "绩效指标描述",
-    "value": "指标值",
-    "basis": "指标值确定依据",
-    "operator": "指标性质 / 符号",
-    "unit": "计量单位",
+    **{role: canonical_header(role) for role in ("level1", "level2", "level3", "description", "value", "basis", "operator", "unit")},
     "extra": "other columns (评分标准, 分值 …)",
     "block": "project-block values (项目编码 code, 项目名称 name, 预算数 total, 财政资金 fiscal, 其他资金 other, "
              "资金用途 purpose, 绩效目标 goals, 资金支出计划 month/plan)",

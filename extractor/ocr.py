@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
 from .errors import ExtractorError
+from .vocab import canonical_header
 from .layout import Box, Char, Page, Ruling
 from .rejoin import is_cjk
 
@@ -921,14 +922,8 @@ def _where(numbers) -> str:
 
 #: Indicator columns as the warnings name them.
 FIELD_NAMES = {
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "description": "绩效指标描述",
-    "value": "指标值",
-    "basis": "指标值确定依据",
-    "operator": "指标性质",
-    "unit": "计量单位",
+    role: canonical_header(role)
+    for role in ("level1", "level2", "level3", "description", "value", "basis", "operator", "unit")
 }
 LABEL_NAMES = {
     "code": "项目编码",

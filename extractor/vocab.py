@@ -54,3 +54,10 @@ def label_role(text: str) -> str | None:
 def header_role(text: str) -> str | None:
     """Role of an indicator-grid header cell, or None."""
     return roles("headers", "header").get(label_key(text))
+
+
+@functools.cache
+def canonical_header(role: str) -> str:
+    """The printed header a role is known by: its first row in headers.tsv
+    (level1 -> 一级指标, value -> 指标值 …)."""
+    return next(row["header"] for row in read_table("headers") if row["role"] == role)
