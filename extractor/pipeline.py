@@ -32,7 +32,7 @@ from .document import Document, Source, Unit, Warning
 from .forms import FormsResult, layouts_to_forms
 from .furniture import edge_lines, remove_furniture
 from .grids import segment_page
-from .layout import Page, PageLayout
+from .layout import Box, Cell, Char, Grid, Page, PageLayout, TextLine
 from .pages import iter_pages, open_pdf, page_notes
 from .projects import forms_to_projects
 from .prose import lines_to_paragraphs, overall_paragraphs, paragraphs_to_overall
@@ -112,10 +112,40 @@ def _states_year(layout: PageLayout, settings: Settings) -> bool:
 
 def _light(layout: PageLayout) -> PageLayout:
     """Drop the page's raw characters once segmented: later stages use the
-    cells and lines only, and long documents must not pile up glyphs."""
+    cells and lines only, and long documents must not pile up glyphs.  The
+    characters kept in lines and cells keep their text and size (body text
+    size, headings) but not their boxes, which nothing after segmentation
+    reads (lines and cells have their own): a box and its four numbers are
+    two thirds of a character's memory.  Characters read by OCR keep their
+    boxes: low-confidence warnings place them in their cells."""
     page = layout.page
     slim = Page(page.number, page.width, page.height, (), (), page.image_area, page.unmapped)
-    return PageLayout(page=slim, grids=layout.grids, lines=layout.lines, furniture=layout.furniture)
+    grids, lines = layout.grids, layout.lines
+    if all(c.confidence == 1.0 for line in _all_lines(layout) for c in line.chars):
+        sizes: dict[float, float] = {}
+        grids = tuple(
+            Grid(g.page, g.box, g.xs, g.ys, tuple(
+                Cell(c.page, c.row, c.col, c.rowspan, c.colspan, c.box, tuple(_boxless(l, sizes) for l in c.lines), c.text)
+                for c in g.cells), g.source)
+            for g in grids)
+        lines = tuple(_boxless(l, sizes) for l in lines)
+    return PageLayout(page=slim, grids=grids, lines=lines, furniture=layout.furniture)
+
+
+#: The box of every character kept after segmentation (see ``_light``).
+_NO_BOX = Box(0.0, 0.0, 0.0, 0.0)
+
+
+def _all_lines(layout: PageLayout) -> Iterator[TextLine]:
+    yield from layout.lines
+    for grid in layout.grids:
+        for cell in grid.cells:
+            yield from cell.lines
+
+
+def _boxless(line: TextLine, sizes: dict[float, float]) -> TextLine:
+    return TextLine(line.page, tuple([Char(c.text, _NO_BOX, sizes.setdefault(c.size, c.size)) for c in line.chars]),
+                    line.box, line.text)
 
 
 def document_facts(result: FormsResult, path: Path) -> tuple[Unit, Optional[str], Optional[int], list[Warning]]:

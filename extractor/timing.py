@@ -9,12 +9,14 @@ except under ``pipeline.extract(times=StageTimes())`` (the benchmark's
 ``--profile``).
 
 Stages (see ``pipeline``): ``open`` (the file and its page tree),
-``triage`` (the cheap first pass over every page's text), ``pages``
+``triage`` (the cheap first pass over the pages' text), ``pages``
 (pdfminer's parsing of the pages read, and their characters and rulings),
+``ocr`` (the text-layer check of each page, and OCR where there is none),
 ``grids`` (segmentation into tables of cells), ``rejoin`` (characters ->
 lines -> text, jieba), ``furniture``, ``forms``, ``prose``, ``projects``,
 ``normalize`` (指标值 -> Target), ``document`` (facts, checksum, quality
-rules); callers add their own (the benchmark's ``export``).
+rules, and whatever no other stage claims); callers add their own (the
+benchmark's ``export``).
 """
 
 from __future__ import annotations

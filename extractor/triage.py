@@ -26,11 +26,13 @@ A page before that point is still read in full when:
 - the page check fails: a stream that is a decompression bomb, missing or
   corrupt (``pages.check_page_streams``, run before pdfium touches the
   page), so that the page is reported as it would be;
-- its text is not plainly readable: no text (a scan), glyphs pdfium cannot
-  map, foreign characters (mojibake), or a font pdfminer may not map
-  (no ToUnicode map and no Unicode encoding: a Type 3 or symbolic font);
-  the text-layer warnings of ``pages.page_notes`` then come from pdfminer
-  as before.
+- its text is not plainly readable: no text or only a few characters (a
+  scan, maybe with a stamped page number: the OCR stage decides), glyphs
+  pdfium cannot map or maps only by guessing, foreign characters
+  (mojibake), characters outside what the fonts' maps give pdfminer, or a
+  font pdfminer may not map (a Type 3 font, a CID font without a Unicode
+  map); the text-layer warnings of ``pages.page_notes`` and OCR then
+  happen as before.
 
 A skipped page counts as a page of readable text in ``page_notes`` (its
 glyph count from pdfium).  Damage that only pdfminer's parser would
@@ -48,6 +50,7 @@ from typing import Optional, Sequence
 
 import regex
 
+from .ocr import DEFAULT_OCR
 from .pages import OpenedPDF, PageStats, _captured_log, _PageLost, check_page_streams, glyph_kind, is_readable
 from .settings import Settings
 from .timing import timed
@@ -303,6 +306,8 @@ def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, ke
     glyphs, unmapped, foreign = text_stats(text)
     if not glyphs:
         return "no text"
+    if glyphs < DEFAULT_OCR.few_chars:
+        return "little text (a scan with a stamped page number is OCR'd)"
     if unmapped or map_errors or foreign > _MAX_FOREIGN * glyphs or not is_readable(glyphs, unmapped, foreign, settings):
         return "text pdfium cannot read cleanly"
     if allowed is not None and any(not any(ch in chars for chars in allowed) for ch in set(text) if not ch.isspace()):

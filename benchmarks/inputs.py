@@ -1,0 +1,182 @@
+"""The benchmark's inputs, generated from what a fresh clone holds.
+
+Everything is built from ``samples/julu-2023-zonggonghui.pdf`` and the
+layout variants of ``tests/layout_variants.py`` (reportlab typesets the
+golden content), then cut and composed with pikepdf, and cached in the work
+folder (``build/bench`` by default, ignored by git):
+
+``tables.pdf``       the sample's table pages (the pages with 项目编码 or 一级指标)
+``variants/*.pdf``   the 15 layout variants
+``batch/``           copies of the sample and the variants, ``batch_docs`` files
+``budget.pdf``       a full department budget: cover, 目录, then 部门职责 prose
+                     and three budget tables repeated, then the performance
+                     section (from the ``embedded`` variant), 62 pages
+``section.pdf``      that performance section alone (12 pages)
+``long.pdf``         the table pages repeated to ``long_pages`` pages
+``long-single.pdf``  the project tables of the ``single_table_repeat_header``
+                     variant repeated to ``long_pages`` pages (a layout whose
+                     page breaks need jieba: its dictionary is in memory)
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "julu-2023-zonggonghui.pdf"
+GOLDEN = ROOT / "golden" / "julu-2023-zonggonghui.json"
+#: Words that mark a page of a 绩效目标表 (its project block or indicator grid).
+TABLE_WORDS = ("项目编码", "一级指标")
+#: Pages of the ``embedded`` variant: cover and 目录, then 部门职责 and the
+#: three budget tables (repeated to pad), then the performance section.
+_FRONT, _PADDING, _SECTION_FROM = (1, 2), (3, 4, 5, 6), 7
+
+
+@dataclass(frozen=True)
+class Inputs:
+    sample: Path
+    tables: Path
+    table_pages: int
+    variants: list[Path]
+    batch: list[Path]
+    budget: Path
+    budget_pages: int
+    section: Path
+    section_pages: int
+    long: Path
+    long_pages: int
+    long_single: Path
+
+
+def _need(module: str) -> None:
+    try:
+        __import__(module)
+    except ImportError:
+        sys.exit(f"bench: {module} is needed to generate the inputs: pip install -e '.[bench]'")
+
+
+def table_page_numbers(pdf: Path, words: tuple[str, ...] = TABLE_WORDS) -> list[int]:
+    """1-based numbers of the pages holding a 绩效目标表 (pdfium text)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        found = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            if any(w in textpage.get_text_range() for w in words):
+                found.append(i + 1)
+            textpage.close()
+            page.close()
+        return found
+    finally:
+        doc.close()
+
+
+def _compose(path: Path, parts: list[tuple[Path, list[int]]]) -> int:
+    """Write ``path`` from the given pages (1-based) of the given files."""
+    import pikepdf
+
+    sources = {src: pikepdf.open(src) for src, _ in parts}
+    try:
+        out = pikepdf.new()
+        for src, numbers in parts:
+            for n in numbers:
+                out.pages.append(sources[src].pages[n - 1])
+        tmp = path.with_suffix(".tmp.pdf")
+        out.save(tmp, deterministic_id=True)
+        tmp.replace(path)
+        return len(out.pages)
+    finally:
+        for pdf in sources.values():
+            pdf.close()
+
+
+def _pages(path: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def render_variants(folder: Path, names: list[str] | None = None) -> list[Path]:
+    """The layout variants (tests/layout_variants.py), rendered once."""
+    _need("reportlab")
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import layout_variants as lv
+    finally:
+        sys.path.pop(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    content = None
+    out = []
+    for name in names or sorted(lv.VARIANTS):
+        pdf = folder / f"{name}.pdf"
+        if not pdf.exists():
+            content = content or lv.load_content(GOLDEN)
+            tmp = folder / f".{name}.tmp.pdf"
+            lv.render(content, lv.VARIANTS[name], tmp)
+            tmp.replace(pdf)
+        out.append(pdf)
+    return out
+
+
+def build(workdir: Path, *, batch_docs: int = 112, long_pages: int = 300, padding: int = 12,
+          all_variants: bool = True, table_pages: int | None = None) -> Inputs:
+    """Generate (or reuse) every input under ``workdir``."""
+    _need("pikepdf")
+    _need("pypdfium2")
+    workdir.mkdir(parents=True, exist_ok=True)
+    table_numbers = table_page_numbers(SAMPLE)
+    all_tables = table_numbers
+    if table_pages is not None:
+        table_numbers = table_numbers[:table_pages]
+
+    tables = workdir / f"tables-{len(table_numbers)}.pdf"
+    if not tables.exists():
+        _compose(tables, [(SAMPLE, table_numbers)])
+
+    names = None if all_variants else ["embedded", "baseline", "single_table_repeat_header"]
+    variants = render_variants(workdir / "variants", names)
+    embedded = next(p for p in variants if p.stem == "embedded")
+
+    batch_dir = workdir / f"batch-{batch_docs}"
+    if not batch_dir.is_dir() or len(list(batch_dir.glob("*.pdf"))) != batch_docs:
+        shutil.rmtree(batch_dir, ignore_errors=True)
+        batch_dir.mkdir(parents=True)
+        pool = [SAMPLE, *variants]
+        for i in range(batch_docs):
+            src = pool[i % len(pool)]
+            shutil.copyfile(src, batch_dir / f"{i:03d}-{src.stem}.pdf")
+    batch = sorted(batch_dir.glob("*.pdf"))
+
+    n_embedded = _pages(embedded)
+    section_numbers = list(range(_SECTION_FROM, n_embedded + 1))
+    budget = workdir / f"budget-{padding}.pdf"
+    if not budget.exists():
+        _compose(budget, [(embedded, list(_FRONT) + list(_PADDING) * padding + section_numbers)])
+    section = workdir / "section.pdf"
+    if not section.exists():
+        _compose(section, [(embedded, section_numbers)])
+
+    long = workdir / f"long-{long_pages}.pdf"
+    if not long.exists():
+        cycle = (all_tables * (long_pages // len(all_tables) + 1))[:long_pages]
+        _compose(long, [(SAMPLE, cycle)])
+    long_single = workdir / f"long-single-{long_pages}.pdf"
+    if not long_single.exists():
+        single = next(p for p in variants if p.stem == "single_table_repeat_header")
+        first = table_page_numbers(single, ("绩效目标表",))[0]
+        numbers = list(range(first, _pages(single) + 1))
+        cycle = (numbers * (long_pages // len(numbers) + 1))[:long_pages]
+        _compose(long_single, [(single, cycle)])
+
+    return Inputs(
+        sample=SAMPLE, tables=tables, table_pages=len(table_numbers), variants=variants, batch=batch,
+        budget=budget, budget_pages=_pages(budget), section=section, section_pages=len(section_numbers),
+        long=long, long_pages=long_pages, long_single=long_single,
+    )

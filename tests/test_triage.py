@@ -1,0 +1,109 @@
+"""The cheap first pass (``extractor.triage``) passes over the pages before
+the performance section, and changes nothing in the output: every document
+here converts to the same JSON with ``Settings.triage`` on and off, also when
+a page before the section is damaged, unmapped or mojibake (those pages are
+parsed, so their warnings stay)."""
+
+from __future__ import annotations
+
+import pytest
+
+import layout_variants as lv
+from conftest import GOLDEN, SAMPLE
+
+from extractor.pages import open_pdf
+from extractor.pipeline import _YEAR_STATED, extract
+from extractor.settings import DEFAULT
+from extractor.triage import has_form_words, triage
+
+OFF = DEFAULT.replace(triage=False)
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("triage") / "julu-2023-embedded.pdf"
+    lv.render(lv.load_content(GOLDEN / "julu-2023-zonggonghui.json"), lv.VARIANTS["embedded"], path)
+    return path
+
+
+def _first_pass(path):
+    with open_pdf(path, settings=DEFAULT) as opened:
+        return triage(opened, DEFAULT, keep=(_YEAR_STATED,)), opened.page_count
+
+
+def test_the_front_matter_of_a_department_budget_is_not_parsed(embedded):
+    result, pages = _first_pass(embedded)
+    # cover, 目录, 部门职责, three budget tables, the section's title page;
+    # then 第一部分 部门整体绩效目标 (page 8) to the end is read
+    assert result.section_start == 8
+    assert result.read == frozenset(range(8, pages + 1))
+    # pages that may state the budget year are parsed in turn until one does (the cover)
+    assert result.optional[0] == 1
+    assert set(result.stats) == set(range(1, 8))
+
+
+def test_the_output_is_the_same_with_and_without_the_first_pass(embedded):
+    assert extract(embedded).to_json() == extract(embedded, settings=OFF).to_json()
+
+
+def test_a_document_whose_first_page_has_form_words_is_read_whole():
+    result, _ = _first_pass(SAMPLE)
+    assert result.read is None and result.section_start == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第一部分\r\n部门整体绩效目标\r\n一、总体绩效目标", True),
+    ("1.公安局辅警工会经费绩效目标表", True),
+    ("项目 编码 13052923P00584011331Y", True),          # set with spaces
+    ("部门整体（支出）绩效目标", True),                 # a bracketed insert is ignored, as label_key does
+    ("部门整体绩效\r\n目标", True),                     # wrapped over two lines
+    ("第一部分 部门整体绩效目标 ........................ 7\r\n二、部门预算表 ....... 2", False),  # 目录
+    ("表 1 部门收支总表\r\n项目 预算数 项目 预算数", False),
+])
+def test_form_words(text, expected):
+    assert has_form_words(text) is expected
+
+
+def _replace_fonts(src, dst, page, change):
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        target = pdf.pages[page - 1].obj
+        fonts = pikepdf.Dictionary()
+        for name, font in target.Resources.Font.items():
+            copy = pikepdf.Dictionary({k: v for k, v in font.items()})
+            change(pdf, copy)
+            fonts[name] = pdf.make_indirect(copy)
+        resources = pikepdf.Dictionary({k: v for k, v in target.Resources.items()})
+        resources.Font = fonts
+        target.Resources = resources
+        pdf.save(dst, deterministic_id=True)
+    return dst
+
+
+def _identity_without_map(pdf, font):
+    import pikepdf
+
+    font.Encoding = pikepdf.Name("/Identity-H")  # codes now mean CIDs: wrong or unmapped glyphs
+
+
+def _mojibake_map(pdf, font):
+    entries = "\n".join(f"<{code:04X}> <{0xC0 + code % 0x3F:04X}>" for code in range(1, 256))
+    cmap = ("/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo<</Registry (Adobe)/Ordering (UCS)/Supplement 0>> def\n"
+            "/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+            f"255 beginbfchar\n{entries}\nendbfchar\n"
+            "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    font.ToUnicode = pdf.make_stream(cmap.encode("ascii"))
+
+
+@pytest.mark.parametrize("change, code", [(_identity_without_map, "unmapped_glyphs"), (_mojibake_map, "unreadable_text")])
+def test_a_front_page_pdfminer_cannot_read_is_parsed_and_warned_about(embedded, tmp_path, change, code):
+    pytest.importorskip("pikepdf")
+    path = _replace_fonts(embedded, tmp_path / "damaged.pdf", 4, change)
+    result, _ = _first_pass(path)
+    assert 4 in result.read and 4 not in result.stats
+    doc = extract(path, ocr="off")  # (with the ocr extra, the page would be OCR'd instead)
+    assert code in [w.code for w in doc.warnings]
+    assert doc.to_json() == extract(path, settings=OFF, ocr="off").to_json()
