@@ -417,9 +417,17 @@ def _worker_init() -> None:
 
 
 def _worker_terminated(signum, frame):
-    """SIGTERM in a worker: end the call in progress (the guard's child is
-    killed on the way out, a temporary output removed) and start no other."""
+    """SIGTERM in a worker: end the call in progress and start no other.
+
+    A guarded conversion is cancelled (its child killed; the guard raises
+    from ordinary code, so nothing is half-written).  Raising here instead
+    could land inside the interpreter's fork hooks, where the exception is
+    printed and swallowed; that is left to unguarded calls only."""
+    from .guard import cancel
+
     _worker["stopping"] = True
+    if cancel():
+        return
     if _worker["busy"]:
         _worker["busy"] = False
         raise KeyboardInterrupt("stopped by the parent")

@@ -14,6 +14,12 @@ Whatever happens in the child comes back as a ``Document`` or as one of the
 typed errors: ``ConversionTimeout``, ``MemoryLimitExceeded``, or
 ``InternalError`` for an unexpected exception or a crashed child (with the
 child's traceback attached as a note), so that a batch never goes down.
+
+``cancel`` stops the conversion in progress from a signal handler: it kills
+the child, and ``extract_guarded`` then raises ``KeyboardInterrupt`` from
+ordinary code.  A handler that raised by itself could land anywhere, for
+example inside the interpreter's fork hooks, where the exception is printed
+and swallowed instead of ending the call.
 """
 
 from __future__ import annotations
@@ -27,6 +33,27 @@ from typing import Optional
 
 from . import errors
 from .settings import DEFAULT, Settings
+
+#: The guarded conversion running in this process, for ``cancel``.
+_active: dict = {"child": None, "cancelled": False}
+
+
+def cancel() -> bool:
+    """Stop the guarded conversion running in this process, if there is
+    one (safe to call from a signal handler: it only kills a process and
+    sets a flag).  Returns whether this process is inside a guarded
+    conversion; ``extract_guarded`` raises ``KeyboardInterrupt`` when the
+    child is gone."""
+    _active["cancelled"] = True
+    child = _active["child"]
+    if child is None:
+        return False
+    if child is not True:  # True: between the guard's start and the child's
+        try:
+            os.kill(child.pid, 9)
+        except (OSError, TypeError):
+            pass
+    return True
 
 
 def extract_guarded(
@@ -53,6 +80,16 @@ def extract_guarded(
             raise errors.MemoryLimitExceeded(str(path), settings.max_memory_mb) from None
         except Exception as exc:
             raise errors.InternalError(str(path), f"{type(exc).__name__}: {exc}") from exc
+    if _active["cancelled"]:
+        raise KeyboardInterrupt("cancelled")
+    _active["child"] = True  # a cancel from here on is seen below
+    try:
+        return _run_in_child(path, settings, password, options)
+    finally:
+        _active["child"] = None
+
+
+def _run_in_child(path: Path, settings: Settings, password: Optional[str], options: dict):
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
@@ -62,6 +99,9 @@ def extract_guarded(
         daemon=True,
     )
     child.start()
+    _active["child"] = child
+    if _active["cancelled"]:
+        child.kill()
     sender.close()
     try:
         timeout = settings.timeout or None
@@ -70,6 +110,8 @@ def extract_guarded(
         try:
             kind, payload, trace = receiver.recv()
         except (EOFError, OSError):
+            if _active["cancelled"]:
+                raise KeyboardInterrupt("cancelled") from None
             child.join(5)
             code = child.exitcode
             if code is not None and code < 0 and -code == 9 and settings.max_memory_mb:

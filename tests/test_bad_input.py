@@ -367,6 +367,35 @@ def test_guard_memory_cap(monkeypatch):
         guard.extract_guarded(SAMPLE, settings=DEFAULT.replace(max_memory_mb=64))
 
 
+@fork_only
+@pytest.mark.parametrize("delay", [0.0, 0.001, 0.01, 0.05, 0.3])
+def test_guard_cancel_from_a_signal_handler_stops_the_child(monkeypatch, delay):
+    """A cancel arriving at any moment (before the fork, during it, while
+    the child runs) ends the call with KeyboardInterrupt raised by the guard
+    itself, and leaves no child behind."""
+    import signal
+    import time as clock
+
+    from extractor import guard, pipeline
+
+    monkeypatch.setattr(pipeline, "extract", lambda *a, **k: clock.sleep(60))
+    monkeypatch.setitem(guard._active, "cancelled", False)
+    previous = signal.signal(signal.SIGALRM, lambda *_: guard.cancel())
+    start = clock.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, delay or 1e-6)
+        with pytest.raises(KeyboardInterrupt):
+            guard.extract_guarded(SAMPLE)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert clock.monotonic() - start < 10
+    assert guard._active["child"] is None
+    import multiprocessing
+
+    assert not [c for c in multiprocessing.active_children() if c.name.startswith("extractor:")]
+
+
 def test_guard_without_limits_runs_in_process(sample_doc):
     from extractor import guard
 
