@@ -3,7 +3,7 @@
 A full department budget (部门预算) is fifty or more pages of prose and
 budget tables with the performance section (部门整体绩效目标, then one
 绩效目标表 per project) at its end.  Parsing a page with pdfminer and
-segmenting it costs 20-40 ms; reading its text with pdfium costs 1-2 ms.
+segmenting it costs 20-40 ms; reading its text with pdfium costs 2-3 ms.
 ``triage`` reads the text of the pages from the start of the file with
 pdfium until the first page with *form vocabulary*; those pages are not
 parsed at all, so the cost of a conversion grows with the performance
@@ -19,20 +19,22 @@ the overall targets; from it on every page is read (prose of 第一部分, and
 the continuation pages of a project table, which carry no vocabulary at
 all).  Lines of a table of contents (leader dots) do not count.
 
-A page before that point is still read in full when:
+Pages before that point are not parsed, except:
 
-- its text might state the budget year (``keep`` patterns from the
-  pipeline: the cover's "2023年部门预算" decides ``year``);
-- the page check fails: a stream that is a decompression bomb, missing or
-  corrupt (``pages.check_page_streams``, run before pdfium touches the
-  page), so that the page is reported as it would be;
-- its text is not plainly readable: no text or only a few characters (a
-  scan, maybe with a stamped page number: the OCR stage decides), glyphs
-  pdfium cannot map or maps only by guessing, foreign characters
-  (mojibake), characters outside what the fonts' maps give pdfminer, or a
-  font pdfminer may not map (a Type 3 font, a CID font without a Unicode
-  map); the text-layer warnings of ``pages.page_notes`` and OCR then
-  happen as before.
+- a page whose text might state the budget year (``keep`` patterns from
+  the pipeline: the cover's "2023年部门预算" decides ``year``): such pages
+  are parsed in turn until one states it (``Triage.optional``);
+- a page whose streams fail the page check by being lost (a decompression
+  bomb, a missing stream: ``pages.check_page_streams``, run before pdfium
+  touches the page), so that it is reported lost as before, and a blank or
+  near-empty page without images;
+- from a page whose content cannot be vouched for on, every page: its
+  streams are corrupt, or its text is not plainly readable (glyphs pdfium
+  cannot map or maps only by guessing, foreign characters (mojibake),
+  characters outside what the fonts' maps give pdfminer, a font pdfminer
+  may not map: a Type 3 font, a CID font without a Unicode map), or it is
+  an image with little or no text, which OCR may read.  What pdfminer or
+  OCR finds there could open the section, so the pass stops as if it did.
 
 A skipped page counts as a page of readable text in ``page_notes`` (its
 glyph count from pdfium).  Damage that only pdfminer's parser would
@@ -260,18 +262,19 @@ def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Patte
         number = index + 1
         if ppage is None:
             continue  # could not be set up: lost already
-        reason = _must_read(opened, settings, doc, index, ppage, keep, fonts)
-        if reason == "form vocabulary":
+        verdict = _must_read(opened, settings, doc, index, ppage, keep, fonts)
+        if isinstance(verdict[0], PageStats):
+            page_stats, kept = verdict
+            stats[number] = page_stats
+            if kept:
+                optional.append(number)
+            continue
+        action, reason = verdict
+        reasons[number] = reason
+        if action == "start":
             start = number
             break
-        if isinstance(reason, str):
-            read.add(number)
-            reasons[number] = reason
-            continue
-        page_stats, kept = reason
-        stats[number] = page_stats
-        if kept:
-            optional.append(number)
+        read.add(number)
     if start is not None:
         read.update(range(start, opened.page_count + 1))
     if not stats:
@@ -279,20 +282,21 @@ def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Patte
     return Triage(read=frozenset(read), optional=tuple(optional), stats=stats, reasons=reasons, section_start=start)
 
 
-def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep,
-               fonts: dict) -> "str | tuple[PageStats, bool]":
-    """Why page ``index`` must be parsed, or its text check when it need not
-    be and whether a ``keep`` pattern matches its text."""
+def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep, fonts: dict) -> tuple:
+    """What to do with page ``index``: ("start", why): the performance
+    section starts here, or may (what the parser or OCR will read on the
+    page cannot be vouched for), so this page and every page after it are
+    parsed; ("read", why): parse this page, then go on with the first pass;
+    or (its text check, whether a ``keep`` pattern matches) when it need
+    not be parsed."""
     try:
         with _captured_log() as complaints:
             damage = check_page_streams(opened, ppage, settings)
     except _PageLost:
-        return "a stream of the page cannot be read"
+        return "read", "a stream of the page cannot be read (the page is lost)"
     if damage or complaints:
-        return "the page check reported damage"
+        return "start", "the page check reported damage"
     risky, allowed = _fonts(opened, ppage, fonts)
-    if risky:
-        return risky
     page = doc[index]
     try:
         textpage = page.get_textpage()
@@ -301,22 +305,34 @@ def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, ke
             map_errors = _map_errors(textpage)
         finally:
             textpage.close()
+        glyphs, unmapped, foreign = text_stats(text)
+        images = glyphs < DEFAULT_OCR.few_chars and _has_images(page)
     finally:
         page.close()
-    glyphs, unmapped, foreign = text_stats(text)
-    if not glyphs:
-        return "no text"
-    if glyphs < DEFAULT_OCR.few_chars:
-        return "little text (a scan with a stamped page number is OCR'd)"
-    if unmapped or map_errors or foreign > _MAX_FOREIGN * glyphs or not is_readable(glyphs, unmapped, foreign, settings):
-        return "text pdfium cannot read cleanly"
-    if allowed is not None and any(not any(ch in chars for chars in allowed) for ch in set(text) if not ch.isspace()):
-        return "glyphs outside the fonts' Unicode maps"
     if has_form_words(text):
-        return "form vocabulary"
+        return "start", "form vocabulary"
+    if risky:
+        return "start", risky
+    if glyphs < DEFAULT_OCR.few_chars:
+        # A scan (with a stamped page number, maybe) is OCR'd, and OCR may
+        # find anything; a blank page or a near-empty one holds nothing.
+        if images:
+            return "start", "an image with little or no text (OCR reads it)"
+        return ("read", "no text") if not glyphs else ("read", "little text")
+    if unmapped or map_errors or foreign > _MAX_FOREIGN * glyphs or not is_readable(glyphs, unmapped, foreign, settings):
+        return "start", "text pdfium cannot read cleanly"
+    if allowed is not None and any(not any(ch in chars for chars in allowed) for ch in set(text) if not ch.isspace()):
+        return "start", "glyphs outside the fonts' Unicode maps"
     bare = _SPACE.sub("", text)
     kept = any(p.search(bare) or p.search(text) for p in keep)
     return PageStats(index + 1, glyphs, 0, foreign, 0.0, True), kept
+
+
+def _has_images(page) -> bool:
+    """Whether the page draws an image (also inside its forms)."""
+    import pypdfium2.raw as raw
+
+    return next(iter(page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=8)), None) is not None
 
 
 def _map_errors(textpage) -> int:
