@@ -1,20 +1,32 @@
 """Stage 2b: grids across pages -> logical 绩效目标表 forms.
 
 A form is a project block (label cells and their values) stacked on an
-indicator grid (a header row naming the columns, then one row per
-indicator).  Forms are found by their words, never by position: labels and
-headers come from the vocabulary tables, columns are matched to header cells
-by horizontal overlap, and a table continues on the next page when a grid
+indicator grid (a header naming the columns, then one row per indicator).
+Forms are found by their words, never by position: labels and headers come
+from the vocabulary tables, columns are matched to header cells by
+horizontal overlap, and a table continues on the next page when a grid
 arrives that opens no new project.
+
+The header may take two rows (``header_band``): a word over a group of
+columns (绩效指标 over 一级/二级/三级指标, 指标值 over 指标性质/指标值/计量单位)
+above them, the other header cells spanning both rows; the columns are the
+lowest words.
 
 Continuation rules (each one a function below):
 
-* a repeated header row re-states the columns and is dropped;
+* a repeated header (one row or a band, in the same words or synonyms)
+  re-states the columns and is dropped;
+* a grid without a header continues the table when it has the header's
+  columns (``continues_columns``);
 * a blank 一级/二级指标 cell under a merged cell carries the value above
   (a merged cell spanning a page break is blank on the second page);
 * the first row of a continuation grid that lacks a 三级指标 or 指标值 while
   the row before it has them, or whose text continues a word across the break,
-  is the rest of that row: its text is appended, not made a new indicator.
+  is the rest of that row: its text is appended, not made a new indicator
+  (``is_fragment``); lines alone at the top of a page that finish such words
+  do the same (``complete_last_row``);
+* in the project block, a cell that completes the label above it in its
+  column is the rest of a label split by the break (``rest_of_label``).
 
 The output keeps provenance: every value is a ``Span`` with page and box.
 """
@@ -183,6 +195,35 @@ def header_columns(cells: Sequence[Cell]) -> Optional[tuple[HeaderColumn, ...]]:
     return None
 
 
+def _header_words_only(cells: Sequence[Cell]) -> bool:
+    """A row holding nothing but column headers and headings over them
+    (绩效指标 over the three levels): a row of a header band."""
+    texts = [c.text for c in cells if c.text]
+    return bool(texts) and all(header_role(t) or label_role(t) == "heading" for t in texts)
+
+
+def header_band(grid: Grid, row: int) -> Optional[tuple[tuple[HeaderColumn, ...], int]]:
+    """The indicator columns of a header starting at grid row ``row``, and
+    the header's last row; None when no header starts there.
+
+    A header may take several rows: a word over a group of columns (绩效指标
+    over 一级/二级/三级指标, 指标值 over 指标性质/指标值/计量单位) sits in a
+    row above them, and the columns without sub-headers span every row of
+    the band.  The columns are then the cells covering the band's last row
+    that start inside the band: the most specific word of every column."""
+    own = [c for c in covering_cells(grid, row) if c.row == row]
+    if not (header_columns(own) or _header_words_only(own)):
+        return None
+    last = row
+    while last + 1 < grid.n_rows and _header_words_only([c for c in covering_cells(grid, last + 1) if c.row == last + 1]):
+        last += 1
+    for end in range(last, row - 1, -1):
+        cols = header_columns([c for c in covering_cells(grid, end) if c.row >= row])
+        if cols:
+            return cols, end
+    return None
+
+
 def _cell_for_column(cells: Sequence[Cell], col: HeaderColumn) -> Optional[Cell]:
     best, best_overlap = None, 0.0
     for c in cells:
@@ -215,6 +256,9 @@ class _Builder:
     #: the previous page: (page, box) -> the whole text.
     continued: dict[tuple, Span] = field(default_factory=dict)
     last_label: Optional[int] = None
+    #: The project-block cells read so far, in reading order: a label split
+    #: by a page break ends under the last of them in its column.
+    above: list[Cell] = field(default_factory=list)
 
     def freeze(self) -> ProjectForm:
         return ProjectForm(
@@ -251,8 +295,25 @@ def _append_to_label(b: _Builder, index: int, value: Cell) -> None:
     b.labels[index] = (role, text, span.extended(Span.of_cell(value)))
 
 
+def rest_of_label(cell: Cell, above: Sequence[Cell]) -> bool:
+    """Whether ``cell`` holds the end of the label printed above it in its
+    column (the last of ``above`` there): a label cell split by a page
+    break ("资金支出" | "计划（%）", "资金支出计划" | "（%）") reads as a label
+    only with the text above."""
+    if not cell.text or _classify(cell):
+        return False
+    upper = next((a for a in reversed(above) if a.text and a.box.x_overlap(cell.box) >= 0.5 * min(a.box.width, cell.box.width)), None)
+    return upper is not None and bool(label_role(join_pair(upper.text, cell.text, first_filled=False)))
+
+
 def block_row(b: _Builder, cells: Sequence[Cell], row: int) -> None:
-    """Read one row of a project block into the builder."""
+    """Read one row of a project block into the builder (the end of a label
+    split by a page break is set aside)."""
+    _read_block_row(b, [c for c in cells if not rest_of_label(c, b.above)], row)
+    b.above.extend(c for c in cells if c.row == row)
+
+
+def _read_block_row(b: _Builder, cells: Sequence[Cell], row: int) -> None:
     block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
     own = [c for c in cells if c.row == row or c.rowspan == 1]
     own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)]
@@ -324,9 +385,10 @@ def _has_role(b: _Builder, role: str) -> bool:
     return any(r == role for r, _, _ in b.labels)
 
 
-def indicator_row(b: _Builder, cells: Sequence[Cell], row: int) -> Optional[IndicatorRow]:
+def indicator_row(b: _Builder, cells: Sequence[Cell], row: int, merged_only: bool = False) -> Optional[IndicatorRow]:
     """One indicator from the cells covering a grid row, or None when no
-    cell of the row's own columns starts in it."""
+    cell of the row's own columns starts in it (with ``merged_only``: no
+    cell at all, a row holding text of the 一级/二级 columns only)."""
     fields: dict[str, Span] = {}
     extra: dict[str, Span] = {}
     starts = False
@@ -335,7 +397,7 @@ def indicator_row(b: _Builder, cells: Sequence[Cell], row: int) -> Optional[Indi
         cell = _cell_for_column(cells, col)
         if cell is None:
             continue
-        if col.role not in HIERARCHY_ROLES and cell.row == row:
+        if cell.row == row and (merged_only or col.role not in HIERARCHY_ROLES):
             starts = True
         span = Span.of_cell(cell)
         pages.add(cell.page)
@@ -361,14 +423,18 @@ def inherit_hierarchy(row: IndicatorRow, previous: Optional[IndicatorRow]) -> In
 
 def is_fragment(row: IndicatorRow, previous: IndicatorRow) -> bool:
     """Whether the first row of a continuation grid is the rest of the
-    previous page's last row."""
+    previous page's last row: it lacks a 三级指标 or 指标值 the row before has,
+    or the text of one of its own (not merged) cells continues a word the
+    previous page left unfinished ("≥30百分" | "比")."""
     def text(r: IndicatorRow, role: str) -> str:
         return r.fields[role].text if role in r.fields else ""
 
     present = [role for role in REQUIRED_ROLES if role in previous.fields]
     if any(text(previous, role) and not text(row, role) for role in present):
         return True
-    for role in ("level3", "description"):
+    for role in row.fields:
+        if role in HIERARCHY_ROLES:
+            continue  # a merged cell's text may flow over the break into a new row
         if text(previous, role) and text(row, role) and joins_as_word(text(previous, role), text(row, role)):
             return True
     return False
@@ -389,27 +455,64 @@ def _grid_opens_project(grid: Grid) -> bool:
 
 
 def _grid_has_header(grid: Grid) -> bool:
-    return any(header_columns(covering_cells(grid, r)) for r in range(grid.n_rows))
+    return any(header_band(grid, r) for r in range(grid.n_rows))
 
 
-def _columns_align(grid: Grid, columns: Sequence[HeaderColumn]) -> bool:
-    """A continuation grid without a header shares the header's columns."""
+def continues_columns(grid: Grid, columns: Sequence[HeaderColumn], first_on_page: bool) -> bool:
+    """Whether a grid without a header row continues the indicator table
+    whose header gave ``columns``.
+
+    A drawn table continues with the header's frame: the same left and
+    right edges.  A table read from text alignment has no frame (its box is
+    where its words are, and a page of rows under one merged 一级指标 has no
+    text in that column): it continues when it lies within the header's
+    span and none of its cells straddles two columns; and it must be the
+    first table on its page, as a table continued over a page break starts
+    the page (a line of cells under a finished table is something else,
+    such as the signatures under a form)."""
     if not columns:
         return False
     left, right = min(c.x0 for c in columns), max(c.x1 for c in columns)
     tol = 0.05 * (right - left)
-    return abs(grid.box.x0 - left) <= tol and abs(grid.box.x1 - right) <= tol
+    if grid.source != "text":
+        return abs(grid.box.x0 - left) <= tol and abs(grid.box.x1 - right) <= tol
+    if not first_on_page or grid.box.x0 < left - 2 * tol or grid.box.x1 > right + 2 * tol:
+        return False
+    under = [sum(1 for col in columns if min(c.box.x1, col.x1) > max(c.box.x0, col.x0)) for c in grid.cells if c.text]
+    return bool(under) and max(under) == 1
+
+
+def centred_spans(
+    texts: Sequence[Span], start: float, bottom: float, edges: Sequence[float]
+) -> Optional[list[tuple[float, float, Span]]]:
+    """(top, bottom, text) of merged cells whose texts are centred in them,
+    laid one after the other from ``start`` down to ``bottom``: the k-th
+    text centred at c_k spans [s_k, 2 c_k - s_k] from where the previous one
+    ended.  None when the texts do not fit that reading."""
+    spans = []
+    for span in texts:
+        reach = 2 * span.box.cy - start
+        end = min(edges, key=lambda e: abs(e - reach))  # snap to a row edge
+        if abs(end - reach) > max(3.0, 0.6 * span.box.height) or not (
+            start - 1 <= span.box.top and span.box.bottom <= end + 1
+        ):
+            return None
+        spans.append((start, end, span))
+        start = end
+    return spans if abs(start - bottom) <= 2.0 else None
 
 
 def place_centred_hierarchy(
-    rows: list[tuple[int, IndicatorRow]], texts_by_role: dict[str, list[Span]], edges: Sequence[float]
+    rows: list[tuple[int, IndicatorRow]], texts_by_role: dict[str, list[Span]], edges: Sequence[float],
+    continued: bool = False,
 ) -> list[tuple[int, IndicatorRow]]:
     """In a table read from text alignment a merged 一级/二级指标 cell is only
-    its text, printed centred over the rows it spans.  Rebuild the spans:
-    the k-th text of a column centred at c_k spans [s_k, 2 c_k - s_k] from
-    where the previous one ended.  When the texts do not fit that reading
-    (they are top-aligned), leave them where they are: blank cells then take
-    the text above them."""
+    its text, printed centred over the rows it spans.  Rebuild the spans
+    (``centred_spans``).  On a page that continues a table (``continued``),
+    the first rows may belong to a merged cell whose text is on the previous
+    page: the spans then start lower, and those rows stay blank.  When the
+    texts do not fit that reading (they are top-aligned), leave them where
+    they are: blank cells then take the text above them."""
     if not rows:
         return rows
     body_top, body_bottom = edges[rows[0][0]], edges[rows[-1][0] + 1]
@@ -418,21 +521,11 @@ def place_centred_hierarchy(
         texts = sorted(texts_by_role.get(role, []), key=lambda s: s.box.top)
         if not texts:
             continue
-        start = body_top
-        spans = []
-        fits = True
-        for span in texts:
-            centre = span.box.cy
-            reach = 2 * centre - start
-            end = min(edges, key=lambda e: abs(e - reach))  # snap to a row edge
-            if abs(end - reach) > max(3.0, 0.6 * span.box.height) or not (
-                start - 1 <= span.box.top and span.box.bottom <= end + 1
-            ):
-                fits = False
-                break
-            spans.append((start, end, span))
-            start = end
-        if not fits or abs(start - body_bottom) > 2.0:
+        starts = [body_top]
+        if continued:
+            starts += [e for e in edges if body_top < e <= texts[0].box.top + 1]
+        spans = next((found for s in starts if (found := centred_spans(texts, s, body_bottom, edges))), None)
+        if spans is None:
             continue
         for i, (band, row) in enumerate(out):
             mid = (edges[band] + edges[band + 1]) / 2
@@ -442,26 +535,41 @@ def place_centred_hierarchy(
     return out
 
 
+def grid_rows(grid: Grid) -> Iterator[tuple[int, Optional[tuple[HeaderColumn, ...]]]]:
+    """The grid's rows top down, each with the indicator columns when a
+    header starts there; a header of several rows comes once, as its first."""
+    r = 0
+    while r < grid.n_rows:
+        band = header_band(grid, r)
+        yield r, band[0] if band else None
+        r = band[1] + 1 if band else r + 1
+
+
 def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
-    """Read every row of ``grid`` into the form being built."""
+    """Read every row of ``grid`` into the form being built.  On a grid
+    that continues the form over a page break (``continuation``), the first
+    indicator row may complete the last one, and the first rows may lie
+    under merged cells begun on the previous page."""
     body: list[tuple[int, IndicatorRow]] = []
     hierarchy: dict[str, list[Span]] = {}
+    first = continuation  # the next indicator row is the first after the break
+    top = continuation  # the next body starts at the top of the continued table
 
     def flush() -> None:
-        nonlocal continuation
-        rows = place_centred_hierarchy(body, hierarchy, grid.ys) if grid.source == "text" else body
+        nonlocal first, top
+        rows = place_centred_hierarchy(body, hierarchy, grid.ys, top) if grid.source == "text" else body
         for _, row in rows:
-            add_indicator(b, row, first_body=continuation)
-            continuation = False
+            add_indicator(b, row, first_body=first)
+            first = False
+        top = top and not body
         body.clear()
         hierarchy.clear()
 
-    for r in range(grid.n_rows):
+    for r, header in grid_rows(grid):
         cells = covering_cells(grid, r)
-        cols = header_columns([c for c in cells if c.row == r])
-        if cols:
+        if header:
             flush()
-            b.columns = cols
+            b.columns = header
             continue
         if not b.columns:
             own = [c for c in cells if c.row == r and c.text]
@@ -472,6 +580,17 @@ def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
             b.pages.add(grid.page)
             continue
         row = indicator_row(b, cells, r)
+        if first and not body and b.rows:
+            # The first row after the page break may be the rest of the row
+            # it split: completed at once, before merged cells are placed
+            # (on a page read from text alignment it may hold words of the
+            # 一级/二级 columns only: "服务对象满意度指" | "标").
+            if row is None and grid.source == "text":
+                row = indicator_row(b, cells, r, merged_only=True)
+            if row is not None and is_fragment(row, b.rows[-1]):
+                add_indicator(b, row, first_body=True)
+                first = False
+                continue
         if row is not None:
             body.append((r, row))
         if grid.source == "text":
@@ -528,6 +647,27 @@ def _flowed_hierarchy(b: _Builder, previous: IndicatorRow, row: IndicatorRow) ->
     return IndicatorRow(fields, row.extra, row.pages)
 
 
+def complete_last_row(b: _Builder, lines: Sequence[TextLine]) -> None:
+    """Lines opening a page (no table above them there) that finish words
+    the previous page left unfinished in cells of the last indicator row
+    ("…建设五年规" | "划》"): the rest of the row the page break split, when
+    nothing else of the table reached the new page.  A line under no single
+    column, or that finishes no word (a "续表" note), is left alone."""
+    for line in lines:
+        cols = [c for c in b.columns if min(line.box.x1, c.x1) > max(line.box.x0, c.x0)]
+        last = b.rows[-1]
+        if len(cols) != 1 or cols[0].role == "extra" or cols[0].role not in last.fields:
+            return
+        role = cols[0].role
+        if not joins_as_word(last.fields[role].text, line.text):
+            return
+        part = IndicatorRow({role: Span(line.text, line.page, line.box, (line.text,))}, {}, (line.page,))
+        merged = merge_fragment(last, part)
+        _continue_hierarchy(b, last, part, merged)
+        b.rows[-1] = merged
+        b.pages.add(line.page)
+
+
 def _span_key(span: Span) -> tuple:
     return (span.page, span.box)
 
@@ -540,15 +680,19 @@ def _resolve_continued(b: _Builder, row: IndicatorRow) -> IndicatorRow:
     return IndicatorRow(fields, row.extra, row.pages)
 
 
-def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object]]:
+def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object, bool]]:
+    """Text blocks and grids in reading order, each with whether no grid
+    comes before it on its page."""
     for layout in layouts:
         items: list[tuple[float, str, object]] = []
         for block in lines_to_blocks(layout.lines, page_body_size(layout)):
             items.append((block[0].box.top, "block", block))
         for grid in layout.grids:
             items.append((grid.box.top, "grid", grid))
+        seen_grid = False
         for _, kind, obj in sorted(items, key=lambda t: t[0]):
-            yield kind, obj
+            yield kind, obj, not seen_grid
+            seen_grid = seen_grid or kind == "grid"
 
 
 def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
@@ -558,7 +702,7 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
     current: Optional[_Builder] = None
     title: Optional[Span] = None
     heading: list[Span] = []
-    for kind, obj in _events(layouts):
+    for kind, obj, opens_page in _events(layouts):
         if kind == "block":
             block: list[TextLine] = obj  # type: ignore[assignment]
             found = title_of(block)
@@ -570,6 +714,8 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
                 heading.extend(Span(l.text, l.page, l.box) for l in block)
             elif current is None and not forms:
                 prose.extend(block)
+            elif current is not None and opens_page and current.rows:
+                complete_last_row(current, block)
             continue
         grid: Grid = obj  # type: ignore[assignment]
         if title is not None or _grid_opens_project(grid):
@@ -579,7 +725,7 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
             title, heading = None, []
             add_grid(current, grid, continuation=False)
         elif current is not None and (
-            not current.columns or _grid_has_header(grid) or _columns_align(grid, current.columns)
+            not current.columns or _grid_has_header(grid) or continues_columns(grid, current.columns, opens_page)
         ):
             add_grid(current, grid, continuation=True)
         # Any other grid (a budget table of the surrounding document) is not ours.

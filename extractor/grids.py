@@ -243,7 +243,7 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
         r for r in snap_rulings(page.rulings, settings)
         if not any(g.box.contains_point((r.start + r.end) / 2, r.pos, settings.snap_tolerance) for g in grids)
     ]
-    found, outside = text_grids(page.number, outside, loose_rules, settings)
+    found, outside = text_grids(page.number, outside, loose_rules, settings, page.height)
     grids = sorted(grids + found, key=lambda g: g.box.top)
     lines = chars_to_lines(outside, page.number, settings)
     return PageLayout(page=page, grids=tuple(grids), lines=tuple(lines))

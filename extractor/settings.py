@@ -45,6 +45,15 @@ class Settings:
     #: (em) between two characters separates two cells (twice a cell's
     #: padding is typically 0.7-1 em).
     cell_gap: float = 0.6
+    #: The gap (em) word processors draw between CJK and Latin letters or
+    #: digits ("3 月底"): a short line in a borderless cell was wrapped when
+    #: the next line's first word, with this gap before it, did not fit.
+    autospace: float = 0.25
+    #: A line that such gaps cut into at least this many cells is a table
+    #: row even without any form word (a borderless table continued on a new
+    #: page starts with data rows, no header, no label): two cells are a
+    #: label and its value, or a unit line "711001 XX局   单位：万元".
+    table_min_cells: int = 3
 
     # -- prose (stage: prose) ---------------------------------------------------
     #: A line starting this much (em) right of the text's left edge is
@@ -82,14 +91,31 @@ class Settings:
     #: control code points) or foreign: mapped to characters that do not occur
     #: in these documents (Latin-1 letters, Greek, Cyrillic, Hangul, kana…,
     #: i.e. anything but CJK, ASCII and common punctuation and symbols) —
-    #: the signature of fonts without a correct ToUnicode map (mojibake).
-    #: An unreadable page's text is withheld ("unreadable_text" warning); when
+    #: the signature of fonts without a correct ToUnicode map (mojibake) —
+    #: or garbled (in runs that only mis-decoded text produces, see
+    #: ``mojibake_ratio``).  An unreadable page's text is withheld ("unreadable_text" warning); when
     #: no page is readable the file fails with ``UnreadableText``.  Real pages
     #: measure 0-2 %, mojibake pages 40-100 %.
     unreadable_ratio: float = 0.3
     #: Pages with fewer glyphs than this are judged unreadable only when all
     #: of them are unmapped (a page number alone proves little).
     unreadable_min_glyphs: int = 10
+    #: Mojibake that lands on ordinary code points: UTF-8 read as GBK (閮ㄩ棬
+    #: for 部门), GBK read as Big5 (窒藷), 锟斤拷, UTF-8 read as Latin-1
+    #: ("éƒ¨é—¨").  A page is unreadable (mojibake) when at least this share
+    #: of its words (glyphs but ASCII digits and punctuation, which every
+    #: mis-decoding keeps) are suspect: ideographs outside the
+    #: common-character list (GB2312 level 1, ``pages.common_han``), glyphs
+    #: in runs only mis-decoded text produces (锟斤拷, a Latin-1 letter with
+    #: its UTF-8 continuation bytes) or foreign characters.  Real pages
+    #: measure 0 % (the sample, every layout variant, ten real budget
+    #: PDFs), the sample's pages mis-decoded 63-100 % (Big5 read as GBK,
+    #: of what Big5 can encode of them: 32-56 %; README, "When things go
+    #: wrong").
+    mojibake_ratio: float = 0.25
+    #: ... and at least this many glyphs are suspect (a page with a few
+    #: words may name a rare place).
+    mojibake_min_chars: int = 8
 
     # -- triage (stage: pages) -------------------------------------------------------
     #: Read the text of the pages before the performance section with pdfium

@@ -5,7 +5,12 @@ structure a ruled table states must be read from the words, as a reader does:
 
 ``find_regions``      a table starts at a line that carries form vocabulary
                       (two labels such as 项目编码 … 项目名称, or an indicator
-                      header row) and runs down to the next title or a wide gap
+                      header row) or that the gaps between its words cut into
+                      several cells (a continuation page starts with data
+                      rows, no header), and runs down to the next title or a
+                      wide gap; up, it takes in the lines that fit its columns
+                      at its row spacing (the rest of a row split by the page
+                      break)
 ``lines_to_pieces``   each line splits into runs at wide gaps: one run per cell
 ``pieces_to_cells``   runs stacked in one column join into one cell when they
                       are one wrapped text: a drawn rule between them says no;
@@ -29,16 +34,27 @@ from typing import Optional, Sequence
 
 import regex
 
+from .furniture import is_page_number
 from .layout import Box, Cell, Char, Grid, Ruling, TextLine, union_all
 from .rejoin import chars_to_lines, is_cjk, join_lines, joins_as_word, split_runs
-from .settings import Settings
+from .settings import DEFAULT, Settings
 from .vocab import header_role, label_key, label_role, words
 
 _NUMBERED = regex.compile(r"^\s*[（(]?\d{1,2}\s*[.．、)）]")
 _NUMBER_ONLY = regex.compile(r"^[≥≤<>=＞＜]?\s*[\d,.]+\s*%?$")
 _MONTH = regex.compile(r"^\d{1,2}月[底末]?$")
-_CLOSERS = "，。、；：！？）」』》”’,.;:!?)%％"
-_UNBREAKABLE_HEAD = regex.compile(rf"^(?:[\p{{Latin}}\d.,%％]+|.)[{_CLOSERS}]*")
+#: A line that is one long Latin/digit word (a project code): only a word
+#: longer than the line is broken without a space or hyphen.
+_LATIN_WORD = regex.compile(r"^[\p{Latin}\d]+$")
+#: A "name：value" field ("填报人：张三").
+_FIELD = regex.compile(r"^[^：:\d\s]{2,}\s*[：:]\s*\S")
+_CLOSERS = "，。、；：！？）」』》】〕〉］”’,.;:!?)]}%％"
+#: Opening brackets and quotes: a word processor never ends a line with one
+#: (kinsoku), so it goes to the next line with the word it opens.
+_OPENERS = "（(《“‘【〔「『〈［[{"
+#: What cannot be broken at the start of a line: opening marks, then a
+#: Latin word or number (or one character), then closing marks.
+_UNBREAKABLE_HEAD = regex.compile(rf"^[{regex.escape(_OPENERS)}]*(?:[\p{{Latin}}\d.,%％]+|.)[{regex.escape(_CLOSERS)}]*")
 #: A line ending in one of these cannot end a cell's text.
 _OPENS = "/／-－—（(《“‘【〔「"
 
@@ -66,46 +82,168 @@ def lines_to_pieces(lines: Sequence[TextLine], settings: Settings) -> list[list[
     return [[Piece(run) for run in split_runs(line, settings, settings.cell_gap)] for line in lines]
 
 
-def _is_anchor(pieces: Sequence[Piece]) -> bool:
-    """A line that can only be a form row: two or more form words, or one
-    form word followed by other runs."""
+def _is_tabular(pieces: Sequence[Piece], settings: Settings) -> bool:
+    """A line cut into several cells by wide gaps, whatever its words: a
+    table's data row.  Not a line spread out by justification (cut between
+    every character: a table row has cells of several characters), nor a
+    line of "name：value" fields set apart (the signatures under a form,
+    "单位负责人：… 填报人：…", or a report's "证券代码：… 证券简称：…")."""
+    if len(pieces) < settings.table_min_cells or not any(len(p.text) > 1 for p in pieces):
+        return False
+    return 2 * sum(1 for p in pieces if _FIELD.match(p.text)) < len(pieces)
+
+
+def _is_anchor(pieces: Sequence[Piece], settings: Settings) -> bool:
+    """A line that can only be a form row: two or more form words, one
+    form word followed by other runs, or a line of several cells."""
     form = [p for p in pieces if _is_form_word(p.text)]
-    return len(form) >= 2 or (len(form) == 1 and len(pieces) >= 2)
+    return len(form) >= 2 or (len(form) == 1 and len(pieces) >= 2) or _is_tabular(pieces, settings)
 
 
 def _is_title(text: str) -> bool:
     return text.rstrip("。.：: ").endswith(tuple(words("sections", "table_title")))
 
 
-def find_regions(rows: Sequence[list[Piece]], settings: Settings) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Margins:
+    """Where page furniture may stand: above ``top`` and below ``bottom``
+    (``Settings.furniture_band`` of the page height from either edge)."""
+
+    top: float = 0.0
+    bottom: float = float("inf")
+
+    @staticmethod
+    def of_page(height: float, settings: Settings) -> "Margins":
+        band = settings.furniture_band * height
+        return Margins(band, height - band) if height else Margins()
+
+    def holds(self, box: Box) -> bool:
+        return box.bottom <= self.top or box.top >= self.bottom
+
+
+def _ends_table(pieces: Sequence[Piece], margins: Margins) -> bool:
+    """A line no table takes in: a title, or a page number at the page's
+    edge (furniture is set aside after segmentation, so a table must not
+    swallow it; a bare number inside the page is a table's amount or the
+    end of a code)."""
+    text = " ".join(p.text for p in pieces)
+    return _is_title(text) or (is_page_number(text) and margins.holds(_line_box(pieces)))
+
+
+def _line_box(pieces: Sequence[Piece]) -> Box:
+    return union_all(p.box for p in pieces)
+
+
+def _gap(upper: Sequence[Piece], lower: Sequence[Piece]) -> float:
+    return _line_box(lower).top - _line_box(upper).bottom
+
+
+def _gutters(rows: Sequence[list[Piece]], settings: Settings) -> tuple[Box, list[tuple[float, float]]]:
+    """The extent of the lines' runs, and the vertical strips inside it
+    that no run touches (at least a cell gap wide): the table's column
+    separators."""
+    runs = sorted((p.box.x0, p.box.x1) for row in rows for p in row)
+    extent = union_all(p.box for row in rows for p in row)
+    size = rows[0][0].line.size
+    strips, reach = [], runs[0][1]
+    for x0, x1 in runs[1:]:
+        if x0 - reach >= settings.cell_gap * size:
+            strips.append((reach, x0))
+        reach = max(reach, x1)
+    return extent, strips
+
+
+def _fits_columns(pieces: Sequence[Piece], extent: Box, strips: Sequence[tuple[float, float]]) -> bool:
+    """Every run of the line lies inside the table and reaches at most
+    halfway into a column separator: it could be the first or last lines
+    of the table's cells."""
+    slack = pieces[0].line.size
+    return all(
+        extent.x0 - slack <= p.box.x0
+        and p.box.x1 <= extent.x1 + slack
+        and not any(min(p.box.x1, b) - max(p.box.x0, a) > (b - a) / 2 for a, b in strips)
+        for p in pieces
+    )
+
+
+def _row_gap(table: Sequence[list[Piece]]) -> float:
+    """The space between the table's rows: the widest gap between its lines
+    that recurs (each row boundary adds the same padding; a gap seen once is
+    something else, such as a page number under the table), at least an em
+    (a table of one row so far)."""
+    gaps = Counter(round(2 * _gap(a, b)) / 2 for a, b in zip(table, table[1:]))
+    return max([g for g, n in gaps.items() if n >= 2] + [table[0][0].line.size])
+
+
+def _extend_up(rows: Sequence[list[Piece]], anchor: int, end: int, floor: int, settings: Settings,
+               margins: Margins) -> int:
+    """The first line of the table whose anchor is ``rows[anchor]``.
+
+    Going up from the anchor, a line belongs to the table when
+
+    * it is set at the text's leading above the table (a cell's first line
+      above the anchor's line: a two-line cell beside a one-line label), or
+    * it fits the table's columns and is set at its row spacing (at the top
+      of a page, the rest of a row the page break split).
+
+    A title, a page number, a line across the columns (the unit line, a
+    running header) or a wider gap ends the table; but when only such lines,
+    set at the row spacing, lie between the table and the top of the page
+    (or a running header: a line in the top margin set apart from them),
+    they are the end of a cell across the columns (a 绩效目标 split by
+    the page break)."""
+    table = rows[anchor:end]
+    extent, strips = _gutters(table, settings)
+    row_gap = _row_gap(table)
+
+    def close(k: int) -> bool:  # line k - 1 is set at the table's row spacing above line k
+        return _gap(rows[k - 1], rows[k]) <= row_gap + 0.25 * rows[k][0].line.size
+
+    start = anchor
+    while start > floor and rows[start - 1] and not _ends_table(rows[start - 1], margins):
+        gap, size = _gap(rows[start - 1], rows[start]), rows[start][0].line.size
+        if gap < 0.5 * size or (close(start) and _fits_columns(rows[start - 1], extent, strips)):
+            start -= 1
+        else:
+            break
+    top = 0
+    while top < start and _line_box(rows[top]).bottom <= margins.top and not close(top + 1):
+        top += 1
+    if floor == 0 and all(rows[k] and not _ends_table(rows[k], margins) and close(k + 1) for k in range(top, start)):
+        start = top
+    return start
+
+
+def _extend_down(rows: Sequence[list[Piece]], anchor: int, margins: Margins) -> int:
+    """The end (exclusive) of the table whose anchor is ``rows[anchor]``:
+    the next title or page number, a heading (set larger than the table:
+    the first line of a title wrapped over two lines) or a gap much wider
+    than the page's line pitch."""
+    pitch = [rows[k + 1][0].box.top - rows[k][0].box.top for k in range(len(rows) - 1)]
+    typical = sorted(pitch)[len(pitch) // 2] if pitch else rows[anchor][0].box.height * 1.5
+    size = rows[anchor][0].line.size
+    j = anchor + 1
+    while j < len(rows):
+        first = rows[j][0]
+        if _ends_table(rows[j], margins) or first.line.size > 1.15 * size:
+            break
+        if first.box.top - rows[j - 1][0].box.bottom > 2.5 * max(typical, first.box.height):
+            break
+        j += 1
+    return j
+
+
+def find_regions(rows: Sequence[list[Piece]], settings: Settings, margins: Margins = Margins()) -> list[tuple[int, int]]:
     """[start, end) line index ranges that hold a borderless table."""
     regions = []
-    i = 0
+    i = floor = 0
     while i < len(rows):
-        if not rows[i] or not _is_anchor(rows[i]):
+        if not rows[i] or not _is_anchor(rows[i], settings):
             i += 1
             continue
-        start = end = i
-        # A cell's first line may sit above the anchor's line (a two-line
-        # cell centred on a one-line label): take in lines set at the
-        # table's leading right above it.
-        while start > 0 and rows[start - 1] and not _is_title(" ".join(p.text for p in rows[start - 1])) and (
-            rows[start][0].box.top - max(p.box.bottom for p in rows[start - 1]) < 0.5 * rows[start][0].line.size
-        ):
-            start -= 1
-        pitch = [rows[k + 1][0].box.top - rows[k][0].box.top for k in range(len(rows) - 1)]
-        typical = sorted(pitch)[len(pitch) // 2] if pitch else rows[i][0].box.height * 1.5
-        j = i + 1
-        while j < len(rows):
-            first = rows[j][0]
-            if _is_title(" ".join(p.text for p in rows[j])):
-                break
-            if first.box.top - rows[j - 1][0].box.bottom > 2.5 * max(typical, first.box.height):
-                break
-            j += 1
-        end = j
-        regions.append((start, end))
-        i = end
+        end = _extend_down(rows, i, margins)
+        regions.append((_extend_up(rows, i, end, floor, settings, margins), end))
+        i = floor = end
     return regions
 
 
@@ -126,7 +264,7 @@ def _filled(piece: Piece, column_width: float) -> bool:
     return column_width - piece.box.width < 0.6 * piece.line.size
 
 
-def same_cell(upper: Piece, lower: Piece, column_width: float, line_gap: float) -> bool:
+def same_cell(upper: Piece, lower: Piece, column_width: float, line_gap: float, settings: Settings = DEFAULT) -> bool:
     """Whether ``lower`` continues the text of ``upper`` in one cell.
 
     Lines of one cell are set at the text's leading; a row boundary adds the
@@ -143,6 +281,8 @@ def same_cell(upper: Piece, lower: Piece, column_width: float, line_gap: float) 
         return False
     if _is_form_word(label_key(a + b)) and not _is_form_word(a):
         return True  # "其中：财政" + "资金"
+    if len(a) >= 8 and _LATIN_WORD.match(a) and _LATIN_WORD.match(b[:1]):
+        return True  # a code longer than the cell, broken inside: "13052923P0058" + "34"
     if _is_form_word(b) or _NUMBER_ONLY.match(b):
         return False
     if _NUMBERED.match(b):
@@ -155,8 +295,20 @@ def same_cell(upper: Piece, lower: Piece, column_width: float, line_gap: float) 
     head = _UNBREAKABLE_HEAD.match(b)
     if not head:
         return False
-    width = sum(1.0 if is_cjk(ch) else 0.55 for ch in head.group(0)) * lower.line.size
+    width = _printed_width(lower, head.group(0))
+    if is_cjk(a[-1]) != is_cjk(head.group(0)[0]):
+        width += settings.autospace * upper.line.size  # it would have needed the CJK/Latin gap too
     return column_width - upper.box.width < width
+
+
+def _printed_width(piece: Piece, head: str) -> float:
+    """How wide the first characters of ``piece`` (those of ``head``) are
+    printed: measured on their glyphs ("%" is wider than a digit), else
+    estimated from their kind."""
+    glyphs = [c for c in piece.line.chars if not c.text.isspace()][: len(head.replace(" ", ""))]
+    if glyphs and glyphs[-1].box.x1 > glyphs[0].box.x0:
+        return glyphs[-1].box.x1 - glyphs[0].box.x0
+    return sum(1.0 if is_cjk(ch) else 0.55 for ch in head) * piece.line.size
 
 
 def _rule_between(rules: Sequence[Ruling], upper: Box, lower: Box, tol: float) -> bool:
@@ -229,7 +381,7 @@ def pieces_to_cells(pieces: Sequence[Piece], rules: Sequence[Ruling], settings: 
         if rules:
             if not _rule_between(rules, upper.box, lower.box, settings.snap_tolerance):
                 parent[find(i)] = find(j)
-        elif same_cell(upper, lower, _column_width([p for p in ordered if section(p) == section(upper)], upper), line_gap):
+        elif same_cell(upper, lower, _column_width([p for p in ordered if section(p) == section(upper)], upper), line_gap, settings):
             parent[find(i)] = find(j)
     groups: dict[int, list[Piece]] = {}
     for i, p in enumerate(ordered):
@@ -330,14 +482,15 @@ def text_grid(page: int, cells: Sequence[list[Piece]], rules: Sequence[Ruling], 
     return Grid(page=page, box=grid_box, xs=tuple(xs), ys=tuple(edges), cells=tuple(out), source="text")
 
 
-def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], settings: Settings) -> tuple[list[Grid], list[Char]]:
-    """Grids found in ``chars`` (text outside ruled tables), and the chars
-    left over."""
+def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], settings: Settings,
+               height: float = 0.0) -> tuple[list[Grid], list[Char]]:
+    """Grids found in ``chars`` (text outside ruled tables) of a page
+    ``height`` high, and the chars left over."""
     lines = chars_to_lines(chars, page, settings)
     rows = lines_to_pieces(lines, settings)
     grids = []
     used: set[int] = set()
-    for start, end in find_regions(rows, settings):
+    for start, end in find_regions(rows, settings, Margins.of_page(height, settings)):
         pieces = [p for row in rows[start:end] for p in row]
         top = min(p.box.top for p in pieces)
         bottom = max(p.box.bottom for p in pieces)

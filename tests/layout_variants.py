@@ -6,8 +6,10 @@ variant, path)`` typesets it with reportlab's built-in CID font STSong-Light
 (no system fonts) as a new PDF in the layout that ``variant`` describes: the
 sample's own layout (``baseline``) or one of the other forms county offices
 publish (narrow/wide columns, one single grid, landscape, big fonts that split
-rows over pages, no rules, header synonyms, a full department-budget document
-around the performance section, ...).  ``VARIANTS`` lists them by name.
+rows over pages, no rules or only row or column rules, rules drawn as thin
+filled rectangles, header synonyms (also other ones on continuation pages),
+two-row headers, a full department-budget document around the performance
+section, ...).  ``VARIANTS`` lists them by name.
 
 Everything is drawn explicitly on the canvas: text is wrapped like a word
 processor does (CJK breaks anywhere, Latin words and numbers stay whole unless
@@ -104,8 +106,17 @@ class Variant:
     autofit: bool = False             # column widths from content (Word "autofit to contents")
     layout: str = "stacked"           # "stacked": block table + indicator table; "single": one grid
     project_block: str = "standard"   # "standard" | "alt"
-    rules: str = "all"                # "all" | "hrules" | "none"
-    repeat_header: bool = True        # repeat the indicator header row on continuation pages
+    rules: str = "all"                # "all" | "hrules" (row rules only) | "vrules" (column rules only) | "none"
+    rule_style: str = "line"          # "line": stroked lines | "rect": thin filled rectangles per cell edge
+    header_fill: bool = False         # light grey shading behind the indicator header cells
+    #: A first header row of group words, each spanning the columns it names
+    #: (("绩效指标", ("level1", "level2", "level3")),): the header is then two
+    #: rows, and a column outside every group has one header cell over both.
+    header_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    repeat_header: bool = True        # repeat the indicator header row(s) on continuation pages
+    #: Header word overrides used on the repeated header rows only (another
+    #: synonym on the continuation page than on the first page).
+    repeat_header_words: tuple[tuple[str, str], ...] = ()
     row_split: str = "split"          # "split" (rows may break) | "move" | "alternate" (per table)
     new_page_per_project: bool = True
     project_gap: float = 18.0         # space before a project when projects flow on
@@ -189,6 +200,40 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in [
     Variant("alt_project_block", "project block of another template: 项目名称 then 项目编码, 主管部门/实施单位, "
             "项目资金 with 年度资金总额/其中：财政拨款/其他资金, 资金用途, 年度绩效目标",
             project_block="alt"),
+    Variant("borderless_continued", "no rules at all, the project block on the indicator grid (one table "
+            "per project); tables flow on and break between rows, and the continuation page starts "
+            "directly with data rows: no repeated header, nothing but the columns to say it is the same table",
+            layout="single", rules="none", repeat_header=False, row_split="move", new_page_per_project=False,
+            table_size=11.0, pad_y=2.5, require_breaks=("between_rows",)),
+    Variant("borderless_continued_split", "as borderless_continued, but rows split at the page break: the "
+            "rest of a multi-line cell opens the next page, without header or rules",
+            layout="single", rules="none", repeat_header=False, row_split="split", new_page_per_project=False,
+            table_size=11.0, pad_y=2.5, require_breaks=("in_row",)),
+    Variant("two_row_header", "ruled, with a two-row indicator header: 绩效指标 spans 一级/二级/三级指标 "
+            "under it, the other header cells span both rows; the band is repeated on continuation pages",
+            header_groups=(("绩效指标", ("level1", "level2", "level3")),)),
+    Variant("two_row_header_split_value", "two-row header over split value columns: 绩效指标 spans the "
+            "three levels, 指标值 spans 指标性质 | 指标值 | 计量单位; tables flow on over pages",
+            columns=("level1", "level2", "level3", "description", "cmp", "value", "unit", "basis"),
+            header_groups=(("绩效指标", ("level1", "level2", "level3")), ("指标值", ("cmp", "value", "unit"))),
+            table_size=9.5, margins=(48.0, 48.0, 72.0, 72.0), new_page_per_project=False,
+            col_weights=(("level1", 52.0), ("level2", 58.0), ("level3", 64.0), ("description", 100.0),
+                         ("cmp", 38.0), ("value", 52.0), ("unit", 40.0), ("basis", 90.0)),
+            require_breaks=("in_row", "between_rows")),
+    Variant("synonyms_continued", "the header row repeated on continuation pages in other words than on "
+            "the first page: 指标名称 / 指标解释 / 目标值 / 指标值设定依据 instead of 三级指标 / 绩效指标描述 / "
+            "指标值 / 指标值确定依据; larger font, tables flow on over pages",
+            repeat_header_words=(("level3", "指标名称"), ("description", "指标解释"), ("target", "目标值"),
+                                 ("basis", "指标值设定依据")),
+            table_size=13.0, new_page_per_project=False, require_breaks=("in_row", "between_rows")),
+    Variant("vrules_only", "column rules only: vertical lines along and between the columns, no row rules "
+            "(rows only from the spacing of the text)",
+            rules="vrules", pad_y=2.0),
+    Variant("excel_rects", "spreadsheet export: the project block on the indicator grid, every cell edge a "
+            "thin filled rectangle (no stroked lines), header cells shaded grey; tables flow on, rows "
+            "never split, no repeated header",
+            layout="single", rule_style="rect", header_fill=True, repeat_header=False, row_split="move",
+            new_page_per_project=False, table_size=10.0, pad_y=2.0, require_breaks=("between_rows",)),
 ]}
 
 #: Characters STSong-Light (through reportlab's UniGB-UCS2-H encoding) cannot
@@ -334,6 +379,17 @@ class LineOp:
     x1: float
     y1: float
     width: float = 0.5
+
+
+@dataclass
+class RectOp:
+    """A filled rectangle, no stroke (a rule drawn as a thin box, or shading)."""
+
+    x0: float
+    y0: float                # top, from the page top
+    x1: float
+    y1: float                # bottom
+    gray: float = 0.0        # fill: 0 black … 1 white
 
 
 @dataclass
@@ -485,34 +541,54 @@ class Table:
     widths: list[float]
     rows: list[Row]
     size: float
-    header: Optional[int] = None     # index of the repeatable header row
+    header: Optional[int] = None     # index of the (first) repeatable header row
     allow_split: bool = True
     project: Optional[int] = None
+    header_n: int = 1                # header rows from ``header`` on, kept together and repeated
+    #: The header rows as drawn when repeated (default: the same rows).
+    repeat_rows: Optional[list[Row]] = None
     # measured
     nlines: list[int] = field(default_factory=list)
     heights: list[float] = field(default_factory=list)
+    repeat_heights: list[float] = field(default_factory=list)
+
+    @property
+    def header_band(self) -> range:
+        return range(self.header, self.header + self.header_n) if self.header is not None else range(0)
 
     @property
     def total_width(self) -> float:
         return sum(self.widths)
 
 
-def _measure(t: Table, v: Variant) -> None:
+def _measure_rows(rows: list[Row], t: Table, v: Variant) -> tuple[list[int], list[float]]:
     lead = t.size * v.leading
-    for row in t.rows:
+    for row in rows:
         for c in row.cells:
             w = sum(t.widths[c.col:c.col + c.span]) - 2 * v.pad_x
             c.lines = wrap(c.text, w, t.size, v.autospace) if c.text else []
-    t.nlines = [max([len(c.lines) for c in r.cells if c.rowspan == 1] + [1]) for r in t.rows]
-    t.heights = [n * lead + 2 * v.pad_y for n in t.nlines]
-    for ri, row in enumerate(t.rows):
+    nlines = [max([len(c.lines) for c in r.cells if c.rowspan == 1] + [1]) for r in rows]
+    heights = [n * lead + 2 * v.pad_y for n in nlines]
+    for ri, row in enumerate(rows):
         for c in row.cells:
             if c.rowspan > 1:
                 need = len(c.lines) * lead + 2 * v.pad_y
                 last = ri + c.rowspan - 1
-                have = sum(t.heights[ri:last + 1])
+                have = sum(heights[ri:last + 1])
                 if have < need:
-                    t.heights[last] += need - have
+                    heights[last] += need - have
+    return nlines, heights
+
+
+def _measure(t: Table, v: Variant) -> None:
+    t.nlines, t.heights = _measure_rows(t.rows, t, v)
+    band = list(t.header_band)
+    if t.repeat_rows is not None:
+        _, t.repeat_heights = _measure_rows(t.repeat_rows, t, v)
+        # the repeated band is as tall as the first one or taller
+        t.repeat_heights = [max(a, t.heights[r]) for a, r in zip(t.repeat_heights, band)]
+    else:
+        t.repeat_heights = [t.heights[r] for r in band]
 
 
 @dataclass
@@ -550,6 +626,8 @@ def _place_table(fl: _Flow, t: Table, x0: float) -> None:
     taller than a fresh page is always split.  On a continuation page the header
     row is repeated when the variant says so.  Vertically merged cells span
     the break; their text stays in the first piece (blank on the next page).
+    A header row is never split (it moves to the next page whole), a header
+    of several rows is kept together, and both are repeated whole.
     """
     v = fl.v
     lead = t.size * v.leading
@@ -557,7 +635,20 @@ def _place_table(fl: _Flow, t: Table, x0: float) -> None:
     n = len(t.rows)
     r, lo = 0, 0
     rows_here = 0
+    band = t.header_band
     while r < n:
+        if t.header_n > 1 and r == t.header and lo == 0:
+            need = sum(t.heights[k] for k in band)
+            if need <= fl.avail() + 0.01 or (rows_here == 0 and fl.at_top):
+                for k in band:
+                    pieces.append(_Piece(fl.page.number, fl.y, t.heights[k], k, 0, t.nlines[k]))
+                    fl.y += t.heights[k]
+                r, rows_here = r + t.header_n, rows_here + t.header_n
+                continue
+            fl.breaks.append(Break(fl.page.number, t.project, _break_kind(t, r, 0), t.rows[r].ref))
+            fl.new_page("table")
+            rows_here = 0
+            continue
         rem = t.nlines[r] - lo
         need = t.heights[r] if lo == 0 else rem * lead + 2 * v.pad_y
         avail = fl.avail()
@@ -568,7 +659,7 @@ def _place_table(fl: _Flow, t: Table, x0: float) -> None:
             continue
         k = int((avail - 2 * v.pad_y + 0.01) // lead)
         fresh = rows_here == 0 and (fl.at_top or pieces and pieces[-1].repeat)
-        if (t.allow_split or fresh) and 1 <= k < rem:
+        if (t.allow_split and t.rows[r].kind != "header" or fresh) and 1 <= k < rem:
             pieces.append(_Piece(fl.page.number, fl.y, k * lead + 2 * v.pad_y, r, lo, lo + k))
             fl.breaks.append(Break(fl.page.number, t.project, "in_row", t.rows[r].ref))
             lo += k
@@ -581,10 +672,10 @@ def _place_table(fl: _Flow, t: Table, x0: float) -> None:
             fl.breaks.append(Break(fl.page.number, t.project, _break_kind(t, r, lo), t.rows[r].ref))
         fl.new_page("table")
         rows_here = 0
-        if v.repeat_header and t.header is not None and (r > t.header or (r == t.header and lo > 0)):
-            h = t.heights[t.header]
-            pieces.append(_Piece(fl.page.number, fl.y, h, t.header, 0, t.nlines[t.header], True))
-            fl.y += h
+        if v.repeat_header and t.header is not None and (r > band[-1] or (r == t.header and lo > 0)):
+            for k, h in zip(band, t.repeat_heights):
+                pieces.append(_Piece(fl.page.number, fl.y, h, k, 0, t.nlines[k], True))
+                fl.y += h
     _emit_table(fl, t, x0, pieces)
 
 
@@ -595,6 +686,9 @@ def _emit_table(fl: _Flow, t: Table, x0: float, pieces: list[_Piece]) -> None:
     for w in t.widths:
         xs.append(xs[-1] + w)
     boxes: dict[int, list[tuple[float, float, float, float]]] = {}
+    shaded: dict[int, list[tuple[float, float, float, float]]] = {}
+    # shading goes under the text: remember where the table's drawing starts
+    starts = {p.page: len(fl.pages[p.page - 1].ops) for p in reversed(pieces)}
 
     def draw_lines(page: int, lines: list[str], c: Cell, bx0: float, by0: float, bx1: float,
                    by1: float, ref: Optional[int], repeat: bool) -> None:
@@ -617,13 +711,21 @@ def _emit_table(fl: _Flow, t: Table, x0: float, pieces: list[_Piece]) -> None:
 
     for p in pieces:
         row = t.rows[p.row]
+        if p.repeat and t.repeat_rows is not None:
+            row = t.repeat_rows[p.row - t.header]
         for c in row.cells:
-            if c.rowspan > 1:
+            if c.rowspan > 1 and not p.repeat:
                 continue
             bx0, bx1 = xs[c.col], xs[c.col + c.span]
-            boxes.setdefault(p.page, []).append((bx0, p.y, bx1, p.y + p.h))
+            by0, by1 = p.y, p.y + p.h
+            if c.rowspan > 1:  # a merged cell of a repeated header band
+                span = range(p.row, p.row + c.rowspan)
+                by1 = max(q.y + q.h for q in pieces if q.repeat and q.page == p.page and q.row in span)
+            boxes.setdefault(p.page, []).append((bx0, by0, bx1, by1))
+            if v.header_fill and row.kind == "header":
+                shaded.setdefault(p.page, []).append((bx0, by0, bx1, by1))
             draw_lines(p.page, c.lines[p.lo:p.hi] if not p.repeat else c.lines, c,
-                       bx0, p.y, bx1, p.y + p.h, row.ref, p.repeat)
+                       bx0, by0, bx1, by1, row.ref, p.repeat)
     # vertically merged cells
     for ri, row in enumerate(t.rows):
         for c in row.cells:
@@ -640,6 +742,8 @@ def _emit_table(fl: _Flow, t: Table, x0: float, pieces: list[_Piece]) -> None:
             bx0, bx1 = xs[c.col], xs[c.col + c.span]
             for s in segs:
                 boxes.setdefault(int(s[0]), []).append((bx0, s[1], bx1, s[2]))
+                if v.header_fill and row.kind == "header":
+                    shaded.setdefault(int(s[0]), []).append((bx0, s[1], bx1, s[2]))
             need = len(c.lines) * lead + 2 * v.pad_y
             ref = row.ref
             if segs and segs[0][2] - segs[0][1] >= need - 0.5:
@@ -653,11 +757,15 @@ def _emit_table(fl: _Flow, t: Table, x0: float, pieces: list[_Piece]) -> None:
                     rest = rest[len(take):]
             for s, chunk in zip(segs, chunks):
                 draw_lines(int(s[0]), chunk, c, bx0, s[1], bx1, s[2], ref, False)
+    for page, bl in shaded.items():
+        ops = fl.pages[page - 1].ops
+        ops[starts[page]:starts[page]] = [RectOp(*b, gray=0.85) for b in bl]
     if v.rules == "none":
         return
+    hs, vs = v.rules in ("all", "hrules"), v.rules in ("all", "vrules")
     for page, bl in boxes.items():
-        for op in _rules(bl, v.rules == "all"):
-            fl.pages[page - 1].ops.append(op)
+        ops = _rules(bl, hs, vs) if v.rule_style == "line" else _rule_rects(bl, hs, vs)
+        fl.pages[page - 1].ops.extend(ops)
 
 
 def _merge(segs: dict[float, list[tuple[float, float]]]) -> list[tuple[float, float, float]]:
@@ -675,7 +783,7 @@ def _merge(segs: dict[float, list[tuple[float, float]]]) -> list[tuple[float, fl
     return out
 
 
-def _rules(boxes, verticals: bool) -> list[LineOp]:
+def _rules(boxes, horizontals: bool, verticals: bool) -> list[LineOp]:
     hs: dict[float, list] = {}
     vs: dict[float, list] = {}
     for x0, y0, x1, y1 in boxes:
@@ -683,9 +791,27 @@ def _rules(boxes, verticals: bool) -> list[LineOp]:
             hs.setdefault(round(y, 2), []).append((x0, x1))
         for x in (x0, x1):
             vs.setdefault(round(x, 2), []).append((y0, y1))
-    ops = [LineOp(a, y, b, y) for y, a, b in _merge(hs)]
+    ops = [LineOp(a, y, b, y) for y, a, b in _merge(hs)] if horizontals else []
     if verticals:
         ops += [LineOp(x, a, x, b) for x, a, b in _merge(vs)]
+    return ops
+
+
+#: Thickness of a rule drawn as a filled rectangle (Excel's "thin" border).
+RULE_RECT = 0.6
+
+
+def _rule_rects(boxes, horizontals: bool, verticals: bool) -> list[RectOp]:
+    """Each cell's four edges as thin filled rectangles, as spreadsheet
+    exporters draw them: every cell its own, so shared edges are drawn twice
+    and the pieces abut at the corners instead of forming long lines."""
+    h = RULE_RECT / 2
+    ops: list[RectOp] = []
+    for x0, y0, x1, y1 in boxes:
+        if horizontals:
+            ops += [RectOp(x0 - h, y0 - h, x1 + h, y0 + h), RectOp(x0 - h, y1 - h, x1 + h, y1 + h)]
+        if verticals:
+            ops += [RectOp(x0 - h, y0 - h, x0 + h, y1 + h), RectOp(x1 - h, y0 - h, x1 + h, y1 + h)]
     return ops
 
 
@@ -767,10 +893,37 @@ def _ind_cell_text(key: str, ind: dict, score: str) -> str:
     return _score_rule(t) if key == "score_rule" else score
 
 
-def _indicator_rows(p: dict, v: Variant, col0: int = 0) -> tuple[Row, list[Row]]:
+def _header_rows(v: Variant, word, col0: int = 0) -> list[Row]:
+    """The indicator header: one row, or two when the variant groups columns
+    under a common word (the group word spans its columns in the first row,
+    their own words sit under it; other columns span both rows)."""
     cols = list(v.columns)
-    header = Row([Cell(col0 + i, 1, v.header_word(k), "c", key=k) for i, k in enumerate(cols)],
-                 kind="header")
+    if not v.header_groups:
+        return [Row([Cell(col0 + i, 1, word(k), "c", key=k) for i, k in enumerate(cols)], kind="header")]
+    group_of = {k: (w, keys) for w, keys in v.header_groups for k in keys}
+    top, bottom = Row([], kind="header"), Row([], kind="header")
+    for i, k in enumerate(cols):
+        if k not in group_of:
+            top.cells.append(Cell(col0 + i, 1, word(k), "c", rowspan=2, key=k))
+            continue
+        w, keys = group_of[k]
+        if k == keys[0]:
+            if tuple(cols[i:i + len(keys)]) != tuple(keys):
+                raise ValueError(f"header group {w} needs adjacent columns {keys}")
+            top.cells.append(Cell(col0 + i, len(keys), w, "c", key="group"))
+        bottom.cells.append(Cell(col0 + i, 1, word(k), "c", key=k))
+    return [top, bottom]
+
+
+def _indicator_rows(p: dict, v: Variant, col0: int = 0) -> tuple[list[Row], Optional[list[Row]], list[Row]]:
+    """Header rows, the header rows as repeated on continuation pages (None:
+    the same), and one row per indicator."""
+    cols = list(v.columns)
+    header = _header_rows(v, v.header_word, col0)
+    repeat = None
+    if v.repeat_header_words:
+        again = dict(v.repeat_header_words)
+        repeat = _header_rows(v, lambda k: again.get(k) or v.header_word(k), col0)
     inds = p.get("indicators") or []
     scores = _scores(inds) if inds else []
     rows = [Row([], ref=i) for i in range(len(inds))]
@@ -792,7 +945,7 @@ def _indicator_rows(p: dict, v: Variant, col0: int = 0) -> tuple[Row, list[Row]]
             align = "l" if key in ("score_rule",) else "c"
             rows[i].cells.append(Cell(col0 + ci, 1, _ind_cell_text(key, ind, scores[i]), align,
                                       rowspan=rs, key=key))
-    return header, rows
+    return header, repeat, rows
 
 
 def _runs(vals: list[str]) -> list[tuple[int, int]]:
@@ -950,13 +1103,15 @@ def _project_tables(fl: _Flow, p: dict, pos: int, content: dict, all_projects: l
     allow = {"split": True, "move": False}.get(v.row_split, pos % 2 == 0)
     size = v.table_size
     idx = p.get("index")
-    header, data = _indicator_rows(p, v)
+    header, repeat, data = _indicator_rows(p, v)
+    hn = len(header)
     if v.layout == "single":
         if len(v.columns) != 6:
             raise ValueError("single layout needs the 6-column grid")
         block = _block_rows_grid6(p)
-        rows = block + [header] + data
-        return [Table(iw, rows, size, header=len(block), allow_split=allow, project=idx)]
+        rows = block + header + data
+        return [Table(iw, rows, size, header=len(block), allow_split=allow, project=idx, header_n=hn,
+                      repeat_rows=repeat)]
     unit_name = (content.get("unit") or {}).get("name") or ""
     block = _block_rows_alt(p, unit_name) if v.project_block == "alt" else _block_rows_standard(p)
     bw = _scale(list(_BLOCK7), tw)
@@ -965,7 +1120,8 @@ def _project_tables(fl: _Flow, p: dict, pos: int, content: dict, all_projects: l
         lw += 2 * v.pad_x + 1.0
         bw = [lw] + _scale(list(_BLOCK7[1:]), tw - lw)
     return [Table(bw, block, size, allow_split=allow, project=idx),
-            Table(iw, [header] + data, size, header=0, allow_split=allow, project=idx)]
+            Table(iw, header + data, size, header=0, allow_split=allow, project=idx, header_n=hn,
+                  repeat_rows=repeat)]
 
 
 # ---------------------------------------------------------------------------
@@ -1298,6 +1454,10 @@ def render(content: dict, variant: Variant, path) -> None:
             elif isinstance(op, LineOp):
                 c.setLineWidth(op.width)
                 c.line(op.x0, pl.height - op.y0, op.x1, pl.height - op.y1)
+            elif isinstance(op, RectOp):
+                c.setFillGray(op.gray)
+                c.rect(op.x0, pl.height - op.y1, op.x1 - op.x0, op.y1 - op.y0, stroke=0, fill=1)
+                c.setFillGray(0)
             elif isinstance(op, tuple) and op[0] == "tocline":
                 _, x, base, text, label, size, x1 = op
                 w = text_width(text, size, variant.autospace)

@@ -96,3 +96,131 @@ def test_title_in_the_first_row_of_the_table():
     (form,) = layouts_to_forms([page]).forms
     assert split_title(form.title.text) == (3, "示例项目绩效目标表")
     assert len(form.rows) == 1
+
+
+# -- other layouts of the same form ------------------------------------------------
+
+
+def merged_page(number, xs, cells, *, top=50.0, row_h=24.0, above=(), size=10.0):
+    """A page holding one ruled table of merged cells: ``cells`` are (row,
+    col, rowspan, colspan, text); no border is drawn inside a merged cell."""
+    from builders import chars, grid_rulings
+
+    from extractor.grids import segment_page
+    from extractor.layout import Page
+    from extractor.settings import DEFAULT
+
+    n_rows = max(r + rs for r, _, rs, _, _ in cells)
+    ys = [top + i * row_h for i in range(n_rows + 1)]
+    skip_v, skip_h, cs = set(), set(), []
+    for r, c, rs, span, text in cells:
+        skip_v |= {(i, row) for i in range(c + 1, c + span) for row in range(r, r + rs)}
+        skip_h |= {(j, col) for j in range(r + 1, r + rs) for col in range(c, c + span)}
+        if text:
+            cs += chars(text, x=xs[c] + 2, top=ys[r] + 4, size=size)
+    y = 10.0
+    for text in above:
+        cs += chars(text, x=xs[0], top=y, size=size + 6)
+        y += size + 10
+    page = Page(number, 700, 850, tuple(cs), tuple(grid_rulings(xs, ys, skip_v=skip_v, skip_h=skip_h)))
+    return segment_page(page, DEFAULT)
+
+
+def as_cells(r, texts):
+    return [(r, c, 1, 1, t) for c, t in enumerate(texts)]
+
+
+def test_two_row_header_with_group_words_over_the_columns():
+    """绩效指标 over the three levels, 指标值 over 指标性质 | 指标值 | 计量单位;
+    the other headers span both rows.  The columns are the lower words."""
+    xs = [0, 60, 120, 180, 260, 300, 350, 400, 560]
+    block = [(0, 0, 1, 1, "项目编码"), (0, 1, 1, 3, "P001"), (0, 4, 1, 1, "项目名称"), (0, 5, 1, 3, "示例项目")]
+    header = [(1, 0, 1, 3, "绩效指标"), (1, 3, 2, 1, "绩效指标描述"), (1, 4, 1, 3, "指标值"), (1, 7, 2, 1, "指标值确定依据")]
+    header += [(2, 0, 1, 1, "一级指标"), (2, 1, 1, 1, "二级指标"), (2, 2, 1, 1, "三级指标"),
+               (2, 4, 1, 1, "指标性质"), (2, 5, 1, 1, "指标值"), (2, 6, 1, 1, "计量单位")]
+    data = as_cells(3, ["产出指标", "数量指标", "人数", "保障人数", "≥", "10", "人", "文件"])
+    page = merged_page(1, xs, block + header + data, above=["1.示例项目绩效目标表"])
+    (form,) = layouts_to_forms([page]).forms
+    assert [c.role for c in form.columns] == ["level1", "level2", "level3", "description", "operator", "value", "unit", "basis"]
+    assert rows_of(form) == [dict(zip(["level1", "level2", "level3", "description", "operator", "value", "unit", "basis"],
+                                      ["产出指标", "数量指标", "人数", "保障人数", "≥", "10", "人", "文件"]))]
+    assert {role for role, _, _ in form.labels} == {"code", "name"}  # the header band is not read as block rows
+
+
+def test_two_row_header_repeated_on_the_continuation_page():
+    xs = [0, 60, 120, 180, 260, 330, 560]
+    header = [(0, 0, 1, 3, "绩效指标"), (0, 3, 2, 1, "绩效指标描述"), (0, 4, 2, 1, "指标值"), (0, 5, 2, 1, "指标值确定依据"),
+              (1, 0, 1, 1, "一级指标"), (1, 1, 1, 1, "二级指标"), (1, 2, 1, 1, "三级指标")]
+    p1 = merged_page(1, xs, [(0, 0, 1, 1, "项目编码"), (0, 1, 1, 5, "P001")] + [(r + 1, *rest) for r, *rest in header]
+                     + as_cells(3, ["产出指标", "数量指标", "人数", "描述", "≥10人", "文件"]), above=["1.示例项目绩效目标表"])
+    p2 = merged_page(2, xs, header + as_cells(2, ["", "质量指标", "合格率", "描述", "100%", "文件"]))
+    (form,) = layouts_to_forms([p1, p2]).forms
+    assert [r["level3"] for r in rows_of(form)] == ["人数", "合格率"]
+    assert rows_of(form)[1]["level1"] == "产出指标"
+
+
+def test_continuation_header_in_other_words():
+    p1 = table_page(1, XS, BLOCK + [HEADER, ["产出指标", "数量指标", "人数", "描述", "≥10人", "文件"]], above=["1.示例项目绩效目标表"])
+    again = ["一级指标", "二级指标", "指标名称", "指标解释", "目标值", "指标值设定依据"]
+    p2 = table_page(2, XS, [again, ["", "质量指标", "合格率", "说明", "100%", "规定"]])
+    (form,) = layouts_to_forms([p1, p2]).forms
+    assert rows_of(form)[1] == dict(zip(["level1", "level2", "level3", "description", "value", "basis"],
+                                         ["产出指标", "质量指标", "合格率", "说明", "100%", "规定"]))
+
+
+def test_a_row_split_inside_a_word_completes_the_row_above():
+    """After the break the row's cells all carry text, but "≥30百分" | "比"
+    and "社会效益" | "指标" are one word each: the rest of the split row."""
+    p1 = table_page(1, XS, BLOCK + [HEADER, ["效益指标", "社会效益", "提升职工", "生活水平", "≥30百分", "县政府"]], above=["1.示例项目绩效目标表"])
+    p2 = table_page(2, XS, [HEADER, ["", "指标", "生活水平率", "提升情况", "比", "批示"],
+                            ["", "可持续影响指标", "影响力", "民生", "≥90%", "文件"]])
+    (form,) = layouts_to_forms([p1, p2]).forms
+    rows = rows_of(form)
+    assert len(rows) == 2
+    assert rows[0]["value"] == "≥30百分比" and rows[0]["level2"] == "社会效益指标"
+
+
+def test_a_label_split_by_the_page_break_stays_a_label():
+    block = [["项目编码", "P001", "项目名称", "示例项目", "", ""], ["资金支出", "3月底", "6月底", "10月底", "12月底", ""]]
+    p1 = table_page(1, XS, block, above=["1.示例项目绩效目标表"])
+    p2 = table_page(2, XS, [["计划（%）", "1.00", "2.00", "3.00", "4.00", ""], ["绩效目标", "做好工作", "", "", "", ""],
+                            HEADER, ["产出指标", "数量指标", "人数", "描述", "≥10人", "文件"]])
+    (form,) = layouts_to_forms([p1, p2]).forms
+    assert [(a.text, b.text) for a, b in form.spending] == [("3月底", "1.00"), ("6月底", "2.00"), ("10月底", "3.00"), ("12月底", "4.00")]
+    assert {role: span.text for role, _, span in form.labels} == {"code": "P001", "name": "示例项目", "goals": "做好工作"}
+
+
+def test_a_text_grid_continues_only_from_the_top_of_its_page_under_the_columns():
+    from extractor.forms import HeaderColumn, continues_columns
+    from extractor.layout import Box, Cell, Grid
+
+    columns = [HeaderColumn(role, role, x, x + 40) for role, x in zip(["level1", "level2", "level3", "value"], [10, 70, 130, 190])]
+
+    def grid(*spans):
+        cells = tuple(Cell(2, 0, i, 1, 1, Box(x0, 100, x1, 110), (), "字") for i, (x0, x1) in enumerate(spans))
+        return Grid(2, Box(min(s[0] for s in spans), 100, max(s[1] for s in spans), 110), (), (100.0, 110.0), cells, "text")
+
+    rows = grid((75, 105), (125, 175), (195, 225))  # wider than the header words, each under one
+    assert continues_columns(rows, columns, first_on_page=True)
+    assert not continues_columns(rows, columns, first_on_page=False)  # under a finished table: something else
+    assert not continues_columns(grid((15, 100), (195, 225)), columns, first_on_page=True)  # straddles two columns
+
+
+def test_a_page_holding_only_the_end_of_a_cell_completes_it():
+    """The last line of a cell alone at the top of the next page (a
+    borderless table: no grid there) finishes its word; a note such as 续表
+    finishes none and is left alone."""
+    from builders import line
+
+    from extractor.layout import Page, PageLayout
+
+    p1 = table_page(1, XS, BLOCK + [HEADER, ["产出指标", "数量指标", "人数", "描述", "≥10人", "《职工书屋建设五年规"]], above=["1.示例项目绩效目标表"])
+
+    def loose(*texts):
+        lines = tuple(line(t, x=XS[5] + 2 if t != "续表" else 280, top=20 + 14 * i, page=2) for i, t in enumerate(texts))
+        return PageLayout(Page(2, 600, 850, (), ()), (), lines)
+
+    (form,) = layouts_to_forms([p1, loose("划》")]).forms
+    assert rows_of(form)[0]["basis"] == "《职工书屋建设五年规划》" and form.rows[0].pages == (1, 2)
+    (form,) = layouts_to_forms([p1, loose("续表")]).forms
+    assert rows_of(form)[0]["basis"] == "《职工书屋建设五年规" and form.rows[0].pages == (1,)

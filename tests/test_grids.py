@@ -51,3 +51,25 @@ def test_characters_fill_their_cells_and_wrap_rejoins():
     assert grid.cell_at(0, 1).text == "≥95%"
     assert grid.cell_at(1, 1).text == "县政府"
     assert grid.cell_at(1, 1).page == 1 and grid.cell_at(1, 1).box.top == 30
+
+
+def test_a_grid_of_thin_filled_rectangles_is_a_ruled_table():
+    """Spreadsheet exporters draw every cell's four edges as thin filled
+    rectangles (shared edges twice, pieces meeting at the corners) and
+    shade header cells: the same table as one drawn with lines."""
+    from builders import chars
+
+    from extractor.pages import objects_to_rulings
+
+    xs, ys, t = [0, 60, 200], [0, 30, 60], 0.6
+    boxes = [(0, 0, 200, 30), (0, 30, 60, 60), (60, 30, 200, 60)]  # the first row is one merged cell
+    rects = [{"x0": 0, "top": 0, "x1": 200, "bottom": 30, "stroke": False}]  # header shading
+    for x0, top, x1, bottom in boxes:
+        for a, b, c, d in ((x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)):
+            rects.append({"x0": a - t / 2, "top": b - t / 2, "x1": c + t / 2, "bottom": d + t / 2, "stroke": False})
+    rulings = tuple(objects_to_rulings([], rects, DEFAULT))
+    cs = chars("绩效指标", x=70, top=10) + chars("产出指标", x=2, top=40) + chars("≥95%", x=62, top=40)
+    (grid,) = ruled_grids(Page(1, 300, 300, tuple(cs), rulings), DEFAULT)
+    assert (grid.n_rows, grid.n_cols) == (2, 2)
+    assert [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in grid.cells] == [
+        (0, 0, 1, 2, "绩效指标"), (1, 0, 1, 1, "产出指标"), (1, 1, 1, 1, "≥95%")]

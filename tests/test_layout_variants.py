@@ -5,7 +5,11 @@ The variants are typeset by ``layout_variants.py`` from the golden file's
 content: other column widths, one single table, page furniture, landscape,
 large fonts that split rows across pages, borderless and horizontal-rules-only
 tables, other templates' header words, split value columns, the section
-embedded in a full department budget, another project-block arrangement.
+embedded in a full department budget, another project-block arrangement;
+borderless tables continued over page breaks without a repeated header (also
+split inside a multi-line cell), two-row headers, other header words on the
+continuation pages, column rules only, and a spreadsheet export's grid of
+thin filled rectangles.
 """
 
 from __future__ import annotations

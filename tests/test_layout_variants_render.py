@@ -90,7 +90,9 @@ def _is_horizontal(ln: dict) -> bool:
 def test_variant_names():
     assert {"baseline", "narrow", "wide", "single_table_repeat_header", "single_table_no_repeat",
             "furniture", "landscape", "large_font", "borderless", "hrules_only", "synonyms",
-            "split_value_columns", "embedded", "alt_project_block"} <= set(lv.VARIANTS)
+            "split_value_columns", "embedded", "alt_project_block", "borderless_continued",
+            "borderless_continued_split", "two_row_header", "two_row_header_split_value",
+            "synonyms_continued", "vrules_only", "excel_rects"} <= set(lv.VARIANTS)
     for name, v in lv.VARIANTS.items():
         assert v.name == name and v.description
 
@@ -222,16 +224,31 @@ def test_no_text_crosses_a_rule(r: Rendered):
                 assert not crosses, (n, c["text"], ln["x0"], ln["top"])
 
 
+def _thin(rect: dict) -> bool:
+    return min(rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]) <= 1.0
+
+
 def test_rulings(r: Rendered):
+    """Rules as the variant says: stroked lines (all, rows only, columns
+    only, none) or thin filled rectangles; no other graphics but shading."""
     table_pages = sorted({c.page for c in r.plan.cells})
+    assert not [x for p in r.pages for x in p["curves"]]
+    if r.variant.rule_style == "rect":
+        assert not [ln for p in r.pages for ln in p["lines"]]
+        for pg in table_pages:
+            thin = [x for x in r.pages[pg - 1]["rects"] if _thin(x)]
+            assert any(x["x1"] - x["x0"] > 5 for x in thin) and any(x["bottom"] - x["top"] > 5 for x in thin)
+        return
+    shading = [x for p in r.pages for x in p["rects"]]
+    assert bool(shading) == r.variant.header_fill and not any(_thin(x) for x in shading)
     lines = [ln for p in r.pages for ln in p["lines"]]
-    assert not [x for p in r.pages for x in p["rects"] + p["curves"]]
     if r.variant.rules == "none":
         assert lines == []
-    elif r.variant.rules == "hrules":
-        assert lines and all(_is_horizontal(ln) for ln in lines)
+    elif r.variant.rules in ("hrules", "vrules"):
+        straight = _is_horizontal if r.variant.rules == "hrules" else _is_vertical
+        assert lines and all(straight(ln) for ln in lines)
         for pg in table_pages:
-            assert any(_is_horizontal(ln) for ln in r.pages[pg - 1]["lines"])
+            assert any(straight(ln) for ln in r.pages[pg - 1]["lines"])
     else:
         for pg in table_pages:
             pl = r.pages[pg - 1]["lines"]
@@ -363,6 +380,93 @@ def test_embedded(tmp_path_factory):
     for s in ("目录", "表1部门收支总表", "本年收入", "本年支出", "一般公共预算支出表", "“三公”经费", "部门整体绩效目标"):
         assert squash(s) in text
     assert squash(r.pages[0]["text"]).startswith(CONTENT["unit"]["name"])
+
+
+def _page_starts(r: Rendered, page: int) -> list[lv.CellRecord]:
+    """The table cells on ``page``, top first."""
+    return sorted((c for c in r.plan.cells if c.page == page and c.text), key=lambda c: c.bbox[1])
+
+
+@pytest.mark.parametrize("name,kind", [("borderless_continued", "between_rows"),
+                                       ("borderless_continued_split", "in_row")])
+def test_borderless_table_continues_without_header(tmp_path_factory, name, kind):
+    """No rules, no repeated header: the page after the break starts with
+    data rows (or, split inside a row, with the rest of a multi-line cell)."""
+    r = rendered(name, tmp_path_factory)
+    assert not [ln for p in r.pages for ln in p["lines"]] and not [c for c in r.plan.cells if c.repeat]
+    breaks = [b for b in r.plan.breaks if b.kind == kind and b.row is not None]
+    assert breaks
+    for b in breaks:
+        first = _page_starts(r, b.page + 1)[0]
+        assert first.project == b.project and first.row is not None  # an indicator row, not a header
+        if kind == "in_row":
+            before = [c for c in r.plan.cells if c.page == b.page and c.project == b.project and c.row == b.row
+                      and c.col == first.col]
+            assert before and before[0].text and len(_lines_of(r, first)) >= 1  # one cell, two pages
+
+
+def test_two_row_headers(tmp_path_factory):
+    r = rendered("two_row_header", tmp_path_factory)
+    p1 = r.plan.project_pages[1][0]
+    heads = [c for c in r.plan.cells if c.page == p1 and c.row is None and c.col in set(lv.HEADER_WORDS) | {"group"}]
+    group = [c for c in heads if c.col == "group"]
+    assert [c.text for c in group] == ["绩效指标"]
+    levels = [c for c in heads if c.col in ("level1", "level2", "level3")]
+    assert [c.text for c in levels] == ["一级指标", "二级指标", "三级指标"]
+    # the group cell spans the three level columns and sits right above them
+    g = group[0]
+    assert abs(g.bbox[0] - levels[0].bbox[0]) < 0.1 and abs(g.bbox[2] - levels[2].bbox[2]) < 0.1
+    assert all(abs(g.bbox[3] - c.bbox[1]) < 0.1 for c in levels)
+    # the other header cells span both rows
+    desc = next(c for c in heads if c.col == "description")
+    assert abs(desc.bbox[1] - g.bbox[1]) < 0.1 and abs(desc.bbox[3] - levels[0].bbox[3]) < 0.1
+    # repeated whole on the continuation page
+    last = PROJECTS[-1]["index"]
+    cont = r.plan.project_pages[last][1]
+    assert {c.text for c in r.plan.cells if c.repeat and c.page == cont} >= {"绩效指标", "一级指标", "指标值确定依据"}
+    r = rendered("two_row_header_split_value", tmp_path_factory)
+    p1 = r.plan.project_pages[1][0]
+    texts = [c.text for c in r.plan.cells if c.page == p1 and c.row is None and c.col in ("group", "cmp", "value", "unit")]
+    assert texts == ["绩效指标", "指标值", "指标性质", "指标值", "计量单位"]
+    # a header band is never split by a page break: every group cell has its
+    # sub-header cells right under it, on its page
+    for g in (c for c in r.plan.cells if c.col == "group"):
+        under = [c for c in r.plan.cells if c.page == g.page and c.repeat == g.repeat and c.project == g.project
+                 and c.col in ("level1", "cmp") and c.row is None and abs(c.bbox[1] - g.bbox[3]) < 0.1]
+        assert under, (g.page, g.text)
+
+
+def test_continuation_header_in_other_words(tmp_path_factory):
+    r = rendered("synonyms_continued", tmp_path_factory)
+    first = {c.text for c in r.plan.cells if c.row is None and not c.repeat and c.col in lv.HEADER_WORDS}
+    again = {c.text for c in r.plan.cells if c.repeat}
+    assert {"三级指标", "绩效指标描述", "指标值", "指标值确定依据"} <= first
+    assert {"指标名称", "指标解释", "目标值", "指标值设定依据"} <= again
+    assert not {"三级指标", "绩效指标描述", "指标值", "指标值确定依据"} & again
+
+
+def test_column_rules_only(tmp_path_factory):
+    r = rendered("vrules_only", tmp_path_factory)
+    lines = [ln for p in r.pages for ln in p["lines"]]
+    assert lines and all(_is_vertical(ln) for ln in lines)
+
+
+def test_excel_rects(tmp_path_factory):
+    """Every cell edge its own thin filled rectangle (shared edges twice);
+    header cells shaded under their text."""
+    r = rendered("excel_rects", tmp_path_factory)
+    p1 = r.plan.project_pages[1][0]
+    rects = r.pages[p1 - 1]["rects"]
+    thin = [x for x in rects if _thin(x)]
+    cells = [c for c in r.plan.cells if c.page == p1]
+    assert len(thin) == 4 * len(cells)
+    shaded = [x for x in rects if not _thin(x)]
+    heads = [c for c in cells if c.row is None and c.col in lv.HEADER_WORDS]
+    assert len(shaded) == len(heads) == 6
+    ops = r.plan.pages[p1 - 1].ops
+    fills = [i for i, op in enumerate(ops) if isinstance(op, lv.RectOp) and op.gray > 0]
+    words = [i for i, op in enumerate(ops) if isinstance(op, lv.TextOp) and op.text == "一级指标"]
+    assert fills and words and max(fills) < min(words)  # the shading is painted first
 
 
 def test_alt_project_block(tmp_path_factory):

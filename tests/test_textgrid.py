@@ -76,3 +76,81 @@ def test_horizontal_rules_give_rows_and_merged_cells():
     level1 = [c for c in grid.cells if c.text == "产出指标"][0]
     assert level1.rowspan == 2  # no rule under it in its column
     assert [c.rowspan for c in grid.cells if c.text == "数量指标"] == [1]
+
+
+# -- borderless tables continued over a page break ------------------------------
+
+DATA = [
+    ["", "质量指标", "合格率", "产品合格率", "100%", "县政府批示"],
+    ["", "时效指标", "完成时限", "按时完成任务", "≥95%", "县政府批示"],
+]
+XS = [0, 70, 140, 210, 330, 400]
+
+
+def test_continuation_page_without_header_or_labels_is_a_table():
+    """A page that continues a borderless table opens with data rows: a
+    line cut into several cells is a table row, whatever its words."""
+    (grid,), leftover = text_grids(2, table_chars(DATA, XS, top=60), [], DEFAULT)
+    assert grid.n_rows == 2 and leftover == []
+    assert [c.text for c in grid.rows()[0]] == [t for t in DATA[0] if t]
+
+
+def test_rest_of_a_split_row_at_the_page_top_joins_the_table():
+    """The page break split a row: the end of its basis cell ("号）") opens
+    the page, set at the table's row spacing above the first full row."""
+    cs = chars("号）", x=XS[5], top=40) + table_chars(DATA, XS, top=60)
+    (grid,), leftover = text_grids(2, cs, [], DEFAULT)
+    assert leftover == [] and grid.rows()[0][0].text == "号）"
+    # across the columns at the page top: the end of a long 绩效目标 cell
+    cs = chars("3.管好用好工会经费，充分发挥工会作用", x=XS[1], top=40) + table_chars(DATA, XS, top=60)
+    (grid,), leftover = text_grids(2, cs, [], DEFAULT)
+    assert leftover == []
+
+
+def test_title_and_unit_line_stay_outside_the_table():
+    block = [["项目编码", "P001", "项目名称", "示例项目", "", ""]] + DATA
+    cs = chars("1.示例项目绩效目标表", x=0, top=10, size=16) + chars("711001某某局", x=0, top=40)
+    cs += chars("单位：万元", x=400, top=40) + table_chars(block, XS, top=60)
+    (grid,), leftover = text_grids(1, cs, [], DEFAULT)
+    assert grid.rows()[0][0].text == "项目编码"
+    assert "".join(c.text for c in leftover) == "1.示例项目绩效目标表711001某某局单位：万元"
+
+
+def test_a_heading_below_ends_the_table():
+    """A title wrapped over two lines: its first line does not end with
+    绩效目标表, but it is set larger than the table."""
+    cs = table_chars(DATA, XS, top=60) + chars("2.另一个很长名称的项目", x=0, top=120, size=16)
+    cs += chars("绩效目标表", x=0, top=140, size=16)
+    (grid,), leftover = text_grids(1, cs, [], DEFAULT)
+    assert grid.n_rows == 2 and "".join(c.text for c in leftover) == "2.另一个很长名称的项目绩效目标表"
+
+
+def test_fields_and_justified_lines_are_not_tables():
+    signatures = chars("单位负责人：张三", x=0, top=10) + chars("财务负责人：李四", x=150, top=10)
+    signatures += chars("填报人：王五", x=300, top=10)
+    justified = chars("各项工作全面完成", x=0, top=40, gaps={i: 9.0 for i in range(1, 8)})
+    grids, leftover = text_grids(1, signatures + justified, [], DEFAULT)
+    assert grids == [] and len(leftover) == len(signatures) + len(justified)
+
+
+def test_a_word_carried_whole_to_the_next_line_is_a_wrap():
+    # "【2022】" cannot be broken (no line ends with an opening bracket) and
+    # did not fit after "冀财行"; a code longer than its cell breaks anywhere
+    assert same_cell(piece("冀财行", 0, 0), piece("【2022】99号", 0, 13), 60, 3.0)
+    assert same_cell(piece("13052923P0058", 0, 0), piece("C", 0, 13), 200, 3.0)
+    assert not same_cell(piece("满意", 0, 0), piece("【附件】", 0, 13), 120, 3.0)
+
+
+def test_page_furniture_stays_outside_the_table():
+    """Furniture is set aside after segmentation: a table takes in neither
+    the page number under it nor the running header over the rest of a
+    cell that opens the page."""
+    cs = chars("某某县2023年部门预算", x=150, top=10) + chars("3.管好用好工会经费，充分发挥工会作用", x=XS[1], top=80)
+    cs += table_chars(DATA, XS, top=100) + chars("- 3 -", x=200, top=205, size=9)
+    (grid,), leftover = text_grids(2, cs, [], DEFAULT, height=225)  # header and number in the page's margins
+    assert grid.n_rows == 3 and grid.rows()[0][0].text.startswith("3.管好用好")
+    assert "".join(c.text for c in leftover if not c.text.isspace()) == "某某县2023年部门预算-3-"
+    # inside the page a bare number is no page number: the end of a code
+    code = chars("13052923P0058", x=XS[1], top=80) + chars("5", x=XS[1] + 20, top=93)
+    (grid,), _ = text_grids(2, code + table_chars(DATA, XS, top=110), [], DEFAULT, height=850)
+    assert grid.rows()[0][0].text == "13052923P00585"
