@@ -41,6 +41,16 @@ Resume
     too).  At the end of a run the manifest is compacted to one line per
     output.  The JSON documents themselves stay exactly per contract.
 
+Orphaned outputs
+    An output that an earlier run wrote (it is in the manifest) for an
+    input that is not in this run (deleted, renamed, moved, or simply not
+    named this time) is *orphaned*.  It is never deleted silently: the
+    report lists it (``orphaned``) and keeps its manifest entry, so a later
+    run that names its input again keeps it as ``cached``.  ``--prune``
+    (``convert_batch(prune=True)``) removes such outputs and their manifest
+    entries at the end of a complete run.  Files the manifest does not
+    record (the user's own) are never listed nor touched.
+
 Output names
     Each input has a name in the batch (``discover``): a file given by name
     is its file name, a file found in a folder given (or matched by a glob
@@ -397,6 +407,49 @@ def _locked_manifest(outdir: Path):
         fh.close()
 
 
+def orphaned_outputs(recorded: dict[str, dict], names: Sequence[str], outdir: Path) -> list[dict[str, Any]]:
+    """The outputs an earlier run recorded in the manifest (``recorded``)
+    that this run does not plan (``names``: its output names) and that are
+    still files inside ``outdir``, sorted by name: ``{"output", "input"}``
+    (the input as that run was given it).  A name that would lead out of
+    ``outdir`` (a tampered manifest) is never one."""
+    planned = set(names)
+    root = os.path.realpath(outdir)
+    out = []
+    for name, entry in sorted(recorded.items()):
+        target = os.path.realpath(outdir / name)
+        if name in planned or os.path.commonpath([root, target]) != root or target == root:
+            continue
+        if os.path.isfile(target):
+            out.append({"output": name, "input": entry.get("input")})
+    return out
+
+
+def prune_outputs(outdir: Path, orphans: Sequence[dict[str, Any]]) -> list[str]:
+    """Remove the ``orphans`` (``orphaned_outputs``) and the folders under
+    ``outdir`` they leave empty; return the names removed (one that cannot
+    be removed stays, and stays listed)."""
+    removed = []
+    root = Path(os.path.realpath(outdir))
+    for orphan in orphans:
+        target = outdir / orphan["output"]
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue
+        removed.append(orphan["output"])
+        folder = Path(os.path.realpath(target.parent))
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+    return removed
+
+
 # -- engines ----------------------------------------------------------------------------------------
 
 
@@ -743,7 +796,7 @@ def report_without_timings(report: dict) -> dict:
 
 
 def _report(results: list[Optional[FileResult]], documents: list[str], *, complete: bool,
-            tables: Optional[dict], run: dict) -> dict:
+            tables: Optional[dict], run: dict, orphaned: Sequence[dict] = ()) -> dict:
     done = [(r, d) for r, d in zip(results, documents) if r is not None]
     counts = Counter(r.status for r, _ in done)
     codes: Counter = Counter()
@@ -756,12 +809,14 @@ def _report(results: list[Optional[FileResult]], documents: list[str], *, comple
         "counts": {
             "files": len(results), "ok": counts["ok"], "warnings": counts["warnings"], "failed": counts["failed"],
             "cached": sum(r.cached for r, _ in done), "not_done": len(results) - len(done),
+            "orphaned": len(orphaned),
         },
         "errors": dict(sorted(Counter(r.error for r, _ in done if r.error).items())),
         "warning_codes": dict(sorted(codes.items())),
         "pages": sum(r.pages or 0 for r, _ in done if r.converted),
         "tables": tables,
         "files": [{"document": d, **r.to_dict()} for r, d in done],
+        "orphaned": list(orphaned),
         "run": run,
     }
 
@@ -889,6 +944,8 @@ def _summary(report: dict, outdir: Path, interrupted: bool, tables: Optional[str
     if interrupted:
         lines.append(f"  INTERRUPTED: {c['not_done']} files not done; run the same command again to go on "
                      "(finished files are kept)" + ("; tables not written" if tables else ""))
+    if report["orphaned"]:
+        lines.append(_orphan_line(report["orphaned"]))
     if report["errors"]:
         lines.append("  failed: " + ", ".join(f"{k} {v}" for k, v in
                                                sorted(report["errors"].items(), key=lambda kv: (-kv[1], kv[0]))))
@@ -903,6 +960,19 @@ def _summary(report: dict, outdir: Path, interrupted: bool, tables: Optional[str
     if report["tables"]:
         lines.append("  tables: " + ", ".join(str(outdir / t) for t in report["tables"]["files"]))
     return lines
+
+
+def _orphan_line(orphans: Sequence[dict]) -> str:
+    """The summary's line on orphaned outputs: what was done, a few names."""
+    pruned = [o["output"] for o in orphans if o.get("pruned")]
+    kept = [o["output"] for o in orphans if not o.get("pruned")]
+    parts = []
+    if pruned:
+        parts.append(f"{len(pruned)} removed (--prune)")
+    if kept:
+        parts.append(f"{len(kept)} kept (--prune removes them): " + ", ".join(kept[:3]) +
+                     (f", … {len(kept) - 3} more" if len(kept) > 3 else ""))
+    return f"  orphaned: outputs of earlier runs whose input is not in this run: {'; '.join(parts)}"
 
 
 def _main_terminated(signum, frame):
@@ -934,14 +1004,17 @@ def convert_batch(
     scheduler: Optional[str] = None,
     tables: Optional[str] = None,
     quiet: bool = False,
+    prune: bool = False,
     stream: Optional[TextIO] = None,
 ) -> int:
     """``extractor convert``: convert every input into ``outdir``, write
     ``outdir/_report.json`` (and the tables), print progress and a summary
-    on ``stream`` (stderr).  Returns the exit code: 0 all converted
-    (warnings are fine), 1 some file failed, 130 interrupted.  Raises
-    ``UsageError`` (exit code 2) before converting anything when the
-    command cannot run."""
+    on ``stream`` (stderr).  Outputs of earlier runs whose inputs are not
+    in this run are listed as orphaned, and with ``prune`` removed (with
+    their manifest entries) once the run is complete.  Returns the exit
+    code: 0 all converted (warnings are fine), 1 some file failed, 130
+    interrupted.  Raises ``UsageError`` (exit code 2) before converting
+    anything when the command cannot run."""
     stream = sys.stderr if stream is None else stream
     if engine not in ("local", "dask"):
         raise UsageError(f"--engine takes local or dask, not {engine!r}")
@@ -968,7 +1041,8 @@ def convert_batch(
     absolute_out = os.path.abspath(outdir)
 
     with _locked_manifest(outdir) as manifest:
-        previous = {} if options.force else read_manifest(outdir)
+        recorded = read_manifest(outdir)
+        previous = {} if options.force else recorded
         calls = [(os.path.abspath(p), name, absolute_out, options, previous.get(name))
                  for p, name in zip(paths, names)]
         workers = min(workers, len(calls))
@@ -1037,9 +1111,12 @@ def convert_batch(
             "started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 3),
             "converted_pages": pages, "pages_per_second": round(pages / seconds, 2) if seconds > 0 else 0.0,
         }
-        report = _report(results, documents, complete=not interrupted, tables=table_info, run=run)
+        orphans = orphaned_outputs(recorded, names, outdir)
+        pruned = set(prune_outputs(outdir, orphans)) if prune and not interrupted else set()
+        orphans = [dict(o, pruned=o["output"] in pruned) for o in orphans]
+        report = _report(results, documents, complete=not interrupted, tables=table_info, run=run, orphaned=orphans)
         _write_report(outdir, report)
-        _compact_manifest(outdir)
+        _compact_manifest(outdir, drop=pruned)
 
     for text in _summary(report, outdir, interrupted, tables):
         print(text, file=stream)
@@ -1056,13 +1133,14 @@ def _write_report(outdir: Path, report: dict) -> None:
     write_atomic(outdir / REPORT, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
-def _compact_manifest(outdir: Path) -> None:
+def _compact_manifest(outdir: Path, drop: Iterable[str] = ()) -> None:
     """One line per output that still exists (the latest entry wins; this
-    run's were appended as files finished)."""
+    run's were appended as files finished), but those in ``drop`` (pruned)."""
     from .export import write_atomic
 
     entries = read_manifest(outdir)
-    keep = [e for name, e in sorted(entries.items()) if (outdir / name).is_file()]
+    dropped = set(drop)
+    keep = [e for name, e in sorted(entries.items()) if name not in dropped and (outdir / name).is_file()]
     write_atomic(outdir / MANIFEST, "".join(_manifest_line(e) for e in keep))
 
 

@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
                               "--scheduler, the local cluster's workers")
     convert.add_argument("--force", action="store_true",
                          help="convert again files whose output exists for the same input and extractor version")
+    convert.add_argument("--prune", action="store_true",
+                         help="remove the outputs (and their manifest entries) that earlier runs wrote into OUTDIR "
+                              "for inputs not in this run; without it they are kept and listed as orphaned in "
+                              "the report")
     convert.add_argument("--tables", choices=("csv", "parquet", "xlsx"),
                          help="also write the combined tables projects, indicators and spending_plan of all "
                               "converted documents to OUTDIR/_tables/ (parquet and xlsx: pip install 'extractor[tables]')")
@@ -105,7 +109,8 @@ def _convert(args: argparse.Namespace) -> int:
                             ocr_progress=not args.quiet and not stderr_is_tty)
     try:
         return batch.convert_batch(args.files, args.output, options=options, jobs=args.jobs, engine=engine,
-                                   scheduler=args.scheduler, tables=args.tables, quiet=args.quiet)
+                                   scheduler=args.scheduler, tables=args.tables, quiet=args.quiet,
+                                   prune=args.prune)
     except batch.UsageError as exc:
         print(f"extractor: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -86,14 +86,33 @@ class NoTextLayer(ExtractorError):
 
 
 class UnreadableText(ExtractorError):
-    def __init__(self, path: str, pages: str, ratio: float):
-        self.pages, self.ratio = pages, ratio
-        super().__init__(
-            path,
-            f"the text of {_pages(pages)} cannot be decoded ({ratio:.0%} of the glyphs have no Unicode mapping "
-            "or decode to characters that are not Chinese text): the fonts lack a correct ToUnicode map; "
-            "OCR is needed",
-        )
+    """The text layer of every page with text is garbage: glyphs without a
+    (correct) Unicode mapping, or with ``mojibake``, text decoded with the
+    wrong character encoding (UTF-8 read as GBK, GBK as Big5, 锟斤拷, UTF-8
+    read as Latin-1)."""
+
+    #: What mojibake is made of (``pages.TextCounts.suspect``).
+    MOJIBAKE_WHAT = ("are rare ideographs, foreign letters or garbled runs: what text decoded with the wrong "
+                     "character encoding becomes, e.g. 閮ㄩ棬 or éƒ¨é—¨ for 部门, 锟斤拷")
+    #: What to do about mojibake.  Two different faults look alike in the
+    #: text layer, and the remedy depends on which one it is, which only
+    #: looking at the page tells.
+    MOJIBAKE_HINT = (
+        "open the file: if the pages show proper Chinese, only its fonts' Unicode maps are wrong and OCR can "
+        "read it (pip install 'extractor[ocr]', and no --no-ocr); if they show the same garbage, the file "
+        "was made from mis-decoded text: ask its producer for a correct export"
+    )
+
+    def __init__(self, path: str, pages: str, ratio: float, mojibake: bool = False):
+        self.pages, self.ratio, self.mojibake = pages, ratio, mojibake
+        if mojibake:
+            message = (f"the text of {_pages(pages)} is mojibake, not Chinese text ({ratio:.0%} of its characters, "
+                       f"digits and punctuation aside, {self.MOJIBAKE_WHAT}): {self.MOJIBAKE_HINT}")
+        else:
+            message = (f"the text of {_pages(pages)} cannot be decoded ({ratio:.0%} of the glyphs have no Unicode "
+                       "mapping or decode to characters that are not Chinese text): the fonts lack a correct "
+                       "ToUnicode map; OCR is needed")
+        super().__init__(path, message)
 
 
 class NoPerformanceTables(ExtractorError):

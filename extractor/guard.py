@@ -20,13 +20,22 @@ the child, and ``extract_guarded`` then raises ``KeyboardInterrupt`` from
 ordinary code.  A handler that raised by itself could land anywhere, for
 example inside the interpreter's fork hooks, where the exception is printed
 and swallowed instead of ending the call.
+
+A child never outlives its parent: when the parent is killed outright (a
+Dask worker killed mid-file, the OOM killer, ``kill -9``), nothing of it runs
+to kill the child, which would convert on, orphaned, up to the timeout.  On
+Linux the child asks the kernel for SIGKILL when its parent dies
+(``_die_with_parent``).
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import traceback
 from pathlib import Path
 from typing import Optional
@@ -94,7 +103,7 @@ def _run_in_child(path: Path, settings: Settings, password: Optional[str], optio
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_child,
-        args=(sender, str(path), settings, password, options),
+        args=(sender, str(path), settings, password, options, os.getpid()),
         name=f"extractor: {path.name}",
         daemon=True,
     )
@@ -133,7 +142,8 @@ def _preload() -> None:
     """Import what the conversion loads lazily, so that forked children
     inherit it instead of mapping libraries under their memory cap, and
     load jieba's dictionary once here: a child loading it itself spends
-    0.65 s on it, per file (most documents need it: ``rejoin.joins_as_word``)."""
+    0.65 s on it, per file (most documents need it: ``rejoin.joins_as_word``).
+    The text check's character list too (every page needs it)."""
     import pdfminer.pdfdocument  # noqa: F401
     import pdfminer.pdfinterp  # noqa: F401
     import pdfminer.pdfpage  # noqa: F401
@@ -141,17 +151,55 @@ def _preload() -> None:
     import pdfplumber.page  # noqa: F401
     import pypdfium2  # noqa: F401  (triage.py's first pass)
 
+    from .pages import common_han
     from .rejoin import _jieba
 
+    common_han()
     _jieba()
+    _prctl()
 
 
-def _child(sender, path: str, settings: Settings, password: Optional[str], options: dict) -> None:
+#: prctl(2) option: the signal this process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl():
+    """libc's ``prctl`` (Linux), loaded once in the parent (``_preload``) so
+    that children inherit it; None elsewhere or when it cannot be loaded."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):  # pragma: no cover - a libc without it
+        return None
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child: be SIGKILLed when the parent dies (Linux).  The kernel
+    signals when the *thread* that forked exits; that thread waits in
+    ``_run_in_child`` until this process is gone, so it outlives it.  A
+    parent that died before the request took effect is not watched any
+    more: then this process's parent is no longer ``parent`` (it was
+    re-parented to init or a subreaper), and it exits at once."""
+    prctl = _prctl()
+    if prctl is None:
+        return
+    try:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, TypeError):  # pragma: no cover
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(sender, path: str, settings: Settings, password: Optional[str], options: dict, parent: int) -> None:
+    _die_with_parent(parent)
     try:  # Ctrl-C is the parent's to handle: it kills this process
-        import signal
-
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except (ImportError, ValueError):  # pragma: no cover
+    except ValueError:  # pragma: no cover
         pass
     # Ready before the cap: reporting it must not need memory.
     out_of_memory = pickle.dumps(("error", errors.MemoryLimitExceeded(path, settings.max_memory_mb), ""))

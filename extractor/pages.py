@@ -16,8 +16,10 @@ never costs the others:
 - what pdfminer complains about while parsing a page makes it *damaged*
   (read, with a warning) or lost when nothing could be read;
 - glyphs without a Unicode mapping are dropped, and a page whose glyphs are
-  mostly unmapped or foreign (mojibake) is *unreadable*: its text is
-  withheld, never passed on as data (``Settings.unreadable_ratio``).
+  mostly unmapped or foreign, or whose text is mojibake (text decoded with
+  the wrong character encoding, see ``text_counts``) is *unreadable*: its
+  text is withheld, never passed on as data (``Settings.unreadable_ratio``,
+  ``Settings.mojibake_ratio``).
 
 ``page_notes`` turns all of this into the document's warnings, or raises
 ``NoTextLayer`` / ``UnreadableText`` / ``DamagedPDF`` when no page has text.
@@ -32,7 +34,7 @@ import unicodedata
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -42,6 +44,7 @@ from .errors import DamagedPDF, EncryptedPDF, NoTextLayer, NotAPDF, TooManyPages
 from .layout import Box, Char, Page, Ruling
 from .settings import Settings
 from .timing import stage
+from .vocab import read_table
 
 #: How far into a file the ``%PDF-`` header may start (some servers prepend junk).
 _HEADER_WINDOW = 1024
@@ -51,8 +54,49 @@ _WALK_BUDGET = 20000
 
 
 @dataclass(frozen=True)
+class TextCounts:
+    """What the text check counts on one page (``text_counts``); each glyph
+    counts once, by its ``glyph_kind``, except that glyphs inside garbled
+    runs count as garbled whatever their kind."""
+
+    #: Non-space glyphs drawn upright on the page.
+    glyphs: int = 0
+    #: Glyphs without a Unicode mapping ("(cid:N)", private use, controls, U+FFFD).
+    unmapped: int = 0
+    #: Glyphs mapped to characters foreign to these documents (Latin-1
+    #: letters, Cyrillic, kana …: see ``_EXPECTED``).
+    foreign: int = 0
+    #: Glyphs inside runs that only mis-decoded text produces (锟斤拷, UTF-8
+    #: read as Latin-1: "éƒ¨é—¨"), see ``_GARBLED``.
+    garbled: int = 0
+    #: Han ideographs outside the common-character list (``common_han``).
+    rare: int = 0
+    #: ASCII digits and punctuation: every encoding these documents meet
+    #: keeps them intact, so they say nothing about mis-decoding (a table
+    #: of contents is mostly leader dots, a budget table mostly digits).
+    filler: int = 0
+
+    @property
+    def bad(self) -> int:
+        """Glyphs that are not text."""
+        return self.unmapped + self.foreign + self.garbled
+
+    @property
+    def suspect(self) -> int:
+        """Glyphs that are mojibake, or look like it (rare ideographs)."""
+        return self.foreign + self.garbled + self.rare
+
+    @property
+    def words(self) -> int:
+        """Mapped glyphs other than filler: where mis-decoding shows."""
+        return self.glyphs - self.unmapped - self.filler
+
+
+@dataclass(frozen=True)
 class PageStats:
-    """What the text check measured on one page that could be parsed."""
+    """What the text check measured on one page that could be parsed (the
+    fields of ``TextCounts``, flat: ``ocr._record_text`` replaces ``glyphs``,
+    ``unmapped``, ``foreign`` and ``readable`` of a page OCR has read)."""
 
     number: int
     #: Non-space glyphs drawn upright on the page.
@@ -64,10 +108,29 @@ class PageStats:
     image_area: float
     #: False when the page's text was withheld as unreadable.
     readable: bool
+    #: The rest of ``TextCounts``.
+    garbled: int = 0
+    rare: int = 0
+    filler: int = 0
+    #: Why an unreadable page is: "unmapped" or "mojibake" (``unreadable_reason``).
+    reason: Optional[str] = None
+    #: False for a readable page that cannot vouch for the document's text:
+    #: too few glyphs to be judged (``Settings.unreadable_min_glyphs``), or
+    #: as much mojibake as an unreadable page but too few glyphs in all to
+    #: tell (``Settings.mojibake_min_chars``).  See ``page_notes``.
+    vouches: bool = True
+
+    @classmethod
+    def of(cls, number: int, counts: TextCounts, image_area: float, reason: Optional[str],
+           settings: Settings) -> "PageStats":
+        vouches = reason is not None or (
+            counts.glyphs >= settings.unreadable_min_glyphs and counts.suspect < settings.mojibake_ratio * counts.words)
+        return cls(number, counts.glyphs, counts.unmapped, counts.foreign, image_area, reason is None,
+                   counts.garbled, counts.rare, counts.filler, reason, vouches)
 
     @property
-    def bad_ratio(self) -> float:
-        return (self.unmapped + self.foreign) / self.glyphs if self.glyphs else 0.0
+    def counts(self) -> TextCounts:
+        return TextCounts(self.glyphs, self.unmapped, self.foreign, self.garbled, self.rare, self.filler)
 
 
 @dataclass(frozen=True)
@@ -468,7 +531,7 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
     are dropped; an unreadable page keeps no text (and no rulings: an empty
     grid is not data either)."""
     chars_in, lines_in, rects_in, images_in = plumber_objects(ppage)
-    kept, glyphs, unmapped, foreign = [], 0, 0, 0
+    kept, texts, kinds = [], [], []
     for c in chars_in:
         text = c["text"]
         if not text or not c.get("upright", True):
@@ -476,18 +539,18 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
         if text.isspace():
             kept.append(c)
             continue
-        glyphs += 1
         kind = glyph_kind(text)
-        if kind == "unmapped":
-            unmapped += 1
-            continue
-        foreign += kind == "foreign"
-        kept.append(c)
+        texts.append(text)
+        kinds.append(kind)
+        if kind != "unmapped":
+            kept.append(c)
+    counts = text_counts(texts, kinds)
     image_area = sum(
         max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
         for i in images_in
     )
-    readable = is_readable(glyphs, unmapped, foreign, settings)
+    reason = unreadable_reason(counts, settings)
+    readable = reason is None
     if readable:
         chars = tuple(_char(c) for c in kept)
         rulings = tuple(objects_to_rulings(lines_in, rects_in, settings))
@@ -500,9 +563,9 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
         chars=chars,
         rulings=rulings,
         image_area=image_area,
-        unmapped=unmapped if readable else glyphs,
+        unmapped=counts.unmapped if readable else counts.glyphs,
     )
-    return page, PageStats(number, glyphs, unmapped, foreign, image_area, readable)
+    return page, PageStats.of(number, counts, image_area, reason, settings)
 
 
 def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
@@ -554,15 +617,43 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
     return chars, lines, rects, images
 
 
-def is_readable(glyphs: int, unmapped: int, foreign: int, settings: Settings) -> bool:
-    """The page-level text check (see ``Settings.unreadable_ratio``)."""
-    if not glyphs:
-        return True
-    if unmapped == glyphs:
-        return False
-    if glyphs < settings.unreadable_min_glyphs:
-        return True
-    return (unmapped + foreign) < settings.unreadable_ratio * glyphs
+def unreadable_reason(counts: TextCounts, settings: Settings) -> Optional[str]:
+    """The page-level text check: None for a readable page, else why not,
+    "unmapped" (glyphs without a correct Unicode mapping: fonts without a
+    correct ToUnicode map) or "mojibake" (text decoded with the wrong
+    encoding before it was typeset, or by a wrong map; see
+    ``Settings.mojibake_ratio``).  Unreadable when:
+
+    - all its glyphs are unmapped;
+    - at least ``unreadable_ratio`` of its glyphs are unmapped, foreign or
+      garbled (``TextCounts.bad``);
+    - at least ``mojibake_ratio`` of its words (glyphs but filler) and at
+      least ``mojibake_min_chars`` glyphs are foreign, garbled or rare
+      ideographs (``TextCounts.suspect``).
+
+    The reason is "mojibake" when the signs of mis-decoding (garbled runs,
+    rare ideographs) outweigh the unmapped glyphs; foreign characters come
+    from both faults and do not decide.  Pages with fewer than
+    ``unreadable_min_glyphs`` glyphs prove little (a page number, a rare
+    place name in a heading) and pass unless all are unmapped."""
+    c = counts
+    if not c.glyphs:
+        return None
+    if c.unmapped == c.glyphs:
+        return "unmapped"
+    if c.glyphs < settings.unreadable_min_glyphs:
+        return None
+    kind = "mojibake" if c.garbled + c.rare > c.unmapped else "unmapped"
+    if c.bad >= settings.unreadable_ratio * c.glyphs:
+        return kind
+    if c.suspect >= max(settings.mojibake_min_chars, settings.mojibake_ratio * c.words):
+        return kind
+    return None
+
+
+def is_readable(counts: TextCounts, settings: Settings) -> bool:
+    """Whether a page's text can be passed on (see ``unreadable_reason``)."""
+    return unreadable_reason(counts, settings) is None
 
 
 #: Characters these documents are written in: CJK ideographs and punctuation,
@@ -585,21 +676,94 @@ _EXPECTED = regex.compile(
     r"]"
 )
 
+#: Han ideographs (unified, extension A, compatibility, and the
+#: supplementary planes), as opposed to other characters of the Han script
+#: (radicals, 〇, 々): the characters the common-character list speaks of.
+_IDEOGRAPH = regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+#: What a byte of UTF-8's continuation range (0x80-0xBF) becomes when read as
+#: Latin-1 or Windows-1252 (a dropped 0x81/0x8D/0x8F/0x90/0x9D: U+FFFD).
+_CONTINUATION = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                 r"\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+                 r"\u20ac\u2122\ufffd]")
+
+#: Runs that only mis-decoded text produces (matched on a page's glyphs
+#: joined in drawing order, spaces left out):
+#: - UTF-8 read as Latin-1/Windows-1252: a lead byte (Â-ß: two bytes, à-ï:
+#:   three, ð-ô: four) followed by its continuation bytes, "éƒ¨é—¨" for 部门
+#:   (one continuation may be missing: 0xA0 becomes a no-break space);
+#: - 锟斤拷: U+FFFD (the replacement of bytes that were not UTF-8) written as
+#:   UTF-8 and read as GBK; 锟 and the character after it, up to the next 拷
+#:   (an odd replacement pairs its last byte with the next character's).
+#: Real text has neither: 锟 is a sword's name, and a Latin letter followed
+#: by ¨, ƒ or ‰ no language writes.
+_GARBLED = regex.compile(
+    rf"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{1,2}}|[\u00f0-\u00f4]{_CONTINUATION}{{1,3}}"
+    r"|锟.拷|锟.?"
+)
+
+
+@cache
+def common_han() -> frozenset[str]:
+    """The common-character list: GB2312's level 1 (一级汉字, 3755
+    characters), from ``vocab/common_han.tsv``.  Every Han ideograph of the
+    sample, the layout variants and the ten real budget PDFs tried
+    (some 70,000) is in it; text decoded with the wrong encoding mostly
+    lands outside it (see the table's comments).  A table, not Python's
+    gb2312 codec: the codec's module is loaded on first use, which a
+    conversion under a memory cap (``guard``) may not be able to do."""
+    return frozenset("".join(row["chars"] for row in read_table("common_han")))
+
 
 @lru_cache(maxsize=8192)
 def glyph_kind(text: str) -> str:
     """"unmapped" (pdfminer's "(cid:N)" for glyphs without a ToUnicode
     entry, private-use, unassigned, surrogate and control code points,
-    U+FFFD), "foreign" (see ``_EXPECTED``) or "text"."""
+    U+FFFD), "foreign" (see ``_EXPECTED``), "rare" (an ideograph outside
+    ``common_han``), "filler" (ASCII digits and punctuation) or "text".  A
+    glyph of several characters takes the first of these kinds that one of
+    its characters has."""
     if text.startswith("(cid:"):
         return "unmapped"
-    kind = "text"
+    kind = "filler"
     for ch in text:
         if ch == "\ufffd" or (unicodedata.category(ch) in ("Co", "Cn", "Cc", "Cs") and not ch.isspace()):
             return "unmapped"
         if not _EXPECTED.match(ch):
             kind = "foreign"
+        elif kind == "foreign":
+            continue
+        elif _IDEOGRAPH.match(ch) and ch not in common_han():
+            kind = "rare"
+        elif kind == "filler" and not ("!" <= ch <= "@" or "[" <= ch <= "`" or "{" <= ch <= "~"):
+            kind = "text"
     return kind
+
+
+def text_counts(texts: list[str], kinds: Optional[list[str]] = None) -> TextCounts:
+    """The text check of one page: ``texts`` are its glyphs' texts in
+    drawing order, spaces left out (``kinds`` their ``glyph_kind``, when
+    known).  Garbled runs (``_GARBLED``) are only looked for on a page with
+    foreign or rare characters, which real pages rarely have: no cost
+    otherwise."""
+    if kinds is None:
+        kinds = [glyph_kind(t) for t in texts]
+    n = dict.fromkeys(("unmapped", "foreign", "rare", "filler", "text"), 0)
+    for kind in kinds:
+        n[kind] += 1
+    runs = dict.fromkeys(n, 0)
+    if n["foreign"] or n["rare"]:
+        for m in _GARBLED.finditer("".join(texts)):
+            for ch in m.group():
+                runs[glyph_kind(ch)] += 1
+    return TextCounts(
+        glyphs=len(kinds),
+        unmapped=n["unmapped"],
+        foreign=max(0, n["foreign"] - runs["foreign"]),
+        garbled=runs["foreign"] + runs["rare"] + runs["filler"] + runs["text"],
+        rare=max(0, n["rare"] - runs["rare"]),
+        filler=max(0, n["filler"] - runs["filler"]),
+    )
 
 
 def _char(c: dict) -> Char:
@@ -829,10 +993,15 @@ def page_notes(opened: OpenedPDF) -> list[Note]:
     stats = opened.stats
     with_text = [s for s in stats if s.readable and s.glyphs > s.unmapped]
     garbled = [s for s in stats if not s.readable]
+    if garbled and not any(s.vouches for s in with_text):
+        # The pages left are too short to tell (a page number, a heading)
+        # and no better than the others: the whole document is unreadable.
+        with_text = []
     if not with_text:
         if garbled:
-            bad = sum(s.unmapped + s.foreign for s in garbled)
-            raise UnreadableText(path, page_ranges(s.number for s in garbled), bad / sum(s.glyphs for s in garbled))
+            mojibake = _mostly_mojibake(garbled)
+            raise UnreadableText(path, page_ranges(s.number for s in garbled), _bad_share(garbled, mojibake),
+                                 mojibake=mojibake)
         if opened.lost_pages:
             raise DamagedPDF(path, f"{_where(opened.lost_pages)}: {_reasons(opened.lost_reasons)}")
         blank = [s.number for s in stats]
@@ -864,12 +1033,16 @@ def page_notes(opened: OpenedPDF) -> list[Note]:
             "the content may be incomplete",
         ))
     if garbled:
-        bad = sum(s.unmapped + s.foreign for s in garbled) / sum(s.glyphs for s in garbled)
-        notes.append(Note(
-            "unreadable_text", _where(s.number for s in garbled),
-            f"the text of {_these([s.number for s in garbled])} cannot be decoded ({bad:.0%} of the glyphs have no Unicode mapping or "
-            "are not Chinese text: fonts without a correct ToUnicode map); it was left out: OCR is needed",
-        ))
+        mojibake = _mostly_mojibake(garbled)
+        bad = _bad_share(garbled, mojibake)
+        these = _these([s.number for s in garbled])
+        if mojibake:
+            message = (f"the text of {these} is mojibake, not Chinese text ({bad:.0%} of its characters, digits and "
+                       f"punctuation aside, {UnreadableText.MOJIBAKE_WHAT}); it was left out: {UnreadableText.MOJIBAKE_HINT}")
+        else:
+            message = (f"the text of {these} cannot be decoded ({bad:.0%} of the glyphs have no Unicode mapping or "
+                       "are not Chinese text: fonts without a correct ToUnicode map); it was left out: OCR is needed")
+        notes.append(Note("unreadable_text", _where(s.number for s in garbled), message))
     dropped = [s for s in stats if s.readable and s.unmapped]
     if dropped:
         notes.append(Note(
@@ -886,6 +1059,23 @@ def page_notes(opened: OpenedPDF) -> list[Note]:
             "OCR is needed for their content",
         ))
     return notes
+
+
+def _bad_share(stats: list[PageStats], mojibake: bool) -> float:
+    """For the messages: the share of the glyphs of ``stats`` that are not
+    text, or with ``mojibake`` of their words that are suspect (see
+    ``TextCounts``)."""
+    counts = [s.counts for s in stats]
+    if mojibake:
+        return min(1.0, sum(c.suspect for c in counts) / max(1, sum(c.words for c in counts)))
+    return min(1.0, sum(c.bad for c in counts) / max(1, sum(c.glyphs for c in counts)))
+
+
+def _mostly_mojibake(stats: list[PageStats]) -> bool:
+    """Whether most glyphs of the unreadable pages ``stats`` are on pages
+    judged mojibake (the message then says so, and what to do about it)."""
+    mojibake = sum(s.glyphs for s in stats if s.reason == "mojibake")
+    return 2 * mojibake > sum(s.glyphs for s in stats)
 
 
 def _reasons(by_page: dict[int, str]) -> str:

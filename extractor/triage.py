@@ -30,7 +30,8 @@ Pages before that point are not parsed, except:
   near-empty page without images;
 - from a page whose content cannot be vouched for on, every page: its
   streams are corrupt, or its text is not plainly readable (glyphs pdfium
-  cannot map or maps only by guessing, foreign characters (mojibake),
+  cannot map or maps only by guessing, foreign characters, runs of
+  mis-decoded text or more than a few rare ideographs (mojibake),
   characters outside what the fonts' maps give pdfminer, a font pdfminer
   may not map: a Type 3 font, a CID font without a Unicode map), or it is
   an image with little or no text, which OCR may read.  What pdfminer or
@@ -53,7 +54,8 @@ from typing import Optional, Sequence
 import regex
 
 from .ocr import DEFAULT_OCR
-from .pages import OpenedPDF, PageStats, _captured_log, _PageLost, check_page_streams, glyph_kind, is_readable
+from .pages import (OpenedPDF, PageStats, TextCounts, _captured_log, _PageLost, check_page_streams, is_readable,
+                    text_counts)
 from .settings import Settings
 from .timing import timed
 from .vocab import label_key, words
@@ -63,6 +65,11 @@ _LEADER = regex.compile(r"(?:[.．·・•]\s*){4,}|(?:…\s*){2,}")
 _SPACE = regex.compile(r"\s+")
 #: Foreign characters tolerated on a page that is skipped (real pages: 0-2 %).
 _MAX_FOREIGN = 0.05
+#: Rare ideographs tolerated on a page that is skipped, as a share of its
+#: words (``TextCounts.words``, counted as at least twice
+#: ``Settings.mojibake_min_chars``: a cover with a rare place name is still
+#: skipped).  Real pages: 0 %; text mis-decoded onto ideographs: most of them.
+_MAX_RARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -182,20 +189,10 @@ def _font_chars(opened: OpenedPDF, objid, spec, dict_value, resolve1):
     return frozenset(chars)
 
 
-def text_stats(text: str) -> tuple[int, int, int]:
-    """(glyphs, unmapped, foreign) of a page's pdfium text, counted as
+def text_stats(text: str) -> TextCounts:
+    """The text check of a page's pdfium text, counted as
     ``pages.read_page`` counts pdfminer's characters."""
-    glyphs = unmapped = foreign = 0
-    for ch in text:
-        if ch.isspace():
-            continue
-        glyphs += 1
-        kind = glyph_kind(ch)
-        if kind == "unmapped":
-            unmapped += 1
-        elif kind == "foreign":
-            foreign += 1
-    return glyphs, unmapped, foreign
+    return text_counts([ch for ch in text if not ch.isspace()])
 
 
 @timed("triage")
@@ -305,7 +302,8 @@ def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, ke
             map_errors = _map_errors(textpage)
         finally:
             textpage.close()
-        glyphs, unmapped, foreign = text_stats(text)
+        counts = text_stats(text)
+        glyphs = counts.glyphs
         images = glyphs < DEFAULT_OCR.few_chars and _has_images(page)
     finally:
         page.close()
@@ -319,13 +317,15 @@ def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, ke
         if images:
             return "start", "an image with little or no text (OCR reads it)"
         return ("read", "no text") if not glyphs else ("read", "little text")
-    if unmapped or map_errors or foreign > _MAX_FOREIGN * glyphs or not is_readable(glyphs, unmapped, foreign, settings):
+    if counts.unmapped or map_errors or counts.garbled or counts.foreign > _MAX_FOREIGN * glyphs \
+            or counts.rare > _MAX_RARE * max(counts.words, 2 * settings.mojibake_min_chars) \
+            or not is_readable(counts, settings):
         return "start", "text pdfium cannot read cleanly"
     if allowed is not None and any(not any(ch in chars for chars in allowed) for ch in set(text) if not ch.isspace()):
         return "start", "glyphs outside the fonts' Unicode maps"
     bare = _SPACE.sub("", text)
     kept = any(p.search(bare) or p.search(text) for p in keep)
-    return PageStats(index + 1, glyphs, 0, foreign, 0.0, True), kept
+    return PageStats.of(index + 1, counts, 0.0, None, settings), kept
 
 
 def _has_images(page) -> bool:

@@ -250,6 +250,70 @@ def mojibake(path: Path) -> Path:
     return path
 
 
+#: Text decoded with the wrong character encoding, as editors, mail clients
+#: and converters produce it.  Each takes correct text and returns what a
+#: reader of the wrong encoding shows (undecodable bytes dropped: U+FFFD
+#: would not survive typesetting anyway).  Apart from Latin-1, every one
+#: lands on ordinary CJK code points, which no font check can see.
+MISDECODINGS = {
+    # UTF-8 bytes read as GBK: 部门 -> 閮ㄩ棬
+    "utf8-as-gbk": lambda s: s.encode("utf-8").decode("gbk", errors="ignore"),
+    # GBK bytes read as Big5: 部门 -> 窒藷
+    "gbk-as-big5": lambda s: s.encode("gbk", errors="ignore").decode("big5", errors="ignore"),
+    # Big5 bytes read as GBK (of what Big5 can encode of the simplified text)
+    "big5-as-gbk": lambda s: s.encode("big5", errors="ignore").decode("gbk", errors="ignore"),
+    # GBK read as UTF-8 (replacement characters), saved as UTF-8, read as GBK: 锟斤拷
+    "kunjinkao": lambda s: s.encode("gbk", errors="ignore").decode("utf-8", errors="replace")
+                            .encode("utf-8").decode("gbk", errors="ignore"),
+    # UTF-8 bytes read as Windows-1252: 部门 -> éƒ¨é—¨
+    "utf8-as-latin1": lambda s: s.encode("utf-8").decode("cp1252", errors="ignore"),
+}
+
+
+def misdecoded(path: Path, how: str, pages: set[int] | None = None, source: Path = SAMPLE) -> Path:
+    """``source`` with the text of its pages (``pages``: only those) typeset
+    again as ``MISDECODINGS[how]`` turns it: each text line where it was, in
+    STSong-Light (Helvetica for Latin-1), wrapped at the page's right edge,
+    rules and images left out.  What a PDF made from mis-decoded text looks
+    like: the font maps are right, the characters are not."""
+    import pdfplumber
+    import pikepdf
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = "Helvetica" if how == "utf8-as-latin1" else "STSong-Light"
+    turn = MISDECODINGS[how]
+    drawn = path.with_suffix(".misdecoded.pdf")
+    c = canvas.Canvas(str(drawn), invariant=1)
+    with pdfplumber.open(source) as pdf:
+        chosen = [n for n in range(1, len(pdf.pages) + 1) if pages is None or n in pages]
+        for n in chosen:
+            page = pdf.pages[n - 1]
+            c.setPageSize((page.width, page.height))
+            for line in page.extract_text_lines(return_chars=True):
+                size = float(line["chars"][0]["size"])
+                text, y = turn(line["text"]), page.height - line["bottom"]
+                right = page.width - 20
+                while text and y > 10:
+                    cut = len(text)
+                    while cut > 1 and line["x0"] + pdfmetrics.stringWidth(text[:cut], font, size) > right:
+                        cut -= 1
+                    c.setFont(font, size)
+                    c.drawString(line["x0"], y, text[:cut])
+                    text, y = text[cut:], y - size * 1.2
+            c.showPage()
+            page.close()
+    c.save()
+    with pikepdf.open(source) as pdf, pikepdf.open(drawn) as new:
+        for page, n in zip(new.pages, chosen):
+            pdf.pages[n - 1] = page
+        pdf.save(path, deterministic_id=True)
+    drawn.unlink()
+    return path
+
+
 # -- valid PDFs that are not what we look for ---------------------------------------
 
 

@@ -258,19 +258,110 @@ def test_one_unreadable_page_is_left_out_with_a_warning(corpus, tmp_path, golden
     text = json.dumps(doc, ensure_ascii=False)
     from extractor.pages import glyph_kind
 
-    assert not [ch for ch in set(text) if glyph_kind(ch) != "text"]
+    assert not [ch for ch in set(text) if glyph_kind(ch) not in ("text", "filler")]
 
 
 def test_page_readability_ratio():
-    from extractor.pages import glyph_kind, is_readable
+    from extractor.pages import TextCounts, glyph_kind, is_readable, unreadable_reason
 
     assert glyph_kind("(cid:12)") == glyph_kind("\ue000") == glyph_kind("\ufffd") == "unmapped"
     assert [glyph_kind(c) for c in "ÃÄжア한"] == ["foreign"] * 5
-    assert all(glyph_kind(c) == "text" for c in "绩效目标表，：（）【】≥≤%℃①Ⅱ×÷·“”、。—…A1.")
+    assert all(glyph_kind(c) in ("text", "filler") for c in "绩效目标表，：（）【】≥≤%℃①Ⅱ×÷·“”、。—…A1.")
+    assert [glyph_kind(c) for c in "部閮A7.〇"] == ["text", "rare", "text", "filler", "filler", "text"]
     s = DEFAULT
-    assert is_readable(100, 0, 29, s) and not is_readable(100, 0, 30, s) and not is_readable(100, 20, 10, s)
-    assert is_readable(5, 0, 5, s) and not is_readable(5, 5, 0, s)  # few glyphs: only all-unmapped counts
-    assert is_readable(0, 0, 0, s)
+    assert is_readable(TextCounts(100, unmapped=29), s) and not is_readable(TextCounts(100, unmapped=30), s)
+    assert not is_readable(TextCounts(100, 20, 10), s)
+    assert is_readable(TextCounts(5, 0, 5), s) and not is_readable(TextCounts(5, 5, 0), s)  # few glyphs: only all-unmapped counts
+    assert is_readable(TextCounts(0), s)
+    # mojibake: a quarter of the words (glyphs but ASCII digits and punctuation), and at least 8 glyphs
+    assert unreadable_reason(TextCounts(100, rare=25), s) == "mojibake"
+    assert unreadable_reason(TextCounts(100, rare=24), s) is None
+    assert unreadable_reason(TextCounts(100, rare=10, filler=70), s) == "mojibake"  # digits and dots don't dilute
+    assert unreadable_reason(TextCounts(20, rare=7), s) is None  # a heading with rare place names
+    assert unreadable_reason(TextCounts(100, garbled=30), s) == "mojibake"
+    assert unreadable_reason(TextCounts(100, foreign=25), s) == "unmapped"  # fonts without a correct map
+    assert unreadable_reason(TextCounts(100, foreign=24), s) is None
+    assert unreadable_reason(TextCounts(100, foreign=20, rare=6), s) == "mojibake"  # signs of mis-decoding
+    assert unreadable_reason(TextCounts(100, unmapped=20, foreign=10, garbled=5), s) == "unmapped"
+
+
+def page_text(path: Path, number: int) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return pdf.pages[number - 1].extract_text()
+
+
+@pytest.mark.parametrize("how", sorted(badfiles.MISDECODINGS))
+def test_text_check_on_misdecoded_text(how):
+    """The per-page signal on text: the sample's pages pass, every page of
+    them mis-decoded is mojibake; rare place names and Latin text pass."""
+    from extractor.pages import text_counts, unreadable_reason
+
+    def verdict(text):
+        return unreadable_reason(text_counts([ch for ch in text if not ch.isspace()]), DEFAULT)
+
+    turn = badfiles.MISDECODINGS[how]
+    for number in (1, 2, 3, 5, 8, 11):  # prose, tables, the last page
+        text = page_text(SAMPLE, number)
+        assert verdict(text) is None
+        assert verdict(turn(text)) == "mojibake", (number, turn(text)[:60])
+    assert verdict("岢岚县2023年部门预算\n岢岚县财政局编制\n二〇二三年一月") is None  # rare place names
+    assert verdict("Müller & Cie., Zürich: café résumé naïve, 3.5 % p.a. (2023)") is None
+    assert verdict("锟斤拷" * 3 + "1234567890" * 10) == "mojibake"
+
+
+def test_common_characters():
+    from extractor.pages import common_han
+
+    han = common_han()
+    level1 = {bytes((row, cell)).decode("gb2312", errors="ignore") for row in range(0xB0, 0xD8) for cell in range(0xA1, 0xFF)}
+    assert han == level1 - {""} and len(han) == 3755  # the table is GB2312 level 1, 啊 … 座
+    assert not {"閮", "ㄩ", "棬", "锟", "藷", "淕"} & han
+
+
+MOJIBAKE = ["utf8-as-gbk", "gbk-as-big5", "kunjinkao", "utf8-as-latin1"]
+
+
+@pytest.mark.parametrize("how", MOJIBAKE)
+def test_mojibake_on_ordinary_code_points_is_unreadable(how, corpus, tmp_path):
+    """A PDF typeset from mis-decoded text: the fonts' maps are right, the
+    characters are ordinary CJK (or Latin-1) ones, and none is Chinese text."""
+    path = corpus(f"misdecoded-{how}", lambda p: badfiles.misdecoded(p, how))
+    proc, _ = convert_one(path, tmp_path / "out", "--no-ocr")
+    assert_failed(proc, tmp_path / "out", path, errors.UnreadableText,
+                  "pages 1-11 is mojibake", "wrong character encoding", "ask its producer for a correct export", "OCR")
+
+
+def test_mojibake_of_big5_read_as_gbk_is_unreadable(corpus):
+    path = corpus("misdecoded-big5-as-gbk", lambda p: badfiles.misdecoded(p, "big5-as-gbk"))
+    with pytest.raises(errors.UnreadableText, match="is mojibake") as info:
+        extract(path, ocr="off")
+    # page 4 is the heading 第二部分 预算项目绩效目标, of which Big5 keeps
+    # too little to judge; it vouches for nothing, so the file fails whole
+    assert info.value.pages == "1-3, 5-11" and info.value.mojibake
+
+
+@pytest.mark.parametrize("how", MOJIBAKE)
+def test_one_mojibake_page_is_left_out_with_a_warning(how, corpus, tmp_path, sample_doc):
+    path = corpus(f"misdecoded-p3-{how}", lambda p: badfiles.misdecoded(p, how, pages={3}))
+    proc, out = convert_one(path, tmp_path / "out", "--no-ocr")
+    doc = assert_converted(proc, out)
+    w = warning(doc, "unreadable_text")
+    assert w["where"] == "page 3" and "is mojibake" in w["message"] and "ask its producer" in w["message"]
+    assert doc["projects"] == sample_doc.to_dict()["projects"]  # the forms are on pages 5-11
+    # Page 3's garbage is not passed through as data: no rare, garbled or
+    # foreign character anywhere (but in the warning's examples)
+    from extractor.pages import text_counts
+
+    text = json.dumps({k: v for k, v in doc.items() if k != "warnings"}, ensure_ascii=False)
+    counts = text_counts([ch for ch in text if not ch.isspace()])
+    assert (counts.rare, counts.garbled, counts.foreign, counts.unmapped) == (0, 0, 0, 0)
+    assert turn_of(how, page_text(SAMPLE, 3))[:8] not in text
+
+
+def turn_of(how: str, text: str) -> str:
+    return badfiles.MISDECODINGS[how]("".join(text.split()))
 
 
 # -- valid, but not what we look for ---------------------------------------------------------------
@@ -396,6 +487,78 @@ def test_guard_cancel_from_a_signal_handler_stops_the_child(monkeypatch, delay):
     assert not [c for c in multiprocessing.active_children() if c.name.startswith("extractor:")]
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not: it waits for a
+    parent that may never reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a parent-death signal is Linux's")
+
+
+@linux_only
+def test_the_child_dies_with_its_parent(tmp_path):
+    """A parent killed outright (SIGKILL: a Dask worker killed mid-file, the
+    OOM killer) runs no code to stop its conversion child: the kernel kills
+    the child instead of leaving it to convert on, orphaned, until its
+    timeout."""
+    import os
+    import signal
+
+    pidfile = tmp_path / "child.pid"
+    script = "\n".join([
+        "import os, time",
+        "from extractor import guard, pipeline",
+        "def slow(*args, **kwargs):",
+        f"    open({str(pidfile) + '.tmp'!r}, 'w').write(str(os.getpid()))",
+        f"    os.replace({str(pidfile) + '.tmp'!r}, {str(pidfile)!r})",
+        "    time.sleep(300)",
+        "pipeline.extract = slow",
+        f"guard.extract_guarded({str(SAMPLE)!r})",
+    ])
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    child = None
+    try:
+        deadline = time.monotonic() + 60
+        while not pidfile.exists() and time.monotonic() < deadline and parent.poll() is None:
+            time.sleep(0.02)
+        child = int(pidfile.read_text())
+        assert _alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not _alive(child), "the conversion child outlived its parent"
+    finally:
+        parent.kill()
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)
+
+
+@linux_only
+def test_a_child_whose_parent_died_before_it_asked_exits():
+    """The race: a parent that dies between the fork and the child's
+    request is no longer its parent, and the child exits at once."""
+    import multiprocessing
+    import os
+
+    from extractor import guard
+
+    guard._prctl()
+    ctx = multiprocessing.get_context("fork")
+    for parent, code in ((os.getpid(), 0), (-1, 1)):
+        p = ctx.Process(target=guard._die_with_parent, args=(parent,))
+        p.start()
+        p.join(10)
+        assert p.exitcode == code
+
+
 def test_guard_without_limits_runs_in_process(sample_doc):
     from extractor import guard
 
@@ -461,6 +624,7 @@ def test_errors_are_picklable_and_say_what_to_do():
         errors.TooManyPages("f.pdf", 3000, 2000),
         errors.NoTextLayer("f.pdf", "1-11"),
         errors.UnreadableText("f.pdf", "3", 0.5),
+        errors.UnreadableText("f.pdf", "1-11", 0.8, mojibake=True),
         errors.NoPerformanceTables("f.pdf"),
         errors.ConversionTimeout("f.pdf", 600),
         errors.MemoryLimitExceeded("f.pdf", 4096),

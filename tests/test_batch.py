@@ -121,7 +121,8 @@ def test_a_folder_of_good_and_bad_files(archive, expected, tmp_path):
     with_warnings = sum(bool(d["warnings"]) for d in docs.values())
     assert r["complete"] is True and r["extractor_version"] == batch._version()
     assert r["counts"] == {"files": 8, "ok": 5 - with_warnings, "warnings": with_warnings, "failed": 3,
-                           "cached": 0, "not_done": 0}
+                           "cached": 0, "not_done": 0, "orphaned": 0}
+    assert r["orphaned"] == []
     assert r["errors"] == {"DamagedPDF": 1, "NotAPDF": 2}
     files = {f["document"]: f for f in r["files"]}
     assert [f["document"] for f in r["files"]] == sorted(list(GOOD) + list(BAD), key=lambda n: n.split("/"))
@@ -198,6 +199,96 @@ def test_a_changed_input_is_converted_again(tmp_path):
     assert cli("convert", folder, "-o", out).returncode == 0
     (f,) = report(out)["files"]
     assert not f["cached"] and outputs(out)["a.json"] == extract(folder / "a.pdf").to_json().encode()
+
+
+# -- outputs whose inputs are gone ---------------------------------------------------------------------
+
+
+def test_outputs_whose_inputs_left_the_batch_are_listed_and_pruned_only_when_asked(tmp_path):
+    folder = tmp_path / "in"
+    for name in ("a.pdf", "county-c/b.pdf", "county-c/c.pdf"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLE, folder / name)
+    out = tmp_path / "out"
+    assert batch.convert_batch([folder], out, jobs=1, stream=io.StringIO()) == 0
+    (out / "notes.json").write_text("{}")  # the user's own file: never listed, never touched
+    (folder / "county-c" / "b.pdf").rename(folder / "b-renamed.pdf")
+    (folder / "county-c" / "c.pdf").unlink()
+    kept = {name: (out / name).read_bytes() for name in ("county-c/b.json", "county-c/c.json")}
+
+    # without --prune: nothing deleted, both listed, their manifest entries kept
+    stream = io.StringIO()
+    assert batch.convert_batch([folder], out, jobs=1, stream=stream) == 0
+    r = report(out)
+    assert r["counts"]["orphaned"] == 2
+    assert r["orphaned"] == [
+        {"output": "county-c/b.json", "input": str(folder / "county-c" / "b.pdf"), "pruned": False},
+        {"output": "county-c/c.json", "input": str(folder / "county-c" / "c.pdf"), "pruned": False},
+    ]
+    assert {name: (out / name).read_bytes() for name in kept} == kept and (out / "notes.json").exists()
+    assert set(batch.read_manifest(out)) == {"a.json", "b-renamed.json", "county-c/b.json", "county-c/c.json"}
+    assert "orphaned: outputs of earlier runs whose input is not in this run: 2 kept (--prune removes them): " \
+           "county-c/b.json, county-c/c.json" in stream.getvalue()
+    assert [f["cached"] for f in r["files"]] == [True, False]  # a.pdf kept; b-renamed.pdf is new
+
+    # an input named again is kept from the earlier run, and is no orphan any more
+    shutil.copy(SAMPLE, folder / "county-c" / "c.pdf")
+    assert batch.convert_batch([folder], out, jobs=1, stream=io.StringIO()) == 0
+    r = report(out)
+    assert [o["output"] for o in r["orphaned"]] == ["county-c/b.json"]
+    assert {f["document"]: f["cached"] for f in r["files"]}["county-c/c.pdf"] is True
+
+    # --prune: removed with its manifest entry (and the folder it leaves empty, here none), and listed as pruned
+    proc = cli("convert", folder, "-o", out, "--prune")
+    assert proc.returncode == 0, proc.stderr
+    r = report(out)
+    assert r["orphaned"] == [{"output": "county-c/b.json", "input": str(folder / "county-c" / "b.pdf"), "pruned": True}]
+    assert "1 removed (--prune)" in proc.stderr
+    assert not (out / "county-c" / "b.json").exists() and (out / "county-c" / "c.json").exists()
+    assert set(batch.read_manifest(out)) == {"a.json", "b-renamed.json", "county-c/c.json"}
+    assert (out / "notes.json").exists()
+    assert report(out)["counts"]["orphaned"] == 1
+
+    # the next run has nothing left to report; a folder emptied by pruning goes too
+    (folder / "county-c" / "c.pdf").unlink()
+    assert batch.convert_batch([folder], out, jobs=1, prune=True, stream=io.StringIO()) == 0
+    assert [o["output"] for o in report(out)["orphaned"]] == ["county-c/c.json"]
+    assert not (out / "county-c").exists()
+    assert batch.convert_batch([folder], out, jobs=1, stream=io.StringIO()) == 0
+    assert report(out)["orphaned"] == []
+
+
+def test_orphans_are_only_outputs_the_manifest_records_inside_outdir(tmp_path):
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    for name in ("kept.json", "gone.json", "sub/x.json"):
+        (out / name).write_text("{}")
+    (tmp_path / "outside.json").write_text("{}")
+    recorded = {name: {"output": name, "input": f"/in/{name}"} for name in
+                ("kept.json", "gone.json", "sub/x.json", "missing.json", "../outside.json", ".", "sub")}
+    orphans = batch.orphaned_outputs(recorded, ["kept.json"], out)
+    assert orphans == [{"output": "gone.json", "input": "/in/gone.json"}, {"output": "sub/x.json", "input": "/in/sub/x.json"}]
+    assert batch.prune_outputs(out, orphans) == ["gone.json", "sub/x.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["kept.json"] and (tmp_path / "outside.json").exists()
+
+
+def test_an_interrupted_run_prunes_nothing(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(SAMPLE, folder / name)
+    out = tmp_path / "out"
+    assert batch.convert_batch([folder], out, jobs=1, stream=io.StringIO()) == 0
+    (folder / "b.pdf").unlink()
+    shutil.copy(SAMPLE, folder / "c.pdf")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "convert_one", interrupted)
+    assert batch.convert_batch([folder], out, jobs=1, prune=True, stream=io.StringIO()) == batch.EXIT_INTERRUPTED
+    assert report(out)["orphaned"] == [{"output": "b.json", "input": str(folder / "b.pdf"), "pruned": False}]
+    assert (out / "b.json").exists() and "b.json" in batch.read_manifest(out)
 
 
 # -- interruption and resume -------------------------------------------------------------------------

@@ -98,7 +98,9 @@ def _mojibake_map(pdf, font):
     font.ToUnicode = pdf.make_stream(cmap.encode("ascii"))
 
 
-@pytest.mark.parametrize("change, code", [(_identity_without_map, "unmapped_glyphs"), (_mojibake_map, "unreadable_text")])
+# Identity-H over codes that are not CIDs: pdfminer maps some of them to
+# ideographs no text uses (銆嶜, 䅄䄽㱆) and drops the rest as unmapped: mojibake.
+@pytest.mark.parametrize("change, code", [(_identity_without_map, "unreadable_text"), (_mojibake_map, "unreadable_text")])
 def test_a_front_page_pdfminer_cannot_read_is_parsed_and_warned_about(embedded, tmp_path, change, code):
     pytest.importorskip("pikepdf")
     path = _replace_fonts(embedded, tmp_path / "damaged.pdf", 4, change)
@@ -141,3 +143,27 @@ def test_a_scanned_page_may_start_the_section(embedded, tmp_path):
         pdf.save(path, deterministic_id=True)
     result, pages = _first_pass(path)
     assert result.section_start == 3 and result.read >= set(range(3, pages + 1))
+
+
+@pytest.mark.parametrize("how", ["utf8-as-gbk", "gbk-as-big5", "kunjinkao", "utf8-as-latin1"])
+def test_a_mojibake_front_page_is_parsed_and_warned_about(embedded, tmp_path, how):
+    """A page typeset from mis-decoded text: its fonts' maps are right, so
+    only the text check can tell.  The first pass cannot vouch for it: it
+    and every page after it are parsed, and it is reported as before."""
+    import badfiles
+
+    path = badfiles.misdecoded(tmp_path / "misdecoded.pdf", how, pages={4}, source=embedded)
+    result, pages = _first_pass(path)
+    assert result.section_start == 4 and result.reasons[4] == "text pdfium cannot read cleanly"
+    assert result.read >= set(range(4, pages + 1)) and set(result.stats) == {1, 2, 3}
+    doc = extract(path, ocr="off")
+    (w,) = [w for w in doc.warnings if w.code == "unreadable_text"]
+    assert w.where == "page 4" and "mojibake" in w.message
+    assert doc.to_json() == extract(path, settings=OFF, ocr="off").to_json()
+
+
+def test_the_first_pass_counts_text_as_the_parser_does():
+    from extractor.triage import text_stats
+
+    counts = text_stats("部门预算\r\n閮ㄩ棬 锟斤拷 123.45 éƒ¨")
+    assert (counts.glyphs, counts.rare, counts.foreign, counts.garbled, counts.filler) == (19, 2, 1, 6, 6)
