@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .document import Document, Warning
     from .forms import FormsResult, Span
     from .layout import PageLayout
+    from .settings import Settings
 
 Mode = Literal["auto", "force", "off"]
 
@@ -776,6 +777,7 @@ class OcrStage:
         password: Optional[str] = None,
         settings: OcrSettings = DEFAULT_OCR,
         progress: Optional[Callable[[Progress], None]] = None,
+        text_settings: Optional["Settings"] = None,
     ):
         if mode not in ("auto", "force", "off"):
             raise ValueError(f"ocr must be 'auto', 'force' or 'off', not {mode!r}")
@@ -786,6 +788,10 @@ class OcrStage:
         self.progress = progress
         self.results: list[PageResult] = []
         self.too_coarse: dict[int, float] = {}
+        #: Pages whose OCR'd text fails the text check, and why: the page
+        #: itself shows mis-decoded text (see ``_plausible``).
+        self.rejected: dict[int, str] = {}
+        self.text_settings = text_settings
         self.enabled = mode == "force" or (mode == "auto" and available())
         if mode == "force" and not available():
             raise OcrUnavailable(str(path), ", ".join(missing_modules()))
@@ -820,13 +826,35 @@ class OcrStage:
                     import pypdfium2
 
                     document = pypdfium2.PdfDocument(str(self.path), password=self.password)
-                page = self.read(document, page, native)
+                read = self.read(document, page, native)
+                problem = self._implausible(read)
+                if problem is not None:
+                    # OCR read faithfully what is printed, and what is printed
+                    # is mojibake: the page stays unread (its text-layer
+                    # warning stands), nothing of it becomes data.
+                    self.results.pop()
+                    self.rejected[page.number] = problem
+                    yield page
+                    continue
                 if opened is not None:
-                    _record_text(opened, page)
-                yield page
+                    _record_text(opened, read)
+                yield read
         finally:
             if document is not None:
                 document.close()
+
+    def _implausible(self, page: Page) -> Optional[str]:
+        """Why the OCR'd text of ``page`` cannot be passed on, or None: the
+        same text check as a text layer gets (``pages.unreadable_reason``).
+        A PDF typeset from text decoded with the wrong encoding shows
+        mojibake on the page itself, and OCR reads it back as such."""
+        from .pages import text_counts, unreadable_reason
+        from .settings import DEFAULT
+
+        glyphs = [c.text for c in page.chars if not c.text.isspace()]
+        if not glyphs:
+            return None
+        return unreadable_reason(text_counts(glyphs), self.text_settings or DEFAULT)
 
     def read(self, document, page: Page, native: Optional[float] = None) -> Page:
         """OCR one page of a pypdfium2 ``document`` (``native``: the
@@ -867,7 +895,8 @@ class OcrStage:
 
     def warnings(self, layouts: Sequence["PageLayout"], forms: "FormsResult", doc: "Document") -> list["Warning"]:
         """What the document should say about OCR: which pages it read
-        (``ocr_pages``), which it could not (``ocr_low_resolution``), and
+        (``ocr_pages``), which it could not (``ocr_low_resolution``), which
+        show mis-decoded text on the page itself (``ocr_unreadable_text``), and
         what it may have misread (``ocr_low_confidence``,
         ``ocr_number_check``).  Nothing when no page needed OCR."""
         from .document import Warning
@@ -894,6 +923,13 @@ class OcrStage:
                         f"OCR found {r.dropped} marks it could not read (confidence below "
                         f"{self.settings.min_line_confidence:.2f}) and left them out: {listed}{more}; check the scan",
                     ))
+        if self.rejected:
+            out.append(Warning(
+                "ocr_unreadable_text", _where(self.rejected),
+                "OCR read these pages and found the printed text itself garbled (mojibake: text decoded with the "
+                "wrong encoding before it was typeset), so nothing of them was kept; ask the publisher for a "
+                "correct export",
+            ))
         if self.too_coarse:
             worst = min(self.too_coarse.values())
             out.append(Warning(

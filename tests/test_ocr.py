@@ -436,3 +436,25 @@ def test_full_sample_scan(engine, tmp_path, blocked_network, dpi, angles, noise)
     ocr_seconds = sum(r.result.seconds for r in reports)
     print(f"\n{dpi} dpi, 11 pages: {share:.2%} of indicator fields match; {seconds:.1f} s in all, "
           f"{11 / ocr_seconds:.2f} pages/s OCR")
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+def test_ocr_of_a_page_printed_as_mojibake_keeps_nothing_of_it(engine, tmp_path, blocked_network, sample_doc):
+    """A page typeset from mis-decoded text has no usable text layer, so it
+    is OCR'd; OCR reads back the same garbage, which the text check refuses:
+    the page stays unread and says so."""
+    import badfiles
+    from extractor.pages import text_counts
+    from extractor.pipeline import extract
+
+    path = badfiles.misdecoded(tmp_path / "p3-mojibake.pdf", "utf8-as-gbk", pages={3})
+    with blocked_network():
+        doc = extract(path).to_dict()
+    where = {w["code"]: w["where"] for w in doc["warnings"]}
+    assert where.get("ocr_unreadable_text") == "page 3" and where.get("unreadable_text") == "page 3"
+    assert "ocr_pages" not in where
+    assert doc["projects"] == sample_doc.to_dict()["projects"]
+    data = json.dumps({k: v for k, v in doc.items() if k != "warnings"}, ensure_ascii=False)
+    counts = text_counts([ch for ch in data if not ch.isspace()])
+    assert (counts.rare, counts.garbled, counts.foreign) == (0, 0, 0)
