@@ -3,9 +3,10 @@
 ``normalize_target(text)`` reads one rejoined cell ("≥95百分比", "16按计提的工会经费
 60%拨付给…", "2023年12月31日前", "有效提升"); ``normalize_target(value,
 operator=..., unit=...)`` reads templates that print operator, value and unit
-in separate columns.  It never raises: what it cannot read comes back as a
-qualitative Target carrying the raw text, plus ``problem`` (a sentence for the
-caller's warning) when the text looks numeric.
+in separate columns; ``year=`` is the document's budget year, for deadlines
+printed without one ("12月底前").  It never raises: what it cannot read comes
+back as a qualitative Target carrying the raw text, plus ``problem`` (a
+sentence for the caller's warning) when the text looks numeric.
 
 Every word the reader knows -- comparators, units, numerals, date words,
 qualitative values -- lives in the TSV tables of ``extractor/vocab/``
@@ -27,26 +28,42 @@ Decisions (the contract leaves them open):
   "16按计提的…" -> 16, note "按计提的…" (numbers inside it are not values).  A
   note wholly in brackets loses the brackets: "100%(历史标准)" -> note "历史标准".
 * Text before the number: comparator words are read off its end ("满意度不低于
-  90%"); what remains is a label that becomes the ``note`` ("人均1000元" -> note
-  "人均").  A number with text on both sides ("严格按照预算标准1000元/人给补助…"),
-  a label that is itself a sentence, or several values ("2.6万平方米,展示面积1万
-  平方米", "95%,98%") is not guessed at: qualitative + problem.
+  90%"); what remains is a label that becomes the ``note``.  A label ending in
+  每 + a unit word or 人均 also divides the unit ("每季度1次" -> 1 次/季度, note
+  "每季度"; "人均1000元" -> 1000 元/人, note "人均"), so it groups with "1次/季度".
+  A number with text on both sides ("严格按照预算标准1000元/人给补助…"), a label
+  that is itself a sentence, several values ("2.6万平方米,展示面积1万平方米",
+  "95%,98%"), a strong comparator in the label apart from the number ("每年至少
+  开展1次") or right before a digit in the note ("≥90%且≤100%"), a sign no
+  table knows ("±5%", "+5%") and a number glued to a code ("4A级") are not
+  guessed at: qualitative + problem.
+* Relative targets ("较上年提高5%", "同比增长10%以上", "下降2个百分点") keep the
+  change as value and unit, never a level, and their label (base and
+  direction) as the note; nothing is computed from a base the cell does not
+  print.  Without a number ("不低于上年") they are plain qualitative.
 * Deadlines are kind "qualitative" (they have no numeric value) with ``date``
   set to the end of the named period when a year is known: "2023年12月31日前"
   -> date 2023-12-31, cmp "<="; "2020年1月--2020年11月" -> 2020-11-30, "<=";
   "2019年12月(计划标准)" -> 2019-12-31, cmp None, note "计划标准".  ``cmp``
-  relates to ``date`` and is only set with one.  Without a year ("12月底前",
-  "年底前完成") the cell is plain qualitative: no date, and never 12 or 2023
-  as a value.  A bare "N月" is a month of the year; with a comparator ("≥1月")
-  it is a duration.  A bare 4-digit year between 1900 and 2100 with 年 is a year.
+  relates to ``date`` and is only set with one.  A month without a printed
+  year ("12月底前", "第三季度末", "3-6月") takes the budget year passed as
+  ``year`` (a year word counts from it: "次年3月底前"), but only when a date
+  word pins it (a part, a day, 前/截止, a period) and no label precedes it;
+  otherwise, and without ``year``, the cell is plain qualitative: no date, and
+  never 12 or 2023 as a value.  A bare "N月" is a month of the year; with a
+  comparator ("≥1月") it is a duration.  A bare 4-digit year between 1900 and
+  2100 with 年 is a year.  A date after a strong >= / > comparator or before a
+  level word ("不低于2023年水平") is a comparison with a period, flagged.
 * Phrases without a number ("控制在预算以内", "按时完成") are plain qualitative,
   no problem; no comparator is recorded without a value to compare.
 * A range of two year-like integers without a unit ("2019-2023") is flagged,
   not read as a numeric range.  "YYYY.MM" with a two-digit month and no unit
   after it ("2023.07") is a date; over a unit column it is a number.
-* Values in Chinese numerals are read only when the whole cell is
-  [comparator] numeral [unit] [comparator] ("不少于两次", "十二个月"), so words
-  such as "一流" or "十分满意" never become numbers.
+* Values in Chinese numerals are read only when the whole cell is [每/人均
+  label] [comparator] numeral [unit] [comparator], or a range of two numerals
+  ("不少于两次", "十二个月", "三至五个", "九十五点五分"), so words such as "一流"
+  or "十分满意" never become numbers; after 百分之 / 百分 a note may follow
+  ("百分之百覆盖").
 * Split cells: ``raw`` joins operator, value and unit ("≥95%"); "=" (the
   reading of a bare number) and 定性 / 定量 are not repeated in it.  The
   operator column's comparator applies unless the value cell states another
@@ -80,14 +97,18 @@ class ParsedTarget:
 
 
 @timed("normalize")
-def normalize_target(text: str, *, operator: str | None = None, unit: str | None = None) -> ParsedTarget:
+def normalize_target(
+    text: str, *, operator: str | None = None, unit: str | None = None, year: int | None = None
+) -> ParsedTarget:
     """Read one 指标值 cell (or the operator / value / unit cells of templates
-    that print them separately).  Never raises."""
+    that print them separately).  ``year`` is the document's budget year: it
+    dates deadlines printed without one ("12月底前"); without it they get no
+    ``date``.  Never raises."""
     try:
         if operator is None and unit is None:
-            r = _parse(text)
+            r = _parse(text, year)
             return ParsedTarget(r.target, r.problem)
-        return _parse_split(text, operator or "", unit or "")
+        return _parse_split(text, operator or "", unit or "", year)
     except Exception as exc:  # pragma: no cover - defensive: input must never crash a run
         raw = text if isinstance(text, str) else str(text)
         return ParsedTarget(Target(raw=raw, kind="qualitative"), f"internal error reading {raw!r}: {exc!r}")
@@ -125,9 +146,13 @@ class _Vocab:
     units: _Words        # word -> canonical
     multipliers: _Words
     leading: _Words
+    per: _Words          # word -> divisor ("人均" -> "人"), or "" for "每" + a unit word
     numerals: dict       # char -> (value, role)
+    points: frozenset    # decimal points of Chinese numerals ("点")
     date_edges: _Words   # word -> ("<=" | ">=", "strong")
     date_parts: _Words   # word -> (month | None, day: "end" | int)
+    date_years: _Words   # word -> years after the budget year ("次年" -> 1)
+    date_levels: _Words  # words after a date that make it a level ("水平")
     qualitative: frozenset
 
 
@@ -163,23 +188,37 @@ def _vocab() -> _Vocab:
     units: dict = {}
     multipliers: dict = {}
     leading: dict = {}
+    per: dict = {}
     for written, canonical, dimension in _table("units", ("written", "canonical", "dimension")):
+        if dimension == "per":  # an empty canonical form marks "每": the next unit word divides
+            _add(per, "units", _key(written), canonical)
+            continue
         target = {"multiplier": multipliers, "leading": leading}.get(dimension, units)
         _add(target, "units", _key(written), canonical or written)
 
     numerals: dict = {}
+    points: set = set()
     for char, value, role in _table("numerals", ("char", "value", "role")):
+        if role == "point" and len(char) == 1:
+            points.add(char)
+            continue
         if role not in ("digit", "unit", "section") or len(char) != 1:
             raise ValueError(f"vocab/numerals.tsv: bad row for {char!r}")
         _add(numerals, "numerals", char, (int(value), role))
 
     edges: dict = {}
     parts: dict = {}
-    for word, role, month, day in _table("dates", ("word", "role", "month", "day")):
+    years: dict = {}
+    levels: dict = {}
+    for word, role, month, day, offset in _table("dates", ("word", "role", "month", "day", "offset")):
         if role in ("before", "after"):
             _add(edges, "dates", _key(word), ("<=" if role == "before" else ">=", "strong"))
         elif role == "part":
             _add(parts, "dates", _key(word), (int(month) if month else None, "end" if day == "end" else int(day)))
+        elif role == "year":
+            _add(years, "dates", _key(word), int(offset or 0))
+        elif role == "level":
+            _add(levels, "dates", _key(word), True)
         else:
             raise ValueError(f"vocab/dates.tsv: bad role for {word!r}")
 
@@ -192,9 +231,13 @@ def _vocab() -> _Vocab:
         units=_Words(units),
         multipliers=_Words(multipliers),
         leading=_Words(leading),
+        per=_Words(per),
         numerals=numerals,
+        points=frozenset(points),
         date_edges=_Words(edges),
         date_parts=_Words(parts),
+        date_years=_Words(years),
+        date_levels=_Words(levels),
         qualitative=qualitative,
     )
 
@@ -331,24 +374,30 @@ def _unit_at(s: str, i: int, V: _Vocab) -> Optional[tuple[int, str]]:
     return end, canonical
 
 
-def _words_at(s: str, k: int, tables: tuple[_Words, ...], cmps: list, stop: tuple[str, ...] = ("-",)) -> int:
+def _words_at(s: str, k: int, tables: tuple[_Words, ...], cmps: list, stop: tuple[str, ...] = ("-",),
+              seen: Optional[list] = None) -> int:
     """Read comparator words at ``s[k]`` (longest first, across ``tables``)
-    into ``cmps``; a guard ("-") or a cmp in ``stop`` ends the run."""
+    into ``cmps`` (and the words into ``seen``); a guard ("-") or a cmp in
+    ``stop`` ends the run."""
     while True:
         word, table = max(((t.at(s, k), t) for t in tables), key=lambda wt: len(wt[0] or ""))
         if word is None or table[word][0] in stop:
             return k
         cmps.append(table[word])
+        if seen is not None:
+            seen.append(word)
         k += len(word)
 
 
-def _words_before(s: str, j: int, tables: tuple[_Words, ...], cmps: list) -> int:
+def _words_before(s: str, j: int, tables: tuple[_Words, ...], cmps: list, seen: Optional[list] = None) -> int:
     """Read comparator words off the end of ``s[:j]``, like ``_words_at``."""
     while j > 0:
         word, table = max(((t.before(s, j), t) for t in tables), key=lambda wt: len(wt[0] or ""))
         if word is None or table[word][0] == "-":
             return j
         cmps.append(table[word])
+        if seen is not None:
+            seen.append(word)
         j -= len(word)
     return j
 
@@ -415,6 +464,44 @@ def _label(raw: str, s: str, pos: list[int], j: int) -> tuple[Optional[str], boo
     return _EDGE_PUNCT.sub("", _slice(raw, pos, 0, j)), any(c in _SENTENCE_PUNCT for c in body)
 
 
+def _comparator_in(s: str, a: int, b: int, V: _Vocab, *tables: _Words, before_digit: bool = False) -> bool:
+    """Whether ``s[a:b]`` holds a strong comparator word (guards excepted;
+    with ``before_digit`` only one right before a digit).  Range words of
+    the infix table count only as symbols ("-", "~"): 至 and 到 before a
+    number are prose ("截至2024年底")."""
+    i = a
+    while i < b:
+        word, table = max(((t.at(s[:b], i), t) for t in tables), key=lambda wt: len(wt[0] or ""))
+        if word is None:
+            i += 1
+            continue
+        cmp, strength = table[word]
+        after = i + len(word)
+        if cmp != "-" and strength == "strong" and (not before_digit or (after < b and _is_digit(s[after]))) \
+                and not (table is V.infix and any(map(_is_cjk, word))):
+            return True
+        i += len(word)
+    return False
+
+
+def _divisors_before(s: str, j: int, V: _Vocab) -> list[str]:
+    """The divisors a label ends with: "每人每月" -> ["人", "月"], "人均" -> ["人"]."""
+    found: list[str] = []
+    while j > 0:
+        word = V.per.before(s, j)
+        if word is not None and V.per[word]:
+            found.insert(0, V.per[word])
+            j -= len(word)
+            continue
+        unit = V.units.before(s, j)
+        marker = V.per.before(s, j - len(unit)) if unit else None
+        if marker is None or V.per[marker]:
+            break
+        found.insert(0, V.units[unit])
+        j -= len(unit) + len(marker)
+    return found
+
+
 # -- quantities ------------------------------------------------------------------
 
 
@@ -426,7 +513,7 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
     cmps: list = []
     negative = False
     j = i0
-    if j > 0 and s[j - 1] == "-" and (j == 1 or V.prefix.before(s, j - 1) is not None):
+    if j > 0 and s[j - 1] in "-−" and (j == 1 or V.prefix.before(s, j - 1) is not None):  # "-5%", "≥−5%"
         negative, j = True, j - 1
     lead_unit: Optional[tuple[int, int, str]] = None
     while True:
@@ -437,6 +524,14 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
         lead_unit = (j - len(word), j, V.leading[word])
         j -= len(word)
     label, sentence = _label(raw, s, pos, j)
+    divisors = _divisors_before(s, j, V)  # "每季度1次", "人均500元": they stay in the label too
+    problem = None
+    if j > 0 and unicodedata.category(s[j - 1]) in ("Sm", "Sc"):
+        # "±5%", "+5%", "¥50": a sign or symbol the vocabulary does not know
+        problem = f"{s[j - 1]!r} before the number in {raw!r} is not understood; kept as text"
+    elif _comparator_in(s, 0, j, V, V.prefix):
+        # "每年至少开展1次": the comparison may not be the number's
+        problem = f"a comparator stands apart from the number in {raw!r}; kept as text"
 
     value = _number(m.group()) * (-1 if negative else 1)
     k = i1
@@ -446,7 +541,6 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
         unit_span, k = (k, u[0], u[1]), u[0]
 
     upper = None
-    problem = None
     sep = V.infix.at(s, k)
     if sep:
         m2 = _NUM.match(s, k + len(sep))
@@ -469,6 +563,8 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
             unit_span = (k, k + 1, s[k])
         if unit_span:
             k = _words_at(s, unit_span[1], (V.suffix,), cmps)
+        elif k < len(s) and s[k].isascii() and s[k].isalpha():
+            problem = problem or f"the number in {raw!r} is part of a code; kept as text"  # "4A级", "3D打印"
     elif unit_span and unit_span[2] in V.multipliers.values() and k == unit_span[1] and k < len(s) \
             and _is_cjk(s[k]) and s[k] not in V.qualitative and _boundary(s, k + 1, V):
         # "200万棵": a magnitude before an unknown measure word
@@ -488,6 +584,9 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
     trail_note, trail_problem = _trailing(raw, s, pos, k)
     if note and trail_note:
         trail_problem = f"unexpected {trail_note!r} after the value in {raw!r}; kept as text"
+    if trail_note and not trail_problem and _comparator_in(s, k, len(s), V, V.prefix, V.infix, before_digit=True):
+        # "60岁以上老年人体检率≥90%", "90%（含）-100%", "≥90%且≤100%"
+        trail_problem = f"{raw!r} holds a second comparison; kept as text"
     note = note or trail_note
     problem = problem or trail_problem
     if label and note and not problem:
@@ -501,6 +600,8 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
         problem = problem or f"{raw!r} names two units"
     if lead_unit:
         unit_span = lead_unit
+    if unit_span and divisors:
+        unit_span = (unit_span[0], unit_span[1], unit_span[2] + "".join("/" + d for d in divisors))
 
     if upper is not None and not problem:
         if upper < value:
@@ -567,11 +668,43 @@ def _cn_number(run: str, V: _Vocab, spelled: bool = False) -> Optional[int]:
     return total + section
 
 
+def _cn_run(s: str, k: int, V: _Vocab) -> Optional[tuple[float, int, str]]:
+    """A number in Chinese numerals at ``s[k]``: (value, end, run).  A final
+    万 / 亿 is left to the unit ("三万人" is 3 万人, as "3万人")."""
+    e = k
+    while e < len(s) and s[e] in V.numerals:
+        e += 1
+    run = s[k:e]
+    if not run:
+        return None
+    sections = [c for c in run if V.numerals[c][1] == "section"]
+    if len(run) > 1 and sections == [run[-1]]:
+        e -= 1
+        run = run[:-1]
+    if V.numerals[run[0]][1] == "section":
+        return None
+    value: Optional[float] = _cn_number(run, V)
+    if value is None or value > 1e300:
+        return None
+    if e < len(s) and s[e] in V.points:
+        # "九十五点五": the digits after the point are read one by one
+        f = e + 1
+        while f < len(s) and V.numerals.get(s[f], (0, ""))[1] == "digit":
+            f += 1
+        if f > e + 1:
+            value = float(f"{value}." + "".join(str(V.numerals[c][0]) for c in s[e + 1:f]))
+            run, e = s[k:f], f
+    return value, e, run
+
+
 def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result]:
-    """A value written in Chinese numerals: "三个", "不少于两次", "百分之九十五"."""
+    """A value written in Chinese numerals: "三个", "不少于两次", "百分之九十五",
+    "三至五个", "每年两次"."""
     cmps: list = []
     k = 0
     lead_unit = None
+    divisors: list[str] = []
+    label_end = 0
     while True:
         word = V.prefix.at(s, k)
         if word is not None and V.prefix[word][0] != "-":
@@ -583,30 +716,47 @@ def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Res
             lead_unit = (k, k + len(word), V.leading[word])
             k += len(word)
             continue
+        word = V.per.at(s, k)
+        unit = V.units.at(s, k + len(word)) if word is not None and not V.per[word] else None
+        if word is not None and (V.per[word] or unit):
+            # "每年两次", "人均两千元": the label divides the unit, as in "每年2次"
+            divisors.append(V.per[word] or V.units[unit])
+            k += len(word) + (len(unit) if unit else 0)
+            label_end = k
+            continue
         break
-    e = k
-    while e < len(s) and s[e] in V.numerals:
-        e += 1
-    run = s[k:e]
-    if not run:
+    first = _cn_run(s, k, V)
+    if first is None:
         return None
-    sections = [c for c in run if V.numerals[c][1] == "section"]
-    if len(run) > 1 and sections == [run[-1]]:
-        e -= 1  # "三万人": the magnitude stays in the unit, as in "3万人"
-        run = run[:-1]
-    if V.numerals[run[0]][1] == "section":
-        return None
-    value = _cn_number(run, V)
-    if value is None or value > 1e300:
-        return None
+    value, e, run = first
     end = e
     unit_span = None
     u = _unit_at(s, e, V)
     if u:
         unit_span, end = (e, u[0], u[1]), u[0]
+    upper = None
+    sep = V.infix.at(s, end)
+    second = _cn_run(s, end + len(sep), V) if sep else None
+    if second is not None:
+        # "三至五个", "两到三次", "一至两个月"
+        upper, end, run2 = second
+        u2 = _unit_at(s, end, V)
+        if u2:
+            if unit_span and unit_span[2] != u2[1]:
+                return _qualitative(raw, f"the two ends of the range in {raw!r} have different units")
+            unit_span, end = (end, u2[0], u2[1]), u2[0]
+        if upper < value:
+            return _qualitative(raw, f"the range in {raw!r} ends below its start")
+        run += run2
     end = _words_at(s, end, (V.suffix,), cmps)
+    note = None
     if not all(_is_punct(c) for c in s[end:]):
-        return None
+        if not lead_unit or s[end] in V.numerals or s[end] in V.points:
+            return None
+        # after 百分之 the run is a number beyond doubt: "百分之百覆盖" is 100 % + note
+        note, problem = _trailing(raw, s, pos, end)
+        if problem:
+            return _qualitative(raw, problem)
     if not (unit_span or lead_unit or cmps or len(run) >= 2):
         return None
     if len(run) == 1 and V.numerals[run][0] > 10 and not (lead_unit or cmps):
@@ -614,14 +764,20 @@ def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Res
     if lead_unit and unit_span:
         return None
     unit_span = unit_span or lead_unit
-    cmp, stated, problem = _resolve(cmps, False, raw)
+    cmp, stated, problem = _resolve(cmps, upper is not None, raw)
     if problem:
         return _qualitative(raw, problem)
     unit = unit_raw = None
     if unit_span:
         unit, unit_raw = unit_span[2], _squash(_slice(raw, pos, unit_span[0], unit_span[1]))
+        unit += "".join("/" + d for d in divisors)
+    if label_end:
+        note = _EDGE_PUNCT.sub("", _slice(raw, pos, 0, label_end)) or None
     return _Result(
-        Target(raw=raw, kind="quantitative", cmp=cmp, value=float(value), unit=unit, unit_raw=unit_raw), None, stated
+        Target(raw=raw, kind="quantitative", cmp=cmp, value=float(value), upper=None if upper is None else float(upper),
+               unit=unit, unit_raw=unit_raw, note=note),
+        None,
+        stated,
     )
 
 
@@ -727,29 +883,43 @@ def _year_span() -> re.Pattern:
     return re.compile(rf"([0-9]{{4}})(?:年度|年)?(?:{seps})([0-9]{{4}})(?:年度|年)")
 
 
-def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result]:
+def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab, budget_year: Optional[int] = None) -> Optional[_Result]:
     cmps: list = []
-    k = _words_at(s, 0, (V.date_edges, V.prefix), cmps)
+    read: list = []  # the comparator and date words read, to tell date words from comparators
+    k = _words_at(s, 0, (V.date_edges, V.prefix), cmps, seen=read)
+    year_word = V.date_years.at(s, k)  # "当年12月底前", "次年3月底前"
+    if year_word is not None:
+        k += len(year_word)
     label = None
     span = _date_span(s, k, V)
     if span is None:
         part = V.date_parts.at(s, k)
-        if part is not None and V.date_parts[part][0] is not None:
-            # "年底前完成", "上半年": a part of an unnamed year names no date
+        if part is not None and (V.date_parts[part][0] is not None or year_word is not None):
+            # "年底前完成", "上半年", "第三季度末", "当年底": a part of the year the
+            # cell does not print (the budget year, when the caller knows it)
             end = _words_at(s, k + len(part), (V.date_edges, V.suffix), [], stop=("-", "range"))
-            return None if any(_is_digit(c) for c in s[end:]) else _qualitative(raw)
-        # A date after a label: "完成时间2023年12月"
-        m = re.search(r"[0-9]", s)
-        if m is None or m.start() <= k:
+            if any(_is_digit(c) for c in s[end:]):
+                return None
+            unnamed = _Date(k, None, None, None)
+            span = (unnamed, unnamed, k, False)
+        elif year_word is not None:
             return None
-        cmps = []
-        j = _words_before(s, m.start(), (V.prefix, V.date_edges), cmps)
-        span = _date_span(s, m.start(), V)
-        if span is None:
-            return None
-        label, sentence = _label(raw, s, pos, j)
-        if sentence:
-            return None
+        else:
+            # A date after a label: "完成时间2023年12月"
+            m = re.search(r"[0-9]", s)
+            if m is None or m.start() <= k:
+                return None
+            cmps, read = [], []
+            j = _words_before(s, m.start(), (V.prefix, V.date_edges), cmps, seen=read)
+            year_word = V.date_years.before(s, j)
+            if year_word is not None:
+                j -= len(year_word)
+            span = _date_span(s, m.start(), V)
+            if span is None:
+                return None
+            label, sentence = _label(raw, s, pos, j)
+            if sentence:
+                return None
     start, last, end, period = span
 
     # part of the month or year: "底", "上旬", "上半年"
@@ -761,15 +931,36 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result
         if p_month is None or month is None:
             month = p_month if p_month is not None else month
             day, end, had_part = p_day, end + len(part), True
+            again = V.date_parts.at(s, end)
+            if p_month is not None and p_day == "end" and again is not None and V.date_parts[again] == (None, "end"):
+                end += len(again)  # "第三季度末": the end of a quarter that already ends on its last day
     n_before = len(cmps)
-    end = _words_at(s, end, (V.date_edges, V.suffix), cmps, stop=("-", "range"))
+    end = _words_at(s, end, (V.date_edges, V.suffix), cmps, stop=("-", "range"), seen=read)
 
+    # a date word that is no quantity comparator ("截止", "前"; not "以内")
+    dated = any(w in V.date_edges and w not in V.suffix and w not in V.prefix for w in read)
     year = last.year
+    if year is None and cmps and not (had_part or period or last.day is not None or dated or len(cmps) > n_before
+                                      or s[end:]):
+        return None  # a bare "3月" after a numeric comparator is a duration ("≥1月")
+    # "不低于2023年水平", "高于2023年": a comparison with the level of a period,
+    # not a deadline (deadlines are met by or before a date)
+    if V.date_levels.at(s, end) is not None or any(
+        w in V.prefix and w not in V.date_edges and V.prefix[w] in ((">=", "strong"), (">", "strong")) for w in read
+    ):
+        problem = f"{raw!r} compares with the level of a period; kept as text"
+        return _qualitative(raw, problem if any(_is_digit(c) for c in s) else None)
     if year is None:
-        # No year.  A bare "3月" after a numeric comparator is a duration
-        # ("≥1月"); otherwise a month of the year, which names no date.
-        if cmps and not (had_part or period or last.day is not None or len(cmps) > n_before or s[end:]):
-            return None
+        # No printed year: the budget year, when the caller passes it and a
+        # date word pins the month ("12月底前", "11月30日", "第三季度末", "3-6月";
+        # not a bare "3月", which may be a duration, nor "3月以内") and no
+        # label might name another period.  A year word ("次年") counts from it.
+        pinned = had_part or period or last.day is not None or dated
+        if budget_year is not None and year_word is not None:
+            year = budget_year + V.date_years[year_word]
+        elif budget_year is not None and pinned and label is None:
+            year = budget_year
+    if year is None:
         note, problem = _trailing(raw, s, pos, end)
         if problem is None and note and any(_is_digit(c) for c in note):
             problem = f"a number follows the date in {raw!r}; kept as text"
@@ -799,23 +990,24 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Result
     )
 
 
-def _parse(raw: str) -> _Result:
+def _parse(raw: str, year: Optional[int] = None) -> _Result:
     V = _vocab()
     s, pos = _fold(raw)
     if not s:
         return _qualitative(raw)
     if _EDGE_PUNCT.sub("", s) in V.qualitative:
         return _qualitative(raw)
-    for step in (_parse_date, _parse_quantity, _parse_chinese):
-        r = step(raw, s, pos, V)
-        if r is not None:
-            return r
+    r = _parse_date(raw, s, pos, V, year if isinstance(year, int) and 1900 <= year <= 2100 else None)
+    for step in (_parse_quantity, _parse_chinese):
+        r = r or step(raw, s, pos, V)
+    if r is not None:
+        return r
     if _looks_numeric(s):
         return _qualitative(raw, f"no target value could be read from {raw!r}, which contains a number")
     return _qualitative(raw)
 
 
-def _parse_split(text: str, operator: str, unit: str) -> ParsedTarget:
+def _parse_split(text: str, operator: str, unit: str, year: Optional[int] = None) -> ParsedTarget:
     """Templates with separate operator / value / unit columns."""
     V = _vocab()
     problems: list[str] = []
@@ -855,7 +1047,7 @@ def _parse_split(text: str, operator: str, unit: str) -> ParsedTarget:
     if not raw and qualitative_op:
         raw = operator.strip()
 
-    r = _parse(value_text)
+    r = _parse(value_text, year)
     if r.target.date is not None and unit_parsed is not None:
         # "2023.07" over a unit column is a number, not a date
         s, pos = _fold(value_text)

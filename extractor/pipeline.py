@@ -203,7 +203,7 @@ def extract(
 
 def _extract(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes], strict: bool,
              ocr: ocr_stage.Mode, progress: Optional[Callable[[ocr_stage.Progress], None]]) -> Document:
-    reader = ocr_stage.OcrStage(path, mode=ocr, password=password, progress=progress)
+    reader = ocr_stage.OcrStage(path, mode=ocr, password=password, progress=progress, text_settings=settings)
     layouts, opened, page_count, _lost = read_layouts(path, settings, password, times, reader)
     try:
         notes = page_notes(opened)
@@ -220,10 +220,11 @@ def _extract(path: Path, settings: Settings, password: Optional[str], times: Opt
         paragraphs = overall_paragraphs(lines_to_paragraphs(forms.prose, settings)) if forms.prose else None
         overall = paragraphs_to_overall(paragraphs) if paragraphs else None
 
-    with stage("projects"):
-        projects, project_warnings = forms_to_projects(forms.forms)
-    warnings.extend(project_warnings)
+    # the budget year first: it dates deadlines printed without one ("12月底前")
     unit, money, year, fact_warnings = document_facts(forms, path)
+    with stage("projects"):
+        projects, project_warnings = forms_to_projects(forms.forms, year=year)
+    warnings.extend(project_warnings)
     warnings.extend(fact_warnings)
     if not projects:
         if strict:

@@ -70,8 +70,9 @@ def month_of(label: str) -> Optional[int]:
     return _CN_QUARTER[m.group(2)]
 
 
-def form_to_project(form: ProjectForm, ordinal: int) -> ProjectResult:
-    """``ordinal`` numbers projects whose title carries no number."""
+def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None) -> ProjectResult:
+    """``ordinal`` numbers projects whose title carries no number; ``year``
+    (the budget year) dates deadlines printed without one ("12月底前")."""
     warnings: list[Warning] = []
     number, title = (None, "")
     if form.title is not None:
@@ -123,7 +124,7 @@ def form_to_project(form: ProjectForm, ordinal: int) -> ProjectResult:
         f = row.fields
         text = {role: (span.text if span else "") for role, span in f.items()}
         raw = text.get("value", "")
-        parsed = normalize_target(raw, operator=text.get("operator"), unit=text.get("unit"))
+        parsed = normalize_target(raw, operator=text.get("operator"), unit=text.get("unit"), year=year)
         target: Target = parsed.target
         if parsed.problem:
             warn("unparsed_value", f.get("value"), f"indicator {n} 指标值", parsed.problem)
@@ -158,10 +159,10 @@ def form_to_project(form: ProjectForm, ordinal: int) -> ProjectResult:
     return ProjectResult(project, tuple(warnings))
 
 
-def forms_to_projects(forms: Sequence[ProjectForm]) -> tuple[list[Project], list[Warning]]:
+def forms_to_projects(forms: Sequence[ProjectForm], year: Optional[int] = None) -> tuple[list[Project], list[Warning]]:
     projects, warnings = [], []
     for ordinal, form in enumerate(forms, start=1):
-        result = form_to_project(form, ordinal)
+        result = form_to_project(form, ordinal, year=year)
         projects.append(result.project)
         warnings.extend(result.warnings)
     return projects, warnings

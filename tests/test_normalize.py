@@ -1,13 +1,15 @@
 """extractor.normalize: 指标值 cells -> Target.
 
 The case table tests/data/target_cases.tsv holds real-world-style cells with
-every expected field; the split-cell cases mirror templates that print
-operator / value / unit in separate columns; hypothesis checks that generated
-values read back and that no input raises or breaks the schema.
+every expected field (and the budget year passed, if any); the split-cell
+cases mirror templates that print operator / value / unit in separate columns;
+hypothesis checks that generated values, ranges in Chinese numerals, per-period
+units and deadlines read back, and that no input raises or breaks the schema.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import dataclasses
 import re
@@ -44,6 +46,10 @@ def _cases() -> list[dict[str, str]]:
 CASES = _cases()
 
 
+def _year(case: dict[str, str]) -> int | None:
+    return None if case["year"] == "-" else int(case["year"])
+
+
 def _expected(cell: str, field: str):
     if cell == "-":
         return None
@@ -53,14 +59,14 @@ def _expected(cell: str, field: str):
 
 
 def test_case_table_is_large_and_distinct():
-    texts = [c["text"] for c in CASES]
-    assert len(texts) >= 150
-    assert len(set(texts)) == len(texts), "duplicate rows in target_cases.tsv"
+    keys = [(c["text"], c["year"]) for c in CASES]
+    assert len(keys) >= 500
+    assert len(set(keys)) == len(keys), "duplicate rows in target_cases.tsv"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c["text"] + ("" if c["year"] == "-" else f"@{c['year']}") for c in CASES])
 def test_case_table(case):
-    parsed = normalize_target(case["text"])
+    parsed = normalize_target(case["text"], year=_year(case))
     t = parsed.target
     assert t.raw == case["text"]
     if case["problem"] == "yes":
@@ -215,6 +221,37 @@ def test_split_development_set():
             assert t.unit is None and parsed.problem, row  # "44,561" in the unit column
 
 
+# -- the budget year ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [1899, 2101, True, "2024"])
+def test_an_implausible_budget_year_dates_nothing(year):
+    assert normalize_target("12月底前", year=year) == normalize_target("12月底前")
+
+
+def test_split_cells_take_the_budget_year():
+    t = normalize_target("12月底前", operator="", unit="", year=2024).target
+    assert (t.kind, t.cmp, t.date) == ("qualitative", "<=", "2024-12-31")
+
+
+def test_projects_pass_the_budget_year_to_their_targets():
+    """The pipeline hands the document's year to every 指标值 (projects.py)."""
+    from extractor.forms import IndicatorRow, ProjectForm, Span
+    from extractor.layout import Box
+    from extractor.projects import forms_to_projects
+
+    def span(text: str) -> Span:
+        return Span(text, 5, Box(0, 0, 10, 10), (text,))
+
+    row = IndicatorRow({"level1": span("产出指标"), "level2": span("时效指标"), "level3": span("完成时间"),
+                        "value": span("12月底前")}, {}, (5,))
+    form = ProjectForm(span("1.某项目绩效目标表"), (), (), (), (), (row,), (5,))
+    dated, _ = forms_to_projects([form], year=2023)
+    undated, _ = forms_to_projects([form])
+    assert dated[0].indicators[0].target.date == "2023-12-31"
+    assert undated[0].indicators[0].target.date is None
+
+
 # -- the development set -------------------------------------------------------------------
 
 _NUM = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
@@ -224,10 +261,12 @@ def _fold(text: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-def _accounted(parsed: ParsedTarget) -> bool:
+def _accounted(parsed: ParsedTarget, year: int | None = None) -> bool:
     """No number of the cell is silently dropped: every number outside the
     note and the unit is the value (or upper bound), the year of the date, or
-    a month of a deadline without a year; or the cell is flagged."""
+    a month of a deadline without a year; or the cell is flagged.  A date
+    without a printed year is in the budget ``year`` (or the one after:
+    "次年3月底前")."""
     if parsed.problem:
         return True
     t = parsed.target
@@ -242,8 +281,11 @@ def _accounted(parsed: ParsedTarget) -> bool:
         return set(numbers) <= {abs(t.value), t.upper}
     if t.date:
         parts = [int(n) for n in re.findall(r"[0-9]+", rest)]  # years, months, days
-        if not parts:  # written in words ("二〇二三年十二月")
+        printed = [n for n in parts if n >= 1900]
+        if not parts:  # written in words ("二〇二三年十二月", "当年底前")
             return True
+        if not printed:  # "12月底前", "当年底前": the budget year
+            return year is not None and int(t.date[:4]) in (year, year + 1) and all(n <= 31 for n in parts)
         return int(t.date[:4]) in parts and all(n <= 2100 for n in parts)
     # without a date, only months / days / quarters of an unnamed year
     leftover = re.sub(r"[0-9]{1,2}(?=(?:[-~至到—]+[0-9]{1,2})*(?:月|日|号|季度))", "", rest)
@@ -270,7 +312,7 @@ def test_development_set_is_normalized_or_flagged():
 
 def test_case_table_accounts_for_every_number():
     for case in CASES:
-        assert _accounted(normalize_target(case["text"])), case["text"]
+        assert _accounted(normalize_target(case["text"], year=_year(case)), _year(case)), case["text"]
 
 
 # -- properties --------------------------------------------------------------------
@@ -381,12 +423,13 @@ def test_generated_split_cells_read_back(op, number, unit):
     assert t.raw == ("" if cmp == "=" else operator) + num + written
 
 
-_NOISY = st.text(
-    alphabet=st.sampled_from(
+_NOISY = st.lists(
+    st.sampled_from(
         list("0123456789.,，%％≥≤<>=＝-~～至到万元人个次年月日号前底以上下内 （）()。一二两三十百千零〇分之/·每第截止约控制在达及+—按A")
+        + ["点", "人均", "±", "−", "当年", "次年", "季度", "末", "水平", "较上年", "百分百", "个百分点"]
     ),
     max_size=16,
-)
+).map("".join)
 
 
 def _check_target(parsed: ParsedTarget, text: str) -> None:
@@ -404,18 +447,111 @@ def _check_target(parsed: ParsedTarget, text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.text(), _NOISY))
-def test_any_text_gives_a_valid_target(text):
-    parsed = normalize_target(text)
+@given(st.one_of(st.text(), _NOISY), st.sampled_from([None, 2024]))
+def test_any_text_gives_a_valid_target(text, year):
+    parsed = normalize_target(text, year=year)
     assert parsed.target.raw == text
     _check_target(parsed, text)
-    assert _accounted(parsed), parsed
+    assert _accounted(parsed, year), parsed
+    if year is not None and parsed.target.date is None:
+        # the budget year only ever adds a date; everything else is as without it
+        assert parsed == normalize_target(text) or normalize_target(text).target.date is not None
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(max_size=4), _NOISY), _NOISY, st.one_of(st.text(max_size=6), _NOISY))
 def test_any_split_cells_give_a_valid_target(operator, value, unit):
     _check_target(normalize_target(value, operator=operator, unit=unit), value)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int, two: str = "二") -> str:
+    """1..999 in Chinese numerals, as written by hand ("十二", "一百零五", "三百二十")."""
+    digits = _CN_DIGITS.replace("二", two) if n < 10 else _CN_DIGITS
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    tail = "" if rest == 0 else "零" + _CN_DIGITS[rest] if rest < 10 else _CN_DIGITS[rest // 10] + "十" + (
+        _CN_DIGITS[rest % 10] if rest % 10 else "")
+    return _CN_DIGITS[hundreds] + "百" + tail
+
+
+_CN_RANGE_UNITS = [("个", "个"), ("次", "次"), ("人", "人"), ("人次", "人次"), ("天", "天"), ("个月", "月"), ("年", "年"),
+                   ("项", "项"), ("场", "场"), ("户", "户"), ("个工作日", "工作日"), ("小时", "小时"), ("%", "%"),
+                   ("元", "元"), ("万元", "万元")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 998), st.integers(1, 999), st.sampled_from(["至", "到", "-", "~", "—"]),
+       st.sampled_from(_CN_RANGE_UNITS), st.sampled_from(["二", "两"]))
+def test_generated_chinese_ranges_read_back(a, b, sep, unit, two):
+    lo, hi = sorted((a, b))
+    if lo == hi:
+        hi += 1
+    written, canonical = unit
+    text = _chinese(lo, two) + sep + _chinese(hi, two) + written
+    parsed = normalize_target(text)
+    t = parsed.target
+    assert parsed.problem is None, (text, parsed.problem)
+    want = ("quantitative", "range", lo, hi, canonical, written)
+    assert (t.kind, t.cmp, t.value, t.upper, t.unit, t.unit_raw) == want, text
+
+
+_PERIODS = [("年", "年"), ("年度", "年"), ("季度", "季度"), ("个季度", "季度"), ("月", "月"), ("个月", "月"), ("周", "周"),
+            ("天", "天"), ("人", "人"), ("户", "户"), ("村", "村")]
+_PER_UNITS = [("次", "次"), ("人次", "人次"), ("元", "元"), ("万元", "万元"), ("个", "个"), ("场", "场"), ("小时", "小时"),
+              ("期", "期")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_PERIODS), st.integers(1, 5000), st.sampled_from(_PER_UNITS),
+       st.sampled_from([("", "="), ("≥", ">="), ("不少于", ">="), ("≤", "<="), ("不超过", "<=")]))
+def test_generated_per_period_units_agree(period, n, unit, comparator):
+    """ "每季度1次" and "1次/季度" have one unit: 次/季度 (the words stay the note)."""
+    (per, per_canonical), (written, canonical), (word, cmp) = period, unit, comparator
+    before = normalize_target(f"每{per}{word}{n}{written}")
+    after = normalize_target(f"{word}{n}{written}/{per}")
+    assert before.problem is None and after.problem is None, (before.problem, after.problem)
+    t = before.target
+    assert (t.kind, t.cmp, t.value, t.unit, t.unit_raw, t.note) == (
+        "quantitative", cmp, n, f"{canonical}/{per_canonical}", written, f"每{per}")
+    assert after.target.unit == t.unit
+
+
+_MONTH_PARTS = [("底", "end"), ("末", "end"), ("下旬", "end"), ("中旬", 20), ("上旬", 10), ("", None)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 12), st.sampled_from(_MONTH_PARTS), st.one_of(st.none(), st.integers(1, 28)),
+       st.sampled_from(["", "前", "之前", "以前"]), st.integers(2015, 2035), st.booleans(), st.sampled_from(["", "完成"]))
+def test_generated_deadlines_take_the_budget_year(month, part, day, edge, year, printed, tail):
+    """ "6月底前" is dated only with the budget year; a printed year always wins;
+    a bare month ("3月") is never dated from the budget year."""
+    word, part_day = part
+    if day is not None:
+        word, part_day = f"{day}日", day
+    text = (f"{year - 3}年" if printed else "") + f"{month}月{word}{edge}{tail}"
+    pinned = bool(word or edge)
+    expected_year = year - 3 if printed else year if pinned else None
+    for budget in (year, None):
+        parsed = normalize_target(text, year=budget)
+        t = parsed.target
+        assert parsed.problem is None, (text, parsed.problem)
+        assert t.kind == "qualitative" and t.value is None, text
+        want = expected_year if (printed or budget is not None) else None
+        if want is None:
+            assert (t.date, t.cmp) == (None, None), text
+            continue
+        last = calendar.monthrange(want, month)[1]
+        d = last if part_day in ("end", None) else part_day
+        assert t.date == f"{want:04d}-{month:02d}-{d:02d}", text
+        assert t.cmp == ("<=" if edge else None), text
+        assert t.note == (tail or None), text
 
 
 # -- vocabulary tables -------------------------------------------------------------------
