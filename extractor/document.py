@@ -23,6 +23,7 @@ SCHEMA_VERSION = "1.0"
 
 Comparator = Literal[">=", "<=", ">", "<", "=", "range"]
 Kind = Literal["quantitative", "qualitative"]
+Relative = Literal["increase", "decrease", "unstated"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class Target:
     #: ISO date (``YYYY-MM-DD``; day and month default to the period's end)
     #: for deadline targets such as "2023年12月31日前" or "12月底前".
     date: Optional[str] = None
+    #: Set when the value is a change from a base, not a level ("较上年提高5%",
+    #: "同比增长10%以上", "下降2个百分点", "5%（同比）"): which way the cell
+    #: says it moves, or "unstated"; ``note`` names the base.  None for a
+    #: level and for qualitative targets.
+    relative: Optional[Relative] = None
 
 
 @dataclass(frozen=True)

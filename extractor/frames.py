@@ -23,7 +23,7 @@ projects
 indicators
     doc, file, project, project_name, row (1-based within the project),
     level1, level2, level3, description, raw, kind, cmp, value, upper, unit,
-    unit_raw, note, date, basis, first_page, last_page
+    unit_raw, note, date, relative, basis, first_page, last_page
 spending_plan
     doc, file, project, project_name, step (1-based), label, month, amount,
     budget_total, share (amount / budget_total)
@@ -41,11 +41,12 @@ from typing import Any, Iterable, Union
 
 import pandas as pd
 
-from .document import Comparator, Document, Kind, Target
+from .document import Comparator, Document, Kind, Relative, Target
 
 #: Comparators in reading order, from the model's ``Comparator`` type.
 COMPARATORS = pd.CategoricalDtype(list(typing.get_args(Comparator)))
 KINDS = pd.CategoricalDtype(list(typing.get_args(Kind)))
+RELATIVE = pd.CategoricalDtype(list(typing.get_args(Relative)))
 
 #: Text columns get pandas' default dtype for strings (object in pandas 2,
 #: str in pandas 3), also when empty or all missing.
@@ -68,7 +69,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "level1": "category", "level2": "category", "level3": _TEXT, "description": _TEXT,
         "raw": _TEXT, "kind": KINDS, "cmp": COMPARATORS, "value": "float64", "upper": "float64",
         "unit": "category", "unit_raw": "category", "note": _TEXT, "date": "datetime64[ns]",
-        "basis": _TEXT, "first_page": "Int64", "last_page": "Int64",
+        "relative": RELATIVE, "basis": _TEXT, "first_page": "Int64", "last_page": "Int64",
     },
     "spending_plan": {
         **_DOC, "project": "int64", "project_name": _TEXT, "step": "int64", "label": _TEXT,
@@ -140,7 +141,7 @@ def _rows(n: int, doc: Document) -> dict[str, list[dict[str, Any]]]:
                 **about, "row": row, "level1": i.level1, "level2": i.level2, "level3": i.level3,
                 "description": i.description, "raw": t.raw, "kind": t.kind, "cmp": t.cmp,
                 "value": t.value, "upper": t.upper, "unit": t.unit, "unit_raw": t.unit_raw,
-                "note": t.note, "date": t.date, "basis": i.basis, **_pages(i.pages),
+                "note": t.note, "date": t.date, "relative": t.relative, "basis": i.basis, **_pages(i.pages),
             })
         for step, s in enumerate(p.spending_plan, start=1):
             out["spending_plan"].append({

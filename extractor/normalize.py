@@ -107,8 +107,9 @@ def normalize_target(
     try:
         if operator is None and unit is None:
             r = _parse(text, year)
-            return ParsedTarget(r.target, r.problem)
-        return _parse_split(text, operator or "", unit or "", year)
+            return ParsedTarget(_mark_relative(r.target), r.problem)
+        parsed = _parse_split(text, operator or "", unit or "", year)
+        return ParsedTarget(_mark_relative(parsed.target), parsed.problem)
     except Exception as exc:  # pragma: no cover - defensive: input must never crash a run
         raw = text if isinstance(text, str) else str(text)
         return ParsedTarget(Target(raw=raw, kind="qualitative"), f"internal error reading {raw!r}: {exc!r}")
@@ -154,6 +155,7 @@ class _Vocab:
     date_years: _Words   # word -> years after the budget year ("次年" -> 1)
     date_levels: _Words  # words after a date that make it a level ("水平")
     qualitative: frozenset
+    relative: _Words     # word -> "base" | "increase" | "decrease" | "-" (a guard)
 
 
 def _key(word: str) -> str:
@@ -223,6 +225,12 @@ def _vocab() -> _Vocab:
             raise ValueError(f"vocab/dates.tsv: bad role for {word!r}")
 
     qualitative = frozenset(_key(w) for (w,) in _table("qualitative", ("word",)))
+    relative: dict = {}
+    for word, role in _table("relative", ("word", "role")):
+        if role not in ("base", "increase", "decrease", "-"):
+            raise ValueError(f"vocab/relative.tsv: bad row for {word!r}")
+        _add(relative, "relative", _key(word), role)
+
     return _Vocab(
         prefix=_Words(cmp_tables["prefix"]),
         suffix=_Words(cmp_tables["suffix"]),
@@ -239,6 +247,7 @@ def _vocab() -> _Vocab:
         date_years=_Words(years),
         date_levels=_Words(levels),
         qualitative=qualitative,
+        relative=_Words(relative),
     )
 
 
@@ -988,6 +997,53 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab, budget_year: Option
     return _Result(
         Target(raw=raw, kind="qualitative", cmp=cmp, note=note, date=f"{year:04d}-{month:02d}-{day:02d}"), None, stated
     )
+
+
+# -- changes from a base ------------------------------------------------------------
+
+#: After a rise or fall word, these name the level reached ("提高到95%"), so
+#: the value is a level, not a change.
+_REACHES = ("到", "至", "为")
+
+
+def _mark_relative(t: Target) -> Target:
+    """``t`` with ``relative`` set when its value is a change from a base
+    rather than a level (vocab/relative.tsv): the cell names a base
+    ("较上年", "同比") or is in 百分点, or a rise or fall word stands right
+    before the number ("增长10%", "下降≥2个百分点").  The direction is the
+    one the cell's rise or fall words agree on, else "unstated"."""
+    if t.kind != "quantitative":
+        return t
+    V = _vocab()
+    s = _fold(t.raw)[0]
+    base, before_number, ways = False, False, set()
+    i = 0
+    while i < len(s):
+        word = V.relative.at(s, i)
+        if word is None:
+            i += 1
+            continue
+        role, j = V.relative[word], i + len(word)
+        if role == "base":
+            base = True
+        elif role in ("increase", "decrease") and not s.startswith(_REACHES, j):
+            ways.add(role)
+            before_number = before_number or _number_follows(s, j, V)
+        i = j
+    if not (base or before_number or t.unit == "百分点"):
+        return t
+    return replace(t, relative=ways.pop() if len(ways) == 1 else "unstated")
+
+
+def _number_follows(s: str, j: int, V: _Vocab) -> bool:
+    """Whether the number of the cell starts at ``s[j]``, comparator words
+    ("不低于", "≥") aside."""
+    while j < len(s):
+        word = V.prefix.at(s, j)
+        if word is None or V.prefix[word][0] == "-":
+            break
+        j += len(word)
+    return j < len(s) and (_is_digit(s[j]) or s[j] in V.numerals or s.startswith("百分之", j))
 
 
 def _parse(raw: str, year: Optional[int] = None) -> _Result:

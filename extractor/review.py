@@ -16,7 +16,8 @@ def _target(t: Target) -> str:
     value = f"{t.value:g}" if t.value is not None else "?"
     note = f" note: {t.note}" if t.note else ""
     date = f" date {t.date}" if t.date else ""
-    return f"{t.cmp or ''} {value}{upper} {t.unit or ''} ({t.unit_raw or '-'}){date}{note}".strip()
+    change = f" change ({t.relative})" if t.relative else ""
+    return f"{t.cmp or ''} {value}{upper} {t.unit or ''} ({t.unit_raw or '-'}){change}{date}{note}".strip()
 
 
 def _cell(text: object) -> str:

@@ -26,7 +26,7 @@ from extractor.normalize import ParsedTarget, normalize_target
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-FIELDS = ("kind", "cmp", "value", "upper", "unit", "unit_raw", "note", "date")
+FIELDS = ("kind", "cmp", "value", "upper", "unit", "unit_raw", "note", "date", "relative")
 
 _schema = json_schema()
 TARGET_VALIDATOR = jsonschema.Draft202012Validator({"$defs": _schema["$defs"], "$ref": "#/$defs/Target"})
