@@ -174,7 +174,12 @@ def document_facts(result: FormsResult, path: Path) -> tuple[Unit, Optional[str]
     if year is None:
         m = _YEAR_IN_NAME.search(path.stem)
         if m:
+            # A guess worth stating: deadlines printed without a year
+            # ("12月底前") are dated in it.
             year = int(m.group(1))
+            warnings.append(Warning("year_from_file_name", "document",
+                                    f"the budget year is not stated in the document; {year} is taken from the file "
+                                    "name (deadlines printed without a year are dated in it)"))
         else:
             warnings.append(Warning("no_year", "document", "the budget year is stated neither in the document nor in the file name"))
     return Unit(code=code, name=name.strip() if name else None), money, year, warnings

@@ -59,6 +59,7 @@ def test_dtypes_are_meaningful(frames):
     assert isinstance(i["cmp"].dtype, pd.CategoricalDtype)
     assert list(i["cmp"].cat.categories) == [">=", "<=", ">", "<", "=", "range"]
     assert list(i["kind"].cat.categories) == ["quantitative", "qualitative"]
+    assert list(i["relative"].cat.categories) == ["increase", "decrease", "unstated"]
     assert isinstance(i["unit"].dtype, pd.CategoricalDtype) and isinstance(i["level2"].dtype, pd.CategoricalDtype)
     assert i["first_page"].dtype == "Int64" and pd.api.types.is_datetime64_any_dtype(i["date"])
     assert s["month"].dtype == "int64" and s["amount"].dtype == "float64"
@@ -81,8 +82,10 @@ def test_values_match_the_model(frames, doc):
     assert s["amount"].tolist() == [4, 8, 12, 16] and s["share"].tolist() == [0.25, 0.5, 0.75, 1.0]
     o = frames["overall_targets"].query("doc == 0")
     assert o["satisfaction_value"].tolist() == [100, 80, 100, 80, 80, 80]
-    w = frames["warnings"].iloc[0]
-    assert (w["code"], w["project"], w["page"]) == ("count_with_percent_unit", 2, 6)
+    ws = frames["warnings"].query("doc == 0")
+    w = ws.set_index("code").loc["count_with_percent_unit"]
+    assert (w["project"], w["page"]) == (2, 6)
+    assert ws["code"].tolist() == ["year_from_file_name", "count_with_percent_unit"]
 
 
 def test_frames_join_on_doc_and_project(frames):
@@ -106,7 +109,7 @@ def test_a_single_document_is_accepted_and_json_is_refused(doc):
 
 def test_repr_html_summarises_projects_budgets_counts_and_warnings(doc):
     html = doc._repr_html_()
-    assert "巨鹿县总工会" in html and "6 projects" in html and "42 indicators" in html and "1 warnings" in html
+    assert "巨鹿县总工会" in html and "6 projects" in html and "42 indicators" in html and "2 warnings" in html
     assert "预算数 (万元)" in html and "<td>职工书屋租赁费</td>" in html
     assert ">693.84<" in html  # total budget
     assert "count_with_percent_unit" in html and "page 6, project 2" in html
@@ -115,7 +118,7 @@ def test_repr_html_summarises_projects_budgets_counts_and_warnings(doc):
 
 def test_repr_is_short(doc):
     assert repr(doc) == ("Document(file='julu-2023-zonggonghui.pdf', unit='巨鹿县总工会', year=2023, "
-                         "projects=6, indicators=42, warnings=1)")
+                         "projects=6, indicators=42, warnings=2)")
 
 
 def test_extract_many_keeps_input_order_across_processes(tmp_path):
