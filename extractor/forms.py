@@ -23,8 +23,10 @@ Continuation rules (each one a function below):
 * the first row of a continuation grid that lacks a 三级指标 or 指标值 while
   the row before it has them, or whose text continues a word across the break,
   is the rest of that row: its text is appended, not made a new indicator
-  (``is_fragment``); lines alone at the top of a page that finish such words
-  do the same (``complete_last_row``);
+  (``is_fragment``); so are lines alone at the top of a page that hold the
+  ends of its cells: several side by side under the table's columns (their
+  pieces as segmentation cut them, ``TextLine.runs``), or one that finishes
+  such a word, with the lines under them (``rest_of_row``);
 * in the project block, a cell that completes the label above it in its
   column is the rest of a label split by the break (``rest_of_label``).
 
@@ -107,6 +109,11 @@ class ProjectForm:
     columns: tuple[HeaderColumn, ...]
     rows: tuple[IndicatorRow, ...]
     pages: tuple[int, ...]
+    #: (column key, piece) of every piece of a line read as the rest of a row
+    #: split by a page break (``rest_of_row``): its text went into the row's
+    #: cell, whose span keeps where the cell began; the piece keeps where it
+    #: was printed (``inspect``).
+    row_ends: tuple[tuple[str, Span], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,9 +154,19 @@ def page_body_size(layout: PageLayout) -> float:
     return _body_size(list(layout.lines) + [l for g in layout.grids for c in g.cells for l in c.lines])
 
 
+#: Text set larger than this times the body text is a heading.
+HEADING_RATIO = 1.15
+
+
 def _is_heading(line: TextLine, body_size: float) -> bool:
     complete = line.text.endswith(tuple(words("sections", "table_title")))
-    return line.size > 1.15 * body_size and not complete
+    return line.size > HEADING_RATIO * body_size and not complete
+
+
+def _same_type(size: float, other: float) -> bool:
+    """Two texts set in one size: neither is a heading over the other (nor
+    smaller print, such as a running header, under it)."""
+    return max(size, other) <= HEADING_RATIO * min(size, other)
 
 
 _TITLE_NUMBER = regex.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
@@ -259,6 +276,9 @@ class _Builder:
     #: The project-block cells read so far, in reading order: a label split
     #: by a page break ends under the last of them in its column.
     above: list[Cell] = field(default_factory=list)
+    #: The last grid read into the form (the size of its text).
+    grid: Optional[Grid] = None
+    row_ends: list[tuple[str, Span]] = field(default_factory=list)
 
     def freeze(self) -> ProjectForm:
         return ProjectForm(
@@ -269,6 +289,7 @@ class _Builder:
             columns=self.columns,
             rows=tuple(self.rows),
             pages=tuple(sorted(self.pages)),
+            row_ends=tuple(self.row_ends),
         )
 
 
@@ -535,14 +556,30 @@ def place_centred_hierarchy(
     return out
 
 
-def grid_rows(grid: Grid) -> Iterator[tuple[int, Optional[tuple[HeaderColumn, ...]]]]:
-    """The grid's rows top down, each with the indicator columns when a
-    header starts there; a header of several rows comes once, as its first."""
+@dataclass(frozen=True)
+class HeaderBand:
+    """An indicator header of a grid: its first and last rows (a header
+    may take two) and the columns it gives."""
+
+    first: int
+    last: int
+    columns: tuple[HeaderColumn, ...]
+
+
+def grid_rows(grid: Grid) -> Iterator[tuple[int, Optional[HeaderBand]]]:
+    """The grid's rows top down, each with the indicator header that starts
+    there; a header of several rows comes once, as its first."""
     r = 0
     while r < grid.n_rows:
-        band = header_band(grid, r)
-        yield r, band[0] if band else None
-        r = band[1] + 1 if band else r + 1
+        found = header_band(grid, r)
+        band = HeaderBand(r, found[1], found[0]) if found else None
+        yield r, band
+        r = band.last + 1 if band else r + 1
+
+
+def header_bands(grid: Grid) -> list[HeaderBand]:
+    """Every indicator header of ``grid``, as ``add_grid`` reads them."""
+    return [band for _, band in grid_rows(grid) if band]
 
 
 def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
@@ -550,6 +587,7 @@ def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
     that continues the form over a page break (``continuation``), the first
     indicator row may complete the last one, and the first rows may lie
     under merged cells begun on the previous page."""
+    b.grid = grid
     body: list[tuple[int, IndicatorRow]] = []
     hierarchy: dict[str, list[Span]] = {}
     first = continuation  # the next indicator row is the first after the break
@@ -569,7 +607,7 @@ def add_grid(b: _Builder, grid: Grid, continuation: bool) -> None:
         cells = covering_cells(grid, r)
         if header:
             flush()
-            b.columns = header
+            b.columns = header.columns
             continue
         if not b.columns:
             own = [c for c in cells if c.row == r and c.text]
@@ -647,25 +685,124 @@ def _flowed_hierarchy(b: _Builder, previous: IndicatorRow, row: IndicatorRow) ->
     return IndicatorRow(fields, row.extra, row.pages)
 
 
+def column_key(col: HeaderColumn) -> str:
+    """The key of a column's text in an ``IndicatorRow``: its role, or its
+    header for a column kept in ``extra``."""
+    return col.header if col.role == "extra" else col.role
+
+
+def _cell_text(row: IndicatorRow, col: HeaderColumn) -> str:
+    span = row.extra.get(col.header) if col.role == "extra" else row.fields.get(col.role)
+    return span.text if span is not None else ""
+
+
+def column_reach(columns: Sequence[HeaderColumn]) -> list[tuple[HeaderColumn, float, float]]:
+    """Each column with how far it reaches: halfway to its neighbours'
+    header words, the outer ones as far out again.  A table read from text
+    alignment knows its columns by their header words only, and the text of
+    a cell may be wider than those (a drawn table's header cells touch:
+    each column reaches its own borders)."""
+    cols = sorted(columns, key=lambda c: c.x0)
+    halves = [max(0.0, (b.x0 - a.x1) / 2) for a, b in zip(cols, cols[1:])]
+    out = []
+    for k, col in enumerate(cols):
+        left = halves[k - 1] if k else (halves[0] if halves else 0.0)
+        right = halves[k] if k < len(halves) else (halves[-1] if halves else 0.0)
+        out.append((col, col.x0 - left, col.x1 + right))
+    return out
+
+
+def pieces_under_columns(pieces: Sequence[TextLine], columns: Sequence[HeaderColumn]) -> Optional[list[tuple[HeaderColumn, TextLine]]]:
+    """Each piece with the column it lies under (the one whose reach holds
+    its centre, touching no other column's header); None when a piece lies
+    under no single column, or two under one."""
+    reach = column_reach(columns)
+    out: list[tuple[HeaderColumn, TextLine]] = []
+    for piece in pieces:
+        found = [col for col, lo, hi in reach if lo <= piece.box.cx <= hi]
+        if len(found) != 1:
+            return None
+        col = found[0]
+        if any(o is not col and min(piece.box.x1, o.x1) > max(piece.box.x0, o.x0) for o in columns):
+            return None
+        if any(c is col for c, _ in out):
+            return None
+        out.append((col, piece))
+    return out
+
+
+def line_bands(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Lines of one page, top down, grouped into bands set at a cell's
+    leading: a line starts less than its height below the lowest line of
+    its band so far.  The ends of cells side by side interleave when the
+    cells hold different numbers of lines (each is centred in its row)."""
+    bands: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda l: l.box.top):
+        if bands and line.box.top - max(l.box.bottom for l in bands[-1]) < line.box.height:
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    return bands
+
+
+def rest_of_row(band: Sequence[TextLine], columns: Sequence[HeaderColumn], last: IndicatorRow,
+                size: Optional[float] = None) -> Optional[tuple[IndicatorRow, ...]]:
+    """What a band of lines opening a page (``line_bands``; no table above
+    them there) holds of the last indicator row ``last``, line by line, when
+    it is the rest of that row the page break split and nothing else of the
+    table reached the new page; None when it is not.
+
+    The pieces of its lines (``TextLine.runs``: the cell gaps cut the line;
+    else the line whole) are set in the table's type (``size``: not a
+    heading, not a running header), each line's under columns in which the
+    row has text, one each, and
+
+    * they lie under several columns: the ends of several cells side by
+      side, cut where the table's columns are;
+    * or under one, and the first finishes a word the previous page left
+      unfinished ("…建设五年规" | "划》"): the lines under it follow.
+
+    Lines under no single column, or under one and finishing no word (a
+    "续表" note), are no part of the row."""
+    placed = []
+    for line in band:
+        pieces = line.runs or (line,)
+        if size and not all(_same_type(p.size, size) for p in pieces):
+            return None
+        found = pieces_under_columns(pieces, columns)
+        if not found or any(not _cell_text(last, col) for col, _ in found):
+            return None
+        placed.append(found)
+    if len({column_key(col) for found in placed for col, _ in found}) == 1:
+        col, piece = placed[0][0]
+        if not joins_as_word(_cell_text(last, col), piece.text):
+            return None
+    return tuple(_row_part(found) for found in placed)
+
+
+def _row_part(found: Sequence[tuple[HeaderColumn, TextLine]]) -> IndicatorRow:
+    fields: dict[str, Span] = {}
+    extra: dict[str, Span] = {}
+    for col, piece in found:
+        span = Span(piece.text, piece.page, piece.box, (piece.text,))
+        (extra if col.role == "extra" else fields)[column_key(col)] = span
+    return IndicatorRow(fields, extra, (found[0][1].page,))
+
+
 def complete_last_row(b: _Builder, lines: Sequence[TextLine]) -> None:
-    """Lines opening a page (no table above them there) that finish words
-    the previous page left unfinished in cells of the last indicator row
-    ("…建设五年规" | "划》"): the rest of the row the page break split, when
-    nothing else of the table reached the new page.  A line under no single
-    column, or that finishes no word (a "续表" note), is left alone."""
-    for line in lines:
-        cols = [c for c in b.columns if min(line.box.x1, c.x1) > max(line.box.x0, c.x0)]
-        last = b.rows[-1]
-        if len(cols) != 1 or cols[0].role == "extra" or cols[0].role not in last.fields:
-            return
-        role = cols[0].role
-        if not joins_as_word(last.fields[role].text, line.text):
-            return
-        part = IndicatorRow({role: Span(line.text, line.page, line.box, (line.text,))}, {}, (line.page,))
-        merged = merge_fragment(last, part)
-        _continue_hierarchy(b, last, part, merged)
-        b.rows[-1] = merged
-        b.pages.add(line.page)
+    """Lines opening pages (no table above them there) whose bands hold the
+    rest of the last indicator row (``rest_of_row``): their text is appended
+    to the row's cells.  A band that does not (a "续表" note) is left alone."""
+    size = _body_size(l for c in b.grid.cells for l in c.lines) if b.grid is not None else None
+    for page in sorted({l.page for l in lines}):
+        for band in line_bands([l for l in lines if l.page == page]):
+            for part in rest_of_row(band, b.columns, b.rows[-1], size) or ():
+                last = b.rows[-1]
+                merged = merge_fragment(last, part)
+                _continue_hierarchy(b, last, part, merged)
+                b.rows[-1] = merged
+                b.pages.add(page)
+                b.row_ends.extend([*part.fields.items(), *part.extra.items()])
 
 
 def _span_key(span: Span) -> tuple:
@@ -702,7 +839,17 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
     current: Optional[_Builder] = None
     title: Optional[Span] = None
     heading: list[Span] = []
+    #: Lines opening pages after a form's rows: maybe the rest of its last
+    #: row, read together (the ends of cells side by side interleave).
+    opening: list[TextLine] = []
     for kind, obj, opens_page in _events(layouts):
+        if kind == "block" and opens_page and title is None and current is not None and current.rows \
+                and title_of(obj) is None:  # type: ignore[arg-type]
+            opening.extend(obj)  # type: ignore[arg-type]
+            continue
+        if opening:
+            complete_last_row(current, opening)  # type: ignore[arg-type]
+            opening = []
         if kind == "block":
             block: list[TextLine] = obj  # type: ignore[assignment]
             found = title_of(block)
@@ -714,8 +861,6 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
                 heading.extend(Span(l.text, l.page, l.box) for l in block)
             elif current is None and not forms:
                 prose.extend(block)
-            elif current is not None and opens_page and current.rows:
-                complete_last_row(current, block)
             continue
         grid: Grid = obj  # type: ignore[assignment]
         if title is not None or _grid_opens_project(grid):
@@ -729,6 +874,8 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
         ):
             add_grid(current, grid, continuation=True)
         # Any other grid (a budget table of the surrounding document) is not ours.
+    if opening:
+        complete_last_row(current, opening)  # type: ignore[arg-type]
     if current is not None:
         forms.append(current.freeze())
     return FormsResult(forms=tuple(forms), prose=tuple(prose))

@@ -234,8 +234,9 @@ def ruled_grids(page: Page, settings: Settings) -> list[Grid]:
 
 def segment_page(page: Page, settings: Settings) -> PageLayout:
     """A page's grids (ruled ones, then ones read from text alignment), and
-    its remaining text as lines in reading order."""
-    from .textgrid import text_grids
+    its remaining text as lines in reading order; those above every grid
+    keep the pieces the cell gaps cut them into (``textgrid.with_cell_runs``)."""
+    from .textgrid import text_grids, with_cell_runs
 
     grids = ruled_grids(page, settings)
     outside = [c for c in page.chars if not any(g.box.contains_point(c.box.cx, c.box.cy) for g in grids)]
@@ -246,4 +247,5 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     found, outside = text_grids(page.number, outside, loose_rules, settings, page.height)
     grids = sorted(grids + found, key=lambda g: g.box.top)
     lines = chars_to_lines(outside, page.number, settings)
+    lines = with_cell_runs(lines, grids[0].box.top if grids else float("inf"), settings)
     return PageLayout(page=page, grids=tuple(grids), lines=tuple(lines))

@@ -6,7 +6,9 @@ it, beside the rows extracted from it.
 * ``DIR/page-NNN.png`` per page: the rendered page with table outlines
   (blue), cell boxes (light blue) tagged with their logical row and column
   (``r7-10c0`` is a cell spanning rows 7 to 10 of column 0), the indicator
-  header row (orange, each header cell tagged with its role), every cell
+  header as ``forms`` read it (orange: one or two rows, ``forms.
+  header_bands``; each cell that gives a column tagged with its role, a word
+  over a group of columns untagged), every cell
   tinted and tagged with the field it was mapped to (``level1`` …
   ``basis`` for indicator columns, ``code``/``total``/``goals`` … for the
   project block), page furniture that was set aside (grey), text lines
@@ -23,7 +25,8 @@ carries its page and box, so nothing here segments a page again.  Cells that
 no span covers are explained from the form's header columns: the rest of a
 row split by a page break (``+basis``: its text was appended to the row
 above), a blank merged cell that takes the text above (``=level1``), or text
-that was not read (``unread``).
+that was not read (``unread``).  The ends of cells read from lines opening a
+page are where forms recorded them (``ProjectForm.row_ends``).
 
 Warnings are placed by their ``where`` text, which ``projects.py`` builds
 from a project's index, a field name and the span's page; ``locations``
@@ -36,10 +39,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from .vocab import canonical_header
 from .layout import Box, Cell, Grid, PageLayout
+
+if TYPE_CHECKING:  # forms loads on first use
+    from .forms import HeaderBand
 
 #: Outline and tag colours (RGB).  Outlines are drawn opaque, tints with alpha.
 GRID = (0, 70, 255)
@@ -224,16 +230,16 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _header_rows(grid: Grid):
-    """(row, header columns, header cells) of every indicator header row."""
-    from .forms import covering_cells, header_columns
-
+def _header_cells(grid: Grid, bands: Sequence[HeaderBand]) -> list[tuple[Cell, str]]:
+    """Every cell of the grid's indicator headers ``bands`` (as ``forms``
+    reads them, ``forms.header_bands``: a header may take two rows), with
+    the role of the column it gives ("" for a word over a group of
+    columns)."""
     out = []
-    for r in range(grid.n_rows):
-        cells = [c for c in covering_cells(grid, r) if c.row == r]
-        cols = header_columns(cells)
-        if cols:
-            out.append((r, cols, cells))
+    for band in bands:
+        roles = {(c.x0, c.x1): c.role for c in band.columns}
+        out += [(c, roles.get((c.box.x0, c.box.x1), "")) for c in sorted(grid.cells, key=lambda c: (c.row, c.col))
+                if band.first <= c.row <= band.last]
     return out
 
 
@@ -288,6 +294,7 @@ def _row_owners(grid: Grid, owner: dict, header_rows: set[int]) -> list[Optional
 def structure_marks(inspection: Inspection, page: int, fields: Sequence[Mark]) -> list[Mark]:
     """Tables, cells, header rows, furniture, text lines, and the cells no
     extracted field covers (explained from their form's header columns)."""
+    from .forms import header_bands
     from .vocab import label_role
 
     layout = inspection.layout(page)
@@ -309,12 +316,10 @@ def structure_marks(inspection: Inspection, page: int, fields: Sequence[Mark]) -
 
     for n, grid in enumerate(layout.grids, start=1):
         marks.append(Mark(page, grid.box, "grid", f"table {n}: {grid.n_rows}x{grid.n_cols} ({grid.source})", GRID))
-        headers = _header_rows(grid)
-        header_rows = {r for r, _, _ in headers}
-        for r, cols, cells in headers:
-            roles = {(c.x0, c.x1): c.role for c in cols}
-            for c in cells:
-                marks.append(Mark(page, c.box, "header", roles.get((c.box.x0, c.box.x1), ""), HEADER))
+        bands = header_bands(grid)
+        header_rows = {r for band in bands for r in range(band.first, band.last + 1)}
+        for c, role in _header_cells(grid, bands):
+            marks.append(Mark(page, c.box, "header", role, HEADER))
         rows = _row_owners(grid, owner, header_rows)
         for cell in grid.cells:
             marks.append(Mark(page, cell.box, "cell", _rc(cell), CELL))
@@ -349,8 +354,19 @@ def structure_marks(inspection: Inspection, page: int, fields: Sequence[Mark]) -
                 else:
                     marks.append(Mark(page, cell.box, "unread", "unread", UNREAD))
     tagged = {m.box for m in fields if m.page == page and m.kind == "text"}
+    ends = {span.box: key for form in forms for key, span in form.row_ends if span.page == page}
+    # one tag per cell end, under its last line (tags under every line would
+    # cover the next one)
+    lowest = {key: box for box, key in sorted(ends.items(), key=lambda item: item[0].top)}
     for line in layout.lines:
-        if not any(_inside(line.box, b) for b in tagged):
+        pieces = [p for p in (line.runs or (line,)) if p.box in ends]
+        if pieces:  # the ends of cells of a row split by the page break
+            for p in pieces:
+                key = ends[p.box]
+                role = key if key in ROLE_COLOURS else "extra"
+                tag = f"+{role}" if lowest[key] == p.box else ""
+                marks.append(Mark(page, p.box, "continued", tag, ROLE_COLOURS[role]))
+        elif not any(_inside(line.box, b) for b in tagged):
             marks.append(Mark(page, line.box, "text", "", TEXT))
     for line in layout.furniture:
         marks.append(Mark(page, line.box, "furniture", "furniture", FURNITURE))
@@ -479,9 +495,11 @@ def render_page(inspection: Inspection, pdf_page, page: int, resolution: int = D
         elif m.kind == "warning":
             canvas.outline(m.box, m.colour, w + 2, inset=1)
     # Tags last, so that outlines never cross them.  A table read from text
-    # alignment has cells as tight as their text: tags go outside them.
+    # alignment has cells as tight as their text, as are the ends of cells
+    # read from lines opening the page: tags go outside them.
     layout = inspection.layout(page)
     tight = {c.box for g in (layout.grids if layout else ()) if g.source == "text" for c in g.cells}
+    tight |= {span.box for form in inspection.forms.forms for _, span in form.row_ends if span.page == page}
     for m in marks:
         x0, y0, x1, y1 = canvas.xy(m.box)
         if m.kind == "cell":
@@ -542,9 +560,11 @@ def _legend() -> str:
     rows = [
         (GRID, "table outline (tag: rows x columns, found from rulings or text alignment)"),
         (CELL, "cell box, tag r(row)c(column); r7-10 = spans rows 7 to 10"),
-        (HEADER, "indicator header row, each cell tagged with the column role it defines"),
+        (HEADER, "indicator header (one or two rows), each cell tagged with the column role it defines "
+                 "(a word over a group of columns: untagged)"),
         *[(ROLE_COLOURS[r], f"{r}: {ROLE_HEADERS[r]}") for r in ROLE_COLOURS],
-        (ROLE_COLOURS["basis"], "+role: text appended to the cell above it (a row split by a page break); "
+        (ROLE_COLOURS["basis"], "+role: text appended to the cell above it (a row split by a page break, "
+                                "in a cell or a line opening the page); "
                                 "=role: a blank 一级/二级指标 cell that takes the text above it"),
         (TEXT, "text outside tables (title, heading, prose)"),
         (FURNITURE, "page furniture set aside (page numbers, running headers)"),

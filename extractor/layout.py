@@ -77,6 +77,13 @@ class TextLine:
     chars: tuple[Char, ...]
     box: Box
     text: str
+    #: The line's pieces between the gaps that separate table cells, when
+    #: such gaps cut it and it may be the rest of a table row that a page
+    #: break split (a line above every table of its page: ``textgrid.
+    #: with_cell_runs``); else empty.  Segmentation records them because
+    #: only it knows the characters' positions (``pipeline._light`` drops
+    #: them); ``forms`` puts each piece under its column.
+    runs: tuple["TextLine", ...] = ()
 
     @property
     def size(self) -> float:

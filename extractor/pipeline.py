@@ -116,8 +116,11 @@ def _light(layout: PageLayout) -> PageLayout:
     characters kept in lines and cells keep their text and size (body text
     size, headings) but not their boxes, which nothing after segmentation
     reads (lines and cells have their own): a box and its four numbers are
-    two thirds of a character's memory.  Characters read by OCR keep their
-    boxes: low-confidence warnings place them in their cells."""
+    two thirds of a character's memory.  What forms needs of the positions
+    segmentation recorded beforehand: the pieces of the lines above every
+    table of a page (``TextLine.runs``), which share the line's characters.
+    Characters read by OCR keep their boxes: low-confidence warnings place
+    them in their cells."""
     page = layout.page
     slim = Page(page.number, page.width, page.height, (), (), page.image_area, page.unmapped)
     grids, lines = layout.grids, layout.lines
@@ -144,8 +147,16 @@ def _all_lines(layout: PageLayout) -> Iterator[TextLine]:
 
 
 def _boxless(line: TextLine, sizes: dict[float, float]) -> TextLine:
-    return TextLine(line.page, tuple([Char(c.text, _NO_BOX, sizes.setdefault(c.size, c.size)) for c in line.chars]),
-                    line.box, line.text)
+    chars = tuple([Char(c.text, _NO_BOX, sizes.setdefault(c.size, c.size)) for c in line.chars])
+    runs = _boxless_runs(line, chars) if line.runs else ()
+    return TextLine(line.page, chars, line.box, line.text, runs)
+
+
+def _boxless_runs(line: TextLine, chars: tuple[Char, ...]) -> tuple[TextLine, ...]:
+    """The line's runs (``TextLine.runs``) over its box-less characters:
+    the same objects, not copies (a run is a slice of its line)."""
+    slim = {id(old): new for old, new in zip(line.chars, chars)}
+    return tuple(TextLine(r.page, tuple(slim[id(c)] for c in r.chars), r.box, r.text) for r in line.runs)
 
 
 def document_facts(result: FormsResult, path: Path) -> tuple[Unit, Optional[str], Optional[int], list[Warning]]:

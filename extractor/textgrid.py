@@ -21,6 +21,10 @@ structure a ruled table states must be read from the words, as a reader does:
 ``cells_to_bands``    cells overlapping vertically share a row, except that a
                       row never holds two cells of one column
 ``text_grid``         the cells as a ``Grid`` with ``source="text"``
+``with_cell_runs``    the lines left above every table of the page keep the
+                      pieces the cell gaps cut them into: the ends of cells
+                      of a row the page break split, which ``forms`` puts
+                      under the columns of the table on the page before
 
 Nothing here depends on a column count or position: columns are wherever the
 text of a row leaves gaps.
@@ -29,7 +33,7 @@ text of a row leaves gaps.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
 import regex
@@ -90,7 +94,13 @@ def _is_tabular(pieces: Sequence[Piece], settings: Settings) -> bool:
     "单位负责人：… 填报人：…", or a report's "证券代码：… 证券简称：…")."""
     if len(pieces) < settings.table_min_cells or not any(len(p.text) > 1 for p in pieces):
         return False
-    return 2 * sum(1 for p in pieces if _FIELD.match(p.text)) < len(pieces)
+    return not _is_fields(pieces)
+
+
+def _is_fields(pieces: Sequence[Piece]) -> bool:
+    """Mostly "name：value" fields set apart: the signatures under a form,
+    not a table's cells."""
+    return 2 * sum(1 for p in pieces if _FIELD.match(p.text)) >= len(pieces)
 
 
 def _is_anchor(pieces: Sequence[Piece], settings: Settings) -> bool:
@@ -480,6 +490,29 @@ def text_grid(page: int, cells: Sequence[list[Piece]], rules: Sequence[Ruling], 
         )
     grid_box = Box(min(b.x0 for b in boxes), edges[0], max(b.x1 for b in boxes), edges[-1])
     return Grid(page=page, box=grid_box, xs=tuple(xs), ys=tuple(edges), cells=tuple(out), source="text")
+
+
+def with_cell_runs(lines: Sequence[TextLine], above: float, settings: Settings) -> list[TextLine]:
+    """``lines`` (the page's text outside tables), those that start above
+    ``above`` (the top of its first table) and that the gaps between table
+    cells cut into several pieces carrying them as ``runs``.
+
+    A page break that splits a table's last row may leave nothing on the
+    next page but the ends of some of its cells, side by side: lines above
+    every table of that page.  Which piece ends which cell only the
+    columns of the table on the page before can tell (``forms``), and only
+    while the characters' positions are known, which segmentation alone
+    does (``pipeline._light`` drops them).  A line of "name：value" fields
+    is no row; a line below a table of its page cannot be the rest of a row
+    the break split, and long documents need not keep pieces of it."""
+    out = []
+    for line in lines:
+        if line.box.top < above:
+            runs = split_runs(line, settings, settings.cell_gap)
+            if len(runs) >= 2 and not _is_fields([Piece(r) for r in runs]):
+                line = replace(line, runs=tuple(runs))
+        out.append(line)
+    return out
 
 
 def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], settings: Settings,

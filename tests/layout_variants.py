@@ -125,7 +125,7 @@ class Variant:
     running_header: bool = False      # "<unit><year>年部门预算" + rule on every page
     footer: Optional[str] = None      # None | "dash" ("- 3 -") | "page_of" ("第 3 页 共 11 页") | "mixed"
     embedded: bool = False            # cover, 目录, 部门职责, budget tables before the section
-    require_breaks: tuple[str, ...] = ()  # break kinds the layout search must produce (see plan())
+    require_breaks: tuple[str, ...] = ()  # break kinds the layout search must produce (see plan(), break_kinds())
 
     # -- derived --------------------------------------------------------
     def header_word(self, key: str) -> str:
@@ -229,6 +229,22 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in [
     Variant("vrules_only", "column rules only: vertical lines along and between the columns, no row rules "
             "(rows only from the spacing of the text)",
             rules="vrules", pad_y=2.0),
+    Variant("borderless_row_end", "no rules, the project block on the indicator grid, tables flow on; the "
+            "page break lands inside the last row of a table, so that the next page holds nothing of that "
+            "table but the ends of several of its cells, side by side on the same lines (narrow 绩效指标描述 "
+            "and 指标值确定依据 columns), then the next project",
+            layout="single", rules="none", repeat_header=False, row_split="split", new_page_per_project=False,
+            table_size=11.0, pad_y=2.5,
+            col_weights=(("level1", 70.0), ("level2", 100.0), ("level3", 90.0), ("description", 40.0),
+                         ("target", 75.0), ("basis", 50.0)),
+            require_breaks=("row_end",)),
+    Variant("borderless_row_end_alone", "no rules, stacked block and indicator tables, one project per page; "
+            "the last row of a table splits at the page break, so that the page after holds nothing but "
+            "the ends of several cells of that row (一级/二级指标 too)",
+            rules="none", pad_y=2.5, repeat_header=False,
+            col_weights=(("level1", 70.0), ("level2", 80.0), ("level3", 90.0), ("description", 40.0),
+                         ("target", 75.0), ("basis", 40.0)),
+            require_breaks=("row_end",)),
     Variant("excel_rects", "spreadsheet export: the project block on the indicator grid, every cell edge a "
             "thin filled rectangle (no stroked lines), header cells shaded grey; tables flow on, rows "
             "never split, no repeated header",
@@ -419,6 +435,11 @@ class Break:
     project: Optional[int]
     kind: str        # in_row between_rows after_header before_table before_header in_project_block
     row: Optional[int] = None   # indicator number of the row at the break (when an indicator row)
+    #: in_row: the split row is the table's last, so that the next page holds
+    #: nothing of the table but the rest of this row.
+    last: bool = False
+    #: in_row: the column keys of the cells whose text goes on after the break.
+    continued: tuple[str, ...] = ()
 
 
 @dataclass
@@ -661,7 +682,8 @@ def _place_table(fl: _Flow, t: Table, x0: float) -> None:
         fresh = rows_here == 0 and (fl.at_top or pieces and pieces[-1].repeat)
         if (t.allow_split and t.rows[r].kind != "header" or fresh) and 1 <= k < rem:
             pieces.append(_Piece(fl.page.number, fl.y, k * lead + 2 * v.pad_y, r, lo, lo + k))
-            fl.breaks.append(Break(fl.page.number, t.project, "in_row", t.rows[r].ref))
+            rest = tuple(c.key for c in t.rows[r].cells if c.rowspan == 1 and len(c.lines) > lo + k)
+            fl.breaks.append(Break(fl.page.number, t.project, "in_row", t.rows[r].ref, r == n - 1, rest))
             lo += k
         elif fresh:  # cannot do better: let it overflow
             pieces.append(_Piece(fl.page.number, fl.y, need, r, lo, t.nlines[r]))
@@ -1352,28 +1374,46 @@ def _plan_once(content: dict, v: Variant) -> Plan:
 
 
 #: Layout search (variants with ``require_breaks``): (table font size delta,
-#: project gap delta) candidates, tried in this order.
-_SEARCH = [(ds, dg) for ds in (0.0, -0.5, 0.5, -1.0, 1.0, -1.5, 1.5, -2.0)
+#: project gap delta, cell padding delta) candidates, tried in this order.
+#: The padding moves where a page break falls inside a table by a little
+#: per row; it varies only after every size and gap with the variant's own.
+_SEARCH = [(ds, dg, dp) for dp in (0.0, 0.5, 1.0, 1.5, -0.5, -1.0)
+           for ds in (0.0, -0.5, 0.5, -1.0, 1.0, -1.5, 1.5, -2.0)
            for dg in (0.0, 6.0, 12.0, -6.0, 18.0)]
+
+
+def break_kinds(pl: Plan) -> set[str]:
+    """The kinds of page break in ``pl``, plus ``row_end``: a break inside
+    the last indicator row of a table (not the document's last) that leaves
+    the ends of at least two of its cells, and nothing else of the table,
+    to the next page; another project follows."""
+    kinds = {b.kind for b in pl.breaks}
+    last_project = max(pl.project_pages, default=None)
+    if any(b.kind == "in_row" and b.row is not None and b.last and len(b.continued) >= 2 and b.project != last_project
+           for b in pl.breaks):
+        kinds.add("row_end")
+    return kinds
 
 
 def plan(content: dict, variant: Variant) -> Plan:
     """Lay ``content`` out in ``variant`` (no file written).
 
     For variants with ``require_breaks`` the layout is searched: the candidates
-    in ``_SEARCH`` (table font size and space between projects around the
-    variant's own) are tried in a
-    fixed order and the first whose page breaks include every required kind is
-    used (else the one with most of them) — deterministic for given content.
+    in ``_SEARCH`` (table font size, space between projects and cell padding
+    around the variant's own) are tried in a
+    fixed order and the first whose page breaks include every required kind
+    (``break_kinds``) is used (else the one with most of them) — deterministic
+    for given content.
     """
     if not variant.require_breaks:
         return _plan_once(content, variant)
     want = set(variant.require_breaks)
     best, best_n = None, -1
-    for ds, dg in _SEARCH:
+    for ds, dg, dp in _SEARCH:
         pl = _plan_once(content, replace(variant, table_size=variant.table_size + ds,
-                                         project_gap=max(6.0, variant.project_gap + dg)))
-        got = {b.kind for b in pl.breaks}
+                                         project_gap=max(6.0, variant.project_gap + dg),
+                                         pad_y=max(0.5, variant.pad_y + dp)))
+        got = break_kinds(pl)
         n = len(want & got)
         if n == len(want):
             return pl
@@ -1492,7 +1532,7 @@ def main(argv=None) -> int:
         pdf = out / f"{name}.pdf"
         render(content, v, pdf)
         pl = plan(content, v)
-        kinds = sorted({b.kind for b in pl.breaks})
+        kinds = sorted(break_kinds(pl))
         print(f"{name:28s} {len(pl.pages):3d} pages  breaks: {', '.join(kinds) or '-'}")
         if a.png:
             subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / name)], check=True)

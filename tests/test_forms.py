@@ -224,3 +224,46 @@ def test_a_page_holding_only_the_end_of_a_cell_completes_it():
     assert rows_of(form)[0]["basis"] == "《职工书屋建设五年规划》" and form.rows[0].pages == (1, 2)
     (form,) = layouts_to_forms([p1, loose("续表")]).forms
     assert rows_of(form)[0]["basis"] == "《职工书屋建设五年规" and form.rows[0].pages == (1,)
+
+
+def test_a_page_holding_only_the_ends_of_several_cells_completes_them():
+    """A borderless table's last row split by the page break: the next page
+    holds nothing of the table but the ends of its 绩效指标描述 and 指标值确定依据
+    cells, side by side, then one more line of the first.  Segmentation cut
+    the line into pieces (``TextLine.runs``) while it knew the characters'
+    positions; forms puts them under the columns, after the boxes are gone."""
+    from builders import chars
+
+    from extractor.grids import segment_page
+    from extractor.layout import Page
+    from extractor.pipeline import _light
+    from extractor.settings import DEFAULT
+
+    p1 = table_page(1, XS, BLOCK + [HEADER, ["满意度指标", "满意度指标", "满意度", "服务对象满", "≥90%", "问卷调"]],
+                    above=["1.示例项目绩效目标表"])
+
+    def rest(*pieces, size=10.0):
+        cs = [c for text, x, top in pieces for c in chars(text, x=x, top=top, size=size)]
+        return _light(segment_page(Page(2, 600, 850, tuple(cs), ()), DEFAULT))
+
+    # "意度" | "查" on one line, then "情况" at the leading under the first
+    page = rest(("意度", XS[3] + 20, 20.0), ("查", XS[5] + 40, 20.0), ("情况", XS[3] + 20, 33.0))
+    (form,) = layouts_to_forms([p1, page]).forms
+    assert rows_of(form)[0]["description"] == "服务对象满意度情况" and rows_of(form)[0]["basis"] == "问卷调查"
+    assert form.rows[0].pages == (1, 2) and form.pages == (1, 2)
+    assert [(key, span.text, span.page) for key, span in form.row_ends] == [
+        ("description", "意度", 2), ("basis", "查", 2), ("description", "情况", 2)]
+    # a cell of one line beside one of two is centred between them: the lines
+    # interleave, one band
+    page = rest(("意度", XS[3] + 20, 20.0), ("查", XS[5] + 40, 26.5), ("情况", XS[3] + 20, 33.0))
+    (form,) = layouts_to_forms([p1, page]).forms
+    assert rows_of(form)[0]["description"] == "服务对象满意度情况" and rows_of(form)[0]["basis"] == "问卷调查"
+    # not the rest of the row: set larger (a heading), two pieces under one
+    # column, a piece under a column where the row has no text
+    blank = table_page(1, XS, BLOCK + [HEADER, ["满意度指标", "满意度指标", "满意度", "服务对象满", "", "问卷调"]],
+                       above=["1.示例项目绩效目标表"])
+    for first, page in ((p1, rest(("意度", XS[3] + 20, 20.0), ("查", XS[5] + 40, 20.0), size=16.0)),
+                        (p1, rest(("意度", XS[5] + 5, 20.0), ("查", XS[5] + 100, 20.0))),
+                        (blank, rest(("意度", XS[3] + 20, 20.0), ("查", XS[4] + 20, 20.0)))):
+        (form,) = layouts_to_forms([first, page]).forms
+        assert rows_of(form)[0]["basis"] == "问卷调" and form.rows[0].pages == (1,) and form.row_ends == ()

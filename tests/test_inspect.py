@@ -188,3 +188,72 @@ def test_not_a_pdf_fails_with_one_line(tmp_path):
     bad.write_text("<html>404</html>")
     proc = run("inspect", bad, "-o", tmp_path / "out")
     assert proc.returncode == 1 and "FAILED" in proc.stderr and "NotAPDF" in proc.stderr
+
+
+# -- a two-row header ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_row_header(tmp_path_factory):
+    """The layout variant with 绩效指标 over the three levels and 指标值 over
+    指标性质 | 指标值 | 计量单位: a header band of two rows, repeated on
+    continuation pages."""
+    import layout_variants as lv
+    from conftest import GOLDEN
+
+    path = tmp_path_factory.mktemp("two-row") / "julu-2023-two_row_header_split_value.pdf"
+    lv.render(lv.load_content(GOLDEN / "julu-2023-zonggonghui.json"), lv.VARIANTS["two_row_header_split_value"], path)
+    return path
+
+
+def test_a_two_row_header_is_marked_as_the_extractor_read_it(two_row_header, tmp_path):
+    """Inspect marks exactly the header band forms read (both rows: the
+    words over groups of columns, untagged, and the cells of both rows that
+    give the columns, each tagged with its column's role), on the first
+    page and where the band is repeated, and reads every other cell."""
+    from PIL import Image
+
+    from extractor.inspect_view import HEADER, inspect_pdf, page_marks
+
+    inspection = inspect_pdf(two_row_header)
+    form = inspection.forms.forms[0]
+    roles = [c.role for c in form.columns]
+    assert roles == ["level1", "level2", "level3", "description", "operator", "value", "unit", "basis"]
+    first = form.pages[0]
+    marks = page_marks(inspection, first)
+    heads = [m for m in marks if m.kind == "header"][:10]  # the first band on the page: project 1's
+    assert [m.tag for m in heads] == ["", "description", "", "basis", "level1", "level2", "level3", "operator", "value", "unit"]
+    assert [m.box.top for m in heads[:4]] == [heads[0].box.top] * 4 and heads[4].box.top == heads[0].box.bottom
+    assert not [m for m in marks if m.kind == "unread"]
+    # the band repeated on a continuation page: the same columns again
+    last = inspection.forms.forms[-1]
+    again = [m.tag for m in page_marks(inspection, last.pages[1]) if m.kind == "header"]
+    assert sorted(t for t in again if t) == sorted(roles)
+
+    out = tmp_path / "out"
+    proc = run("inspect", two_row_header, "--pages", str(first), "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(out / f"page-{first:03d}.png") as im:
+        im = im.convert("RGB")
+        scale = im.width / inspection.layout(first).page.width
+        group = heads[0].box  # 绩效指标: outlined as part of the header
+        assert im.getpixel((round(group.cx * scale), round(group.top * scale) + 2)) == HEADER
+
+
+def test_ends_of_cells_opening_a_page_are_tagged_with_their_column(tmp_path):
+    """A page holding nothing of a borderless table but the ends of several
+    cells of its last row: each end is tinted and tagged as the rest of its
+    column (where forms recorded it), not drawn as loose text."""
+    import layout_variants as lv
+    from conftest import GOLDEN
+
+    from extractor.inspect_view import inspect_pdf, page_marks
+
+    path = tmp_path / "julu-2023-borderless_row_end_alone.pdf"
+    variant = lv.VARIANTS["borderless_row_end_alone"]
+    content = lv.load_content(GOLDEN / "julu-2023-zonggonghui.json")
+    lv.render(content, variant, path)
+    (page,) = {b.page + 1 for b in lv.plan(content, variant).breaks if b.kind == "in_row" and b.last and len(b.continued) >= 2}
+    marks = page_marks(inspect_pdf(path), page)
+    assert sorted(m.tag for m in marks if m.kind == "continued") == ["+basis", "+description", "+level2"]
+    assert not [m for m in marks if m.kind in ("text", "unread", "grid")]

@@ -7,9 +7,10 @@ large fonts that split rows across pages, borderless and horizontal-rules-only
 tables, other templates' header words, split value columns, the section
 embedded in a full department budget, another project-block arrangement;
 borderless tables continued over page breaks without a repeated header (also
-split inside a multi-line cell), two-row headers, other header words on the
-continuation pages, column rules only, and a spreadsheet export's grid of
-thin filled rectangles.
+split inside a multi-line cell), borderless tables whose last row the break
+splits so that the next page holds only the ends of several of its cells,
+two-row headers, other header words on the continuation pages, column rules
+only, and a spreadsheet export's grid of thin filled rectangles.
 """
 
 from __future__ import annotations

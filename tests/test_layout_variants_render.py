@@ -92,7 +92,8 @@ def test_variant_names():
             "furniture", "landscape", "large_font", "borderless", "hrules_only", "synonyms",
             "split_value_columns", "embedded", "alt_project_block", "borderless_continued",
             "borderless_continued_split", "two_row_header", "two_row_header_split_value",
-            "synonyms_continued", "vrules_only", "excel_rects"} <= set(lv.VARIANTS)
+            "synonyms_continued", "vrules_only", "excel_rects", "borderless_row_end",
+            "borderless_row_end_alone"} <= set(lv.VARIANTS)
     for name, v in lv.VARIANTS.items():
         assert v.name == name and v.description
 
@@ -403,6 +404,31 @@ def test_borderless_table_continues_without_header(tmp_path_factory, name, kind)
             before = [c for c in r.plan.cells if c.page == b.page and c.project == b.project and c.row == b.row
                       and c.col == first.col]
             assert before and before[0].text and len(_lines_of(r, first)) >= 1  # one cell, two pages
+
+
+@pytest.mark.parametrize("name", ["borderless_row_end", "borderless_row_end_alone"])
+def test_page_holding_only_the_ends_of_cells_of_a_split_row(tmp_path_factory, name):
+    """No rules; the page break lands inside the last row of a table: the
+    next page holds nothing of that table but the ends of several of its
+    cells, some side by side on one line, then the next project (on that
+    page, or on the page after)."""
+    r = rendered(name, tmp_path_factory)
+    assert not [ln for p in r.pages for ln in p["lines"]]
+    breaks = [b for b in r.plan.breaks if b.kind == "in_row" and b.last and len(b.continued) >= 2]
+    assert breaks and "row_end" in lv.break_kinds(r.plan)
+    side_by_side = False
+    for b in breaks:
+        after = [c for c in r.plan.cells if c.page == b.page + 1 and c.project == b.project and c.text]
+        assert {c.row for c in after} == {b.row} and sorted(c.col for c in after) == sorted(b.continued)
+        lines = [_lines_of(r, c) for c in after]
+        side_by_side |= any(a & z for i, a in enumerate(lines) for z in lines[i + 1:])
+        nxt = r.plan.project_pages.get(b.project + 1)
+        if nxt:
+            first = min(c.bbox[1] for c in r.plan.cells if c.page == nxt[0] and c.project == b.project + 1)
+            assert nxt[0] > b.page + 1 or first > max(c.bbox[3] for c in after)
+    assert side_by_side
+    if name == "borderless_row_end_alone":
+        assert any(not [c for c in r.plan.cells if c.page == b.page + 1 and c.project != b.project] for b in breaks)
 
 
 def test_two_row_headers(tmp_path_factory):

@@ -154,3 +154,24 @@ def test_page_furniture_stays_outside_the_table():
     code = chars("13052923P0058", x=XS[1], top=80) + chars("5", x=XS[1] + 20, top=93)
     (grid,), _ = text_grids(2, code + table_chars(DATA, XS, top=110), [], DEFAULT, height=850)
     assert grid.rows()[0][0].text == "13052923P00585"
+
+
+def test_lines_above_every_table_keep_the_pieces_the_cell_gaps_cut():
+    """The ends of several cells of a row split by the page break, side by
+    side above the page's first table: segmentation records the pieces
+    (``TextLine.runs``) while it knows the characters' positions.  Not for
+    a line of one piece, a line of "name：value" fields, or a line below a
+    table of the page."""
+    from extractor.grids import segment_page
+    from extractor.layout import Page
+
+    cs = chars("意度", x=XS[3] + 30, top=40) + chars("度", x=XS[5] + 20, top=40)
+    cs += chars("续表", x=XS[2], top=20)
+    cs += chars("填报人：张三", x=XS[0], top=10) + chars("联系电话：1234", x=XS[4], top=10)
+    cs += table_chars(DATA, XS, top=100)
+    cs += chars("意度", x=XS[3] + 30, top=200) + chars("度", x=XS[5] + 20, top=200)  # under the table
+    layout = segment_page(Page(2, 600, 850, tuple(cs), ()), DEFAULT)
+    assert len(layout.grids) == 1
+    runs = {line.text: [r.text for r in line.runs] for line in layout.lines if line.box.top < 100}
+    assert runs == {"填报人：张三 联系电话：1234": [], "续表": [], "意度 度": ["意度", "度"]}
+    assert [line.runs for line in layout.lines if line.box.top > 100] == [()]
