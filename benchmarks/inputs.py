@@ -5,21 +5,29 @@ layout variants of ``tests/layout_variants.py`` (reportlab typesets the
 golden content), then cut and composed with pikepdf, and cached in the work
 folder (``build/bench`` by default, ignored by git):
 
-``tables.pdf``       the sample's table pages (the pages with 项目编码 or 一级指标)
-``variants/*.pdf``   the 15 layout variants
-``batch/``           copies of the sample and the variants, ``batch_docs`` files
-``budget.pdf``       a full department budget: cover, 目录, then 部门职责 prose
-                     and three budget tables repeated, then the performance
-                     section (from the ``embedded`` variant), 62 pages
+``tables-N.pdf``     the sample's N table pages (the pages with 项目编码 or 一级指标)
+``variants/*.pdf``   every layout variant of ``layout_variants.VARIANTS``
+``batch-N/``         N documents: ``batch_copies`` copies each of the sample
+                     and of the variants, in turn
+``budget-P.pdf``     a full department budget: cover, 目录, then 部门职责 prose
+                     and three budget tables repeated ``P`` times, then the
+                     performance section (from the ``embedded`` variant), 62
+                     pages with P = 12
 ``section.pdf``      that performance section alone (12 pages)
-``long.pdf``         the table pages repeated to ``long_pages`` pages
-``long-single.pdf``  the project tables of the ``single_table_repeat_header``
+``long-N.pdf``       the table pages repeated to ``long_pages`` pages
+``long-single-N.pdf`` the project tables of the ``single_table_repeat_header``
                      variant repeated to ``long_pages`` pages (a layout whose
                      page breaks need jieba: its dictionary is in memory)
+
+The cache is keyed on what the inputs are made from (the sample, the golden
+file, ``tests/layout_variants.py`` and this file): when one of them changes,
+every generated input is made again, so a run never measures a stale batch
+or an old rendering of a variant.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 from dataclasses import dataclass
@@ -28,11 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "julu-2023-zonggonghui.pdf"
 GOLDEN = ROOT / "golden" / "julu-2023-zonggonghui.json"
+VARIANTS_MODULE = ROOT / "tests" / "layout_variants.py"
 #: Words that mark a page of a 绩效目标表 (its project block or indicator grid).
 TABLE_WORDS = ("项目编码", "一级指标")
 #: Pages of the ``embedded`` variant: cover and 目录, then 部门职责 and the
 #: three budget tables (repeated to pad), then the performance section.
 _FRONT, _PADDING, _SECTION_FROM = (1, 2), (3, 4, 5, 6), 7
+#: The stamp of what the cached inputs were made from.
+_STAMP = ".inputs-fingerprint"
+#: What ``build`` generates in the work folder (and removes when stale).
+_GENERATED = ("variants", "batch-*", "tables-*.pdf", "budget-*.pdf", "section.pdf", "long-*.pdf")
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,36 @@ def _need(module: str) -> None:
         __import__(module)
     except ImportError:
         sys.exit(f"bench: {module} is needed to generate the inputs: pip install -e '.[bench]'")
+
+
+def fingerprint() -> str:
+    """A hash of everything the inputs are made from (and of reportlab's
+    version, which typesets the variants)."""
+    h = hashlib.sha256()
+    for path in (SAMPLE, GOLDEN, VARIANTS_MODULE, Path(__file__).resolve()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        import importlib.metadata
+
+        h.update(importlib.metadata.version("reportlab").encode())
+    except Exception:  # noqa: BLE001 - no reportlab: _need says so later
+        pass
+    return h.hexdigest()
+
+
+def _refresh(workdir: Path) -> None:
+    """Remove the generated inputs when they were made from other sources."""
+    stamp = workdir / _STAMP
+    now = fingerprint()
+    if stamp.is_file() and stamp.read_text().strip() == now:
+        return
+    for pattern in _GENERATED:
+        for path in workdir.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    stamp.write_text(now + "\n")
 
 
 def table_page_numbers(pdf: Path, words: tuple[str, ...] = TABLE_WORDS) -> list[int]:
@@ -106,7 +149,7 @@ def _pages(path: Path) -> int:
 def render_variants(folder: Path, names: list[str] | None = None) -> list[Path]:
     """The layout variants (tests/layout_variants.py), rendered once."""
     _need("reportlab")
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(VARIANTS_MODULE.parent))
     try:
         import layout_variants as lv
     finally:
@@ -125,12 +168,27 @@ def render_variants(folder: Path, names: list[str] | None = None) -> list[Path]:
     return out
 
 
-def build(workdir: Path, *, batch_docs: int = 112, long_pages: int = 300, padding: int = 12,
-          all_variants: bool = True, table_pages: int | None = None) -> Inputs:
-    """Generate (or reuse) every input under ``workdir``."""
+def _batch(folder: Path, pool: list[Path], docs: int) -> list[Path]:
+    """``docs`` copies of the files of ``pool`` in turn (the folder is made
+    again unless it holds exactly those files)."""
+    names = [f"{i:03d}-{pool[i % len(pool)].stem}.pdf" for i in range(docs)]
+    if not folder.is_dir() or sorted(p.name for p in folder.glob("*.pdf")) != names:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for i, name in enumerate(names):
+            shutil.copyfile(pool[i % len(pool)], folder / name)
+    return [folder / name for name in names]
+
+
+def build(workdir: Path, *, batch_copies: int = 5, batch_docs: int | None = None, long_pages: int = 300,
+          padding: int = 12, all_variants: bool = True, table_pages: int | None = None) -> Inputs:
+    """Generate (or reuse) every input under ``workdir``.  The batch holds
+    ``batch_copies`` copies of the sample and of each variant rendered, or
+    ``batch_docs`` documents when given."""
     _need("pikepdf")
     _need("pypdfium2")
     workdir.mkdir(parents=True, exist_ok=True)
+    _refresh(workdir)
     table_numbers = table_page_numbers(SAMPLE)
     all_tables = table_numbers
     if table_pages is not None:
@@ -144,15 +202,9 @@ def build(workdir: Path, *, batch_docs: int = 112, long_pages: int = 300, paddin
     variants = render_variants(workdir / "variants", names)
     embedded = next(p for p in variants if p.stem == "embedded")
 
-    batch_dir = workdir / f"batch-{batch_docs}"
-    if not batch_dir.is_dir() or len(list(batch_dir.glob("*.pdf"))) != batch_docs:
-        shutil.rmtree(batch_dir, ignore_errors=True)
-        batch_dir.mkdir(parents=True)
-        pool = [SAMPLE, *variants]
-        for i in range(batch_docs):
-            src = pool[i % len(pool)]
-            shutil.copyfile(src, batch_dir / f"{i:03d}-{src.stem}.pdf")
-    batch = sorted(batch_dir.glob("*.pdf"))
+    pool = [SAMPLE, *variants]
+    docs = batch_docs if batch_docs is not None else batch_copies * len(pool)
+    batch = _batch(workdir / f"batch-{docs}", pool, docs)
 
     n_embedded = _pages(embedded)
     section_numbers = list(range(_SECTION_FROM, n_embedded + 1))
