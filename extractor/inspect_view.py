@@ -105,20 +105,15 @@ class Inspection:
 
 
 def inspect_pdf(path: str | Path, *, settings=None, password: Optional[str] = None) -> Inspection:
-    """Run the pipeline on ``path`` and keep what the overlay needs.  The
-    document is exactly what ``extract`` returns (the stages are run again
-    for the layouts: the pipeline keeps no state between them)."""
-    from .forms import layouts_to_forms
-    from .furniture import remove_furniture
-    from .pipeline import extract, read_layouts
+    """Run the pipeline on ``path`` once and keep what the overlay needs:
+    the document is exactly what ``extract`` returns, and the layouts and
+    forms are the ones it was built from (OCR'd pages included)."""
+    from .pipeline import extract_with_intermediates
     from .settings import DEFAULT
 
-    settings = settings or DEFAULT
     path = Path(path)
-    doc = extract(path, settings=settings, password=password)
-    layouts, _checks, _count, _lost = read_layouts(path, settings, password, None)
-    layouts = remove_furniture(layouts, settings)
-    return Inspection(path=path, document=doc, layouts=list(layouts), forms=layouts_to_forms(layouts))
+    run = extract_with_intermediates(path, settings=settings or DEFAULT, password=password)
+    return Inspection(path=path, document=run.document, layouts=list(run.layouts), forms=run.forms)
 
 
 # -- where the warnings are ---------------------------------------------------------------

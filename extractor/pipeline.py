@@ -214,11 +214,34 @@ def extract(
     usable text layer by OCR when the ``ocr`` extra is installed, ``"force"``
     every page, ``"off"`` none; ``progress`` is called after each OCR'd page."""
     with measuring(times), stage("document"):
-        return _extract(Path(path), settings, password, times, strict, ocr, progress)
+        return _extract(Path(path), settings, password, times, strict, ocr, progress).document
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A document with the intermediates it was built from: the page
+    layouts (furniture set aside) and the forms read from them.  What
+    ``extractor inspect`` draws; the same run, so OCR'd pages are there too."""
+
+    document: Document
+    layouts: tuple[PageLayout, ...]
+    forms: FormsResult
+
+
+def extract_with_intermediates(
+    path: str | Path,
+    *,
+    settings: Settings = DEFAULT,
+    password: Optional[str] = None,
+    ocr: ocr_stage.Mode = "auto",
+) -> Extraction:
+    """``extract``, keeping the layouts and forms (memory: every page's
+    layout stays alive until the caller drops the result)."""
+    return _extract(Path(path), settings, password, None, False, ocr, None)
 
 
 def _extract(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes], strict: bool,
-             ocr: ocr_stage.Mode, progress: Optional[Callable[[ocr_stage.Progress], None]]) -> Document:
+             ocr: ocr_stage.Mode, progress: Optional[Callable[[ocr_stage.Progress], None]]) -> Extraction:
     reader = ocr_stage.OcrStage(path, mode=ocr, password=password, progress=progress, text_settings=settings)
     layouts, opened, page_count, _lost = read_layouts(path, settings, password, times, reader)
     try:
@@ -258,4 +281,4 @@ def _extract(path: Path, settings: Settings, password: Optional[str], times: Opt
     # Data-quality rules (quality.py) judge the finished document; on OCR'd
     # pages, what OCR may have misread is flagged too.
     checks = [*quality.check(doc), *reader.warnings(layouts, forms, doc)]
-    return dataclasses.replace(doc, warnings=[*doc.warnings, *checks])
+    return Extraction(dataclasses.replace(doc, warnings=[*doc.warnings, *checks]), tuple(layouts), forms)

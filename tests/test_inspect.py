@@ -257,3 +257,19 @@ def test_ends_of_cells_opening_a_page_are_tagged_with_their_column(tmp_path):
     marks = page_marks(inspect_pdf(path), page)
     assert sorted(m.tag for m in marks if m.kind == "continued") == ["+basis", "+description", "+level2"]
     assert not [m for m in marks if m.kind in ("text", "unread", "grid")]
+
+
+def test_inspection_reads_the_pdf_once_and_keeps_that_run(monkeypatch, golden_sample):
+    """The layouts drawn are those the document was built from: one pass
+    over the file (a second would also miss what OCR read)."""
+    from extractor import pipeline
+    from extractor.inspect_view import inspect_pdf
+
+    calls = []
+    real = pipeline.read_layouts
+    monkeypatch.setattr(pipeline, "read_layouts", lambda *a, **k: calls.append(1) or real(*a, **k))
+    inspection = inspect_pdf(SAMPLE)
+    assert len(calls) == 1
+    assert inspection.document.to_dict() == golden_sample
+    assert {l.page.number for l in inspection.layouts} >= set(range(5, 12))
+    assert len(inspection.forms.forms) == 6
