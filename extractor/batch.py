@@ -49,7 +49,9 @@ Orphaned outputs
     run that names its input again keeps it as ``cached``.  ``--prune``
     (``convert_batch(prune=True)``) removes such outputs and their manifest
     entries at the end of a complete run.  Files the manifest does not
-    record (the user's own) are never listed nor touched.
+    record (the user's own) are never listed nor touched.  A file that
+    fails loses the output an earlier run wrote for it: that output was not
+    made from this input by this version (``_drop_stale_output``).
 
 Output names
     Each input has a name in the batch (``discover``): a file given by name
@@ -172,6 +174,22 @@ def _failed(path: str, output: str, error: str, message: str, start: float, sha:
             pages: Optional[int] = None) -> FileResult:
     return FileResult(input=path, output=output, status="failed", error=error, message=message, sha256=sha,
                       pages=pages, seconds=round(time.perf_counter() - start, 3))
+
+
+def _drop_stale_output(r: FileResult, outdir: Path, previous: Optional[dict]) -> FileResult:
+    """A failed file's output from an earlier run (``previous``: its
+    manifest entry) is not this run's result: it would have been reused
+    otherwise (the input, the extractor version or the OCR mode changed, or
+    --force).  It is removed, so that OUTDIR holds what the report says and
+    no stale JSON is loaded beside a failure; the message says so."""
+    if previous is None:
+        return r
+    try:
+        (outdir / r.output).unlink()
+    except OSError:  # not there any more (or not ours to remove): nothing stale to report
+        return r
+    return dataclasses.replace(r, message=f"{r.message} (the output of an earlier run, {r.output}, was removed: "
+                                          "it was not made from this input by this version)")
 
 
 def _message(exc: BaseException) -> str:
@@ -1071,6 +1089,8 @@ def convert_batch(
                                           f"unexpected error ({type(out).__name__}: {out}); this is a bug in "
                                           "extractor: please report it together with the file", time.perf_counter())
                         r = dataclasses.replace(out, input=os.fspath(paths[n]))
+                        if r.status == "failed":
+                            r = _drop_stale_output(r, outdir, recorded.get(names[n]))
                         results[n] = r
                         done += 1
                         failed += r.status == "failed"

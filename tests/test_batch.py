@@ -574,3 +574,31 @@ def test_convert_one_is_a_pure_unit(tmp_path):
     assert not batch.convert_one(str(SAMPLE), "x/julu.json", str(out), batch.Options(ocr="off"), entry).cached
     bad = batch.convert_one(str(tmp_path / "missing.pdf"), "m.json", str(out))
     assert (bad.status, bad.error) == ("failed", "NotAPDF") and "no such file" in bad.message
+
+
+def test_a_file_that_now_fails_loses_its_earlier_output(tmp_path):
+    """Its old JSON is not this run's result: kept beside a failure, it
+    would be loaded as if it were."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "a.pdf")
+    shutil.copy(SAMPLE, folder / "b.pdf")
+    out = tmp_path / "out"
+    assert cli("convert", folder, "-o", out).returncode == 0
+    (folder / "a.pdf").write_bytes(b"<html>404 Not Found</html>\n")  # a.pdf replaced by a bad download
+    proc = cli("convert", folder, "-o", out)
+    assert proc.returncode == 1
+    (line,) = failed_lines(proc.stderr)
+    assert "NotAPDF" in line and "a.json, was removed" in line
+    assert set(outputs(out)) == {"b.json"}
+    r = report(out)
+    status = {f["output"]: (f["status"], f["cached"]) for f in r["files"]}
+    assert status == {"a.json": ("failed", False), "b.json": ("warnings", True)}
+    assert "was removed" in next(f["message"] for f in r["files"] if f["output"] == "a.json")
+    assert set(batch.read_manifest(out)) == {"b.json"}
+    # a user's own file of that name is not the manifest's: never touched
+    (folder / "a.pdf").unlink()
+    (folder / "c.pdf").write_bytes(b"not a pdf")
+    (out / "c.json").write_text("{}")
+    assert cli("convert", folder, "-o", out).returncode == 1
+    assert (out / "c.json").read_text() == "{}"
