@@ -622,16 +622,19 @@ def _worker_facts() -> tuple[bool, str]:
 
 
 @contextmanager
-def _sigint_ignored():
+def _signal_handled(signum: int, handler):
+    """``handler`` for ``signum`` inside the block (the previous one
+    after it); nothing changes outside the main thread, where Python
+    cannot set handlers."""
     try:
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        old = signal.signal(signum, handler)
     except ValueError:  # not the main thread
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        signal.signal(signum, old)
 
 
 def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], workers: int) -> Iterator[Event]:
@@ -661,7 +664,7 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
             # Started with SIGINT ignored, which the worker processes inherit:
             # Ctrl-C at a terminal reaches the whole process group, and it is
             # this process's to handle (cancel, shut the cluster down, report).
-            with _sigint_ignored():
+            with _signal_handled(signal.SIGINT, signal.SIG_IGN):
                 cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                        dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
@@ -997,19 +1000,10 @@ def _main_terminated(signum, frame):
     raise KeyboardInterrupt("terminated")
 
 
-@contextmanager
 def _sigterm_interrupts():
     """SIGTERM (a cluster's job scheduler ending the run) stops the run like
     Ctrl-C: report written, finished files kept."""
-    try:
-        old = signal.signal(signal.SIGTERM, _main_terminated)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
+    return _signal_handled(signal.SIGTERM, _main_terminated)
 
 
 def convert_batch(
