@@ -706,9 +706,27 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
                 client.cancel([f for f in futures if not f.done()])
             except Exception:
                 pass
+        if cluster is not None:
+            _quiet_teardown(client)
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _quiet_teardown(client) -> None:
+    """Before shutting down a cluster this command started: its workers'
+    heartbeats race the scheduler's close and log tracebacks ("Failed to
+    communicate with scheduler during heartbeat") that say nothing about
+    the run, whose results are all in.  A user's own cluster is left as is."""
+    try:
+        client.run(_silence_distributed_logs)
+    except Exception:  # a worker already gone has nothing left to say
+        pass
+    _silence_distributed_logs()
+
+
+def _silence_distributed_logs() -> None:
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 # -- progress ---------------------------------------------------------------------------------------
