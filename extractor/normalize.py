@@ -42,7 +42,8 @@ Decisions (the contract leaves them open):
   direction) as the note; nothing is computed from a base the cell does not
   print.  Without a number ("不低于上年") they are plain qualitative.
 * Deadlines are kind "qualitative" (they have no numeric value) with ``date``
-  set to the end of the named period when a year is known: "2023年12月31日前"
+  set to the end of the named period when a year is known (to its first day
+  for a start: "2024年7月起" -> 2024-07-01, cmp ">="): "2023年12月31日前"
   -> date 2023-12-31, cmp "<="; "2020年1月--2020年11月" -> 2020-11-30, "<=";
   "2019年12月(计划标准)" -> 2019-12-31, cmp None, note "计划标准".  ``cmp``
   relates to ``date`` and is only set with one.  A month without a printed
@@ -994,6 +995,14 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab, budget_year: Option
     cmp, stated, problem = _resolve(cmps, False, raw) if cmps else (None, False, None)
     if problem:
         return _qualitative(raw, problem)
+    if cmp == ">=" and not (period or last.day is not None):
+        if had_part:
+            # "下半年起": the table knows where parts end, not where they
+            # begin; no date rather than a wrong one
+            return _qualitative(raw)
+        # "2024年7月起", "2024年以后": on or after the day the named month or
+        # year begins, not its last day
+        month, day = last.month or 1, 1
     return _Result(
         Target(raw=raw, kind="qualitative", cmp=cmp, note=note, date=f"{year:04d}-{month:02d}-{day:02d}"), None, stated
     )
