@@ -37,13 +37,13 @@ def extract(path: "str | os.PathLike[str]", **options) -> "Document":
 
 def load(path: "str | os.PathLike[str]") -> "Document":
     """Read a saved JSON output (``Document.to_json``, ``extractor convert``)
-    back into a :class:`Document`, without parsing the PDF again."""
-    import json
-    from pathlib import Path
+    back into a :class:`Document`, without parsing the PDF again.  The file
+    is validated against the shipped schema of its version (outputs of
+    schema 1.0 load into the 2.0 model); one that does not fit raises
+    :class:`extractor.errors.InvalidDocument` naming the field."""
+    from .contract import load_document
 
-    from .document import Document
-
-    return Document.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    return load_document(path)
 
 
 def extract_many(paths: "Iterable[str | os.PathLike[str]]", *, jobs: "int | None" = 1,

@@ -102,7 +102,7 @@ REPORT = "_report.json"
 MANIFEST = "_manifest.jsonl"
 TABLES_DIR = "_tables"
 #: The tables ``--tables`` writes, from ``frames.to_frames``.
-TABLES = ("projects", "indicators", "spending_plan")
+TABLES = ("projects", "indicators", "spending_plan", "overall_indicators", "departments")
 TABLE_FORMATS = ("csv", "parquet", "xlsx")
 #: Exit code of an interrupted run (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
@@ -904,8 +904,13 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
     from .frames import SPECS, to_frames
 
     parts: dict[str, list] = {name: [] for name in TABLES}
+    units: dict[str, list] = {"unit_code": [], "unit_name": [], "year": []}
     for start in range(0, max(len(outputs), 1), chunk):
         docs = [load(p) for p in outputs[start:start + chunk]]
+        for doc in docs:
+            units["unit_code"].append(doc.unit.code)
+            units["unit_name"].append(doc.unit.name)
+            units["year"].append(doc.year)
         frames = to_frames(docs)
         names = pd.Series(list(documents[start:start + chunk]), dtype=object)
         for name in TABLES:
@@ -928,6 +933,14 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
         df = out[name].merge(keys, on=["doc", "project"], how="left", validate="many_to_one")
         front = ["doc", "document", "file", "unit_code", "unit_name", "year", "project", "project_code"]
         out[name] = df[front + [c for c in df.columns if c not in front]]
+    # the department tables get the document's unit and year (a document may
+    # hold department forms and no project)
+    for name in ("overall_indicators", "departments"):
+        df = out[name]
+        at = df["doc"].to_numpy()
+        for k, column in enumerate(("unit_code", "unit_name", "year")):
+            values = pd.Series(units[column], dtype="Int64" if column == "year" else object)
+            df.insert(3 + k, column, values.iloc[at].to_numpy() if len(df) else values.iloc[:0].to_numpy())
     return out
 
 

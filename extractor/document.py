@@ -2,28 +2,40 @@
 
 Everything users see derives from these dataclasses: the JSON written by the
 CLI (``Document.to_dict``), the JSON Schema shipped in ``extractor/schema``
-(``json_schema()``), and the pandas frames of ``extractor.frames``.  Field
-order here is the order of the contract; JSON output sorts keys anyway.
+(``contract.json_schema()``), and the pandas frames of ``extractor.frames``.
+Field order here is the order of the contract; JSON output sorts keys anyway.
 
 ``None`` means "not in the document".  A value that could not be parsed is
 ``None`` *and* has an entry in ``Document.warnings``.
+
+Schema 2.0 holds every template's forms: project forms (``Project``) and
+department forms (``DepartmentForm``, under ``Overall.forms``), each saying
+what it is (``form``: targets or a self-evaluation; ``stage``: 申报, 批复,
+审核); indicators with weights, direction, core flag, explanations, targets
+per period and, in self-evaluations, the actual value and score.  Files of
+schema 1.0 load into this model (``contract.migrate``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
-import types
-import typing
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, Optional
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 Comparator = Literal[">=", "<=", ">", "<", "=", "range"]
 Kind = Literal["quantitative", "qualitative"]
 Relative = Literal["increase", "decrease", "unstated"]
+#: What a form is: performance targets (目标表, 申报表, 批复表, 审核表) or a
+#: self-evaluation of a past year (绩效自评表), whose indicators carry the
+#: actual values and scores.
+FormKind = Literal["targets", "self_evaluation"]
+#: Which step of the budget procedure a targets form belongs to, when its
+#: title says so: 申报 (declared), 审核 (reviewed), 批复 (approved).
+FormStage = Literal["declared", "reviewed", "approved"]
+#: 指标方向 / 指标方向性: 正向 (higher is better) or 反向 (lower is better).
+Direction = Literal["positive", "negative"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,9 @@ class Target:
     #: says it moves, or "unstated"; ``note`` names the base.  None for a
     #: level and for qualitative targets.
     relative: Optional[Relative] = None
+    #: The comparator as printed in a column of its own (指标值类型, 计算符号,
+    #: 指标性质: "≥", "＞＝", "定性"); None when the value cell states it.
+    cmp_raw: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -78,17 +93,64 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Overall:
-    summary: str
-    targets: list[OverallTarget] = field(default_factory=list)
-    measures: list[Measure] = field(default_factory=list)
+class Execution:
+    """How a self-evaluated budget was spent (项目资金 of a 绩效自评表)."""
+
+    #: 年初预算数
+    planned: Optional[float] = None
+    #: 全年预算数 (the budget after adjustments)
+    adjusted: Optional[float] = None
+    #: 全年执行数
+    spent: Optional[float] = None
+    #: 执行率, in percent as printed ("95.49%" -> 95.49)
+    rate: Optional[float] = None
+    #: 分值 and 得分 of the execution row
+    weight: Optional[float] = None
+    score: Optional[float] = None
 
 
 @dataclass(frozen=True)
 class Budget:
+    """A project's funds, in the document's ``money_unit``."""
+
     total: Optional[float] = None
     fiscal: Optional[float] = None
     other: Optional[float] = None
+    #: Every amount by source as printed (财政拨款, 上级资金, 财政专户,
+    #: 单位资金, 上年结转 …), keyed by the printed label.
+    sources: dict[str, float] = field(default_factory=dict)
+    #: Self-evaluations: budgeted, adjusted and spent amounts and the score.
+    execution: Optional[Execution] = None
+
+
+@dataclass(frozen=True)
+class Funds:
+    """A department's funds (资金总额, 基本支出, 项目支出, by source)."""
+
+    total: Optional[float] = None
+    #: 基本支出 (staff and running costs)
+    basic: Optional[float] = None
+    #: 项目支出
+    project: Optional[float] = None
+    fiscal: Optional[float] = None
+    other: Optional[float] = None
+    sources: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A row of 年度履职目标 (a department form's duties and their funds)."""
+
+    #: 部门职能 / 职能职责
+    function: Optional[str]
+    #: 年度目标任务 / 工作任务
+    task: Optional[str]
+    #: 支出项目名称 (the project that funds it)
+    project: Optional[str]
+    #: 预算金额
+    amount: Optional[float]
+    pages: list[int] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,34 +161,125 @@ class SpendingStep:
 
 
 @dataclass(frozen=True)
-class Indicator:
-    level1: str
-    level2: str
-    level3: str
-    description: Optional[str]
+class PeriodTarget:
+    """A target (or an actual value) of one period, printed in a column of
+    its own beside the annual target: 实施周期指标值 | 年度指标值,
+    2021年实际实现值 | 预期2022年实现值."""
+
+    #: The column's header as printed ("实施周期指标值", "2021年实际实现值").
+    period: str
+    #: The year the header names, if any.
+    year: Optional[int]
+    #: What the column holds: a target to reach, or a value achieved.
+    actual: bool
     target: Target
+
+
+@dataclass(frozen=True)
+class Indicator:
+    #: 一级 / 二级 指标: None when the form has no such column (never guessed).
+    level1: Optional[str]
+    level2: Optional[str]
+    level3: str
+    #: 绩效指标描述
+    description: Optional[str]
+    #: The annual target (指标值, 年度指标值, 目标值 …).
+    target: Target
+    #: 指标值确定依据
     basis: Optional[str]
     pages: list[int]
-    #: Columns a template has beyond the contract's (评分标准, 分值, 权重 …),
-    #: keyed by their header text as printed.
+    #: Columns the form prints that no field takes, keyed by their header
+    #: as printed: never dropped.
     extra: dict[str, str] = field(default_factory=dict)
+    #: 权重, 指标权重(%), 分值权重(90), 分值: the indicator's weight as printed.
+    weight: Optional[float] = None
+    #: 指标方向 / 指标方向性: 正向 or 反向.
+    direction: Optional[Direction] = None
+    #: 是否核心 (核心指标).
+    core: Optional[bool] = None
+    #: 指标值内容, 指标值说明: what the value means (指标解释 and 指标说明,
+    #: what the indicator is, are its ``description``).
+    explanation: Optional[str] = None
+    #: 评（扣）分标准, 评分标准: how it is scored.
+    scoring: Optional[str] = None
+    #: 备注
+    remark: Optional[str] = None
+    #: Targets of other periods printed beside the annual one.
+    periods: list[PeriodTarget] = field(default_factory=list)
+    #: Self-evaluations: 实际完成值, 得分 and 偏差原因分析及改进措施.
+    actual: Optional[Target] = None
+    score: Optional[float] = None
+    deviation: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Project:
     index: int
-    title: str
-    code: str
-    name: str
+    #: The form's title as printed, when it has one.
+    title: Optional[str]
+    #: 项目编码 / 项目代码, 项目名称: None, with a warning, where the form prints none.
+    code: Optional[str]
+    name: Optional[str]
     budget: Budget
     purpose: Optional[str]
     spending_plan: list[SpendingStep]
     goals: list[str]
     indicators: list[Indicator]
     pages: list[int]
-    #: Project-block fields a template has beyond the contract's
-    #: (主管部门, 实施单位 …), keyed by their label as printed.
+    #: Project-block fields a template has beyond the contract's, keyed by
+    #: their label as printed.
     extra: dict[str, str] = field(default_factory=dict)
+    form: FormKind = "targets"
+    stage: Optional[FormStage] = None
+    #: 主管部门, 实施单位
+    department: Optional[str] = None
+    implementer: Optional[str] = None
+    #: 项目类别 / 项目类型 / 项目属性
+    category: Optional[str] = None
+    #: 项目期 / 起止时间 / 实施期限, as printed
+    period: Optional[str] = None
+    #: Self-evaluations: 实际完成情况 of the year's goals.
+    outcome: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DepartmentForm:
+    """A department-level grid (部门整体绩效目标表, 部门整体支出绩效目标表,
+    or its self-evaluation): identity, funds, duties, goals, indicators."""
+
+    index: int
+    title: Optional[str]
+    form: FormKind
+    stage: Optional[FormStage]
+    #: 部门编码 / 单位编码 and 部门名称 / 单位名称
+    code: Optional[str]
+    name: Optional[str]
+    funds: Funds
+    #: 整体绩效目标 / 年度总体目标, split by their printed numbering
+    goals: list[str]
+    #: 年度履职目标 rows
+    duties: list[Duty]
+    indicators: list[Indicator]
+    pages: list[int]
+    extra: dict[str, str] = field(default_factory=dict)
+    #: Self-evaluations: 实际完成情况 of the year's goals.
+    outcome: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The department as a whole: the prose of 部门整体绩效目标 (summary,
+    分项绩效目标, 保障措施) and its department-level forms."""
+
+    summary: Optional[str]
+    targets: list[OverallTarget] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    forms: list[DepartmentForm] = field(default_factory=list)
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """Every indicator of every department form, in document order."""
+        return [i for f in self.forms for i in f.indicators]
 
 
 @dataclass(frozen=True)
@@ -170,18 +323,30 @@ class Document:
         """``(project, indicator)`` for every indicator, in document order."""
         return [(p, i) for p in self.projects for i in p.indicators]
 
+    @property
+    def overall_indicators(self) -> list[Indicator]:
+        """Every indicator of the department forms (``overall.forms``)."""
+        return self.overall.indicators if self.overall is not None else []
+
     def to_dict(self) -> dict[str, Any]:
         """The contract's plain dict (what ``to_json`` serializes)."""
-        return _to_plain(self)
+        from .contract import to_plain
+
+        return to_plain(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Canonical JSON: sorted keys, floats rounded, no timestamps."""
+        from .contract import canonical_json
+
         return canonical_json(self.to_dict(), indent=indent)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
-        """The inverse of ``to_dict`` (``extractor.load`` reads a file with it)."""
-        return _from_plain(cls, data)
+        """The inverse of ``to_dict``; a dict of schema 1.0 is migrated
+        first (``contract.migrate``).  ``extractor.load`` validates too."""
+        from .contract import document_from_dict
+
+        return document_from_dict(data)
 
     def __repr__(self) -> str:
         """Short: the full content is ``to_dict()``, the notebook view ``_repr_html_``."""
@@ -202,7 +367,7 @@ class Document:
             quant = sum(1 for i in p.indicators if i.target.kind == "quantitative")
             end = [s.amount for s in p.spending_plan if s.month == 12]
             rows.append(
-                f"<tr>{cell(p.index)}<td>{_html(p.name or p.title)}</td>"
+                f"<tr>{cell(p.index)}<td>{_html(p.name or p.title or '')}</td>"
                 f"{cell(_fmt(p.budget.total))}{cell(_fmt(p.budget.fiscal))}{cell(_fmt(p.budget.other))}"
                 f"{cell(_fmt(end[-1]) if end else '')}{cell(len(p.indicators))}{cell(quant)}"
                 f"{cell(len(p.indicators) - quant)}{cell(per_project.get(p.index, '') or '')}"
@@ -254,109 +419,3 @@ def _html(text: str) -> str:
 def _fmt(value: float | None) -> str:
     """12345.678 -> "12345.678", 16.0 -> "16" (no exponent, no float noise)."""
     return "" if value is None else format(round(value, 6), "f").rstrip("0").rstrip(".")
-
-
-# -- plain-data conversion ---------------------------------------------------
-
-FLOAT_DIGITS = 6
-
-
-def _to_plain(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj):
-        return {f.name: _to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [_to_plain(v) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, float):
-        # Integral amounts print as integers so that 16.00 and 16 compare equal.
-        r = round(obj, FLOAT_DIGITS)
-        return int(r) if r.is_integer() else r
-    return obj
-
-
-def canonical_json(data: Any, *, indent: int | None = 2) -> str:
-    """Byte-stable JSON for golden files and outputs."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=indent) + "\n"
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _from_plain(tp: Any, data: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {f.name: _from_plain(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
-        return tp(**kwargs)
-    if origin in (Union, types.UnionType):
-        if data is None:
-            return None
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _from_plain(args[0], data)
-    if origin is list:
-        (arg,) = typing.get_args(tp)
-        return [_from_plain(arg, v) for v in data]
-    if tp is float and isinstance(data, int):
-        return float(data)
-    return data
-
-
-# -- JSON Schema ----------------------------------------------------------------
-
-def _schema_for(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
-    origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
-        name = tp.__name__
-        if name not in defs:
-            defs[name] = {}  # placeholder against recursion
-            hints = _hints(tp)
-            props = {f.name: _schema_for(hints[f.name], defs) for f in dataclasses.fields(tp)}
-            doc = (tp.__doc__ or "").strip().splitlines()
-            defs[name] = {
-                "type": "object",
-                "properties": props,
-                "required": [f.name for f in dataclasses.fields(tp)],
-                "additionalProperties": False,
-                **({"description": doc[0]} if doc and not doc[0].startswith(name + "(") else {}),
-            }
-        return {"$ref": f"#/$defs/{name}"}
-    if origin in (Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        inner = _schema_for(args[0], defs)
-        return {"anyOf": [inner, {"type": "null"}]}
-    if origin is Literal:
-        return {"enum": list(typing.get_args(tp))}
-    if origin is list:
-        (arg,) = typing.get_args(tp)
-        return {"type": "array", "items": _schema_for(arg, defs)}
-    if origin is dict:
-        _, val = typing.get_args(tp)
-        return {"type": "object", "additionalProperties": _schema_for(val, defs)}
-    return {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}}[tp]
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of ``Document.to_dict()``, derived from this module."""
-    defs: dict[str, Any] = {}
-    root = _schema_for(Document, defs)
-    document = defs.pop("Document")
-    document["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"extractor/document-{SCHEMA_VERSION}.schema.json",
-        "title": "Budget performance-target document",
-        **document,
-        "$defs": dict(sorted(defs.items())),
-    } if root else {}
-
-
-def schema_path():
-    from importlib import resources
-
-    return resources.files("extractor") / "schema" / f"document-{SCHEMA_VERSION}.schema.json"
-
-
-def load_schema() -> dict[str, Any]:
-    return json.loads(schema_path().read_text(encoding="utf-8"))

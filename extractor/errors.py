@@ -146,3 +146,14 @@ class InternalError(ExtractorError):
         self.detail = detail
         super().__init__(path, f"unexpected error ({detail}); this is a bug in extractor: "
                                "please report it together with the file")
+
+
+class InvalidDocument(ExtractorError):
+    """A saved output (``extractor.load``) does not fit the shipped schema:
+    ``field`` names where (``projects[0].indicators[3].target.cmp``)."""
+
+    def __init__(self, path: str, field: str, detail: str):
+        self.field, self.detail = field, detail
+        where = field or "the document"
+        super().__init__(path, f"not an extractor output of a known schema: {where}: {detail}; "
+                               "convert the PDF again, or check that this is the right file")

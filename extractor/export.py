@@ -11,7 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .document import Document, canonical_json, json_schema
+from .contract import schema_text
+from .document import Document
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -39,6 +40,4 @@ def write_document(doc: Document, path: Path) -> None:
     write_atomic(path, doc.to_json())
 
 
-def schema_text() -> str:
-    """The shipped schema file's exact content, as derived from the model."""
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+__all__ = ["write_atomic", "write_document", "schema_text"]

@@ -50,6 +50,9 @@ REQUIRED_ROLES = ("level3", "value")
 #: A cell naming a month-end of the spending plan ("3月底", "第一季度").
 MONTH_LABEL = regex.compile(r"^(?:(\d{1,2})月(?:底|末|份)?(?:前)?|第?([一二三四1-4])季度(?:末)?)$")
 _BLOCK_ROLES = ("budget_block", "plan_block")
+#: Roles whose columns are kept by their printed header (several columns
+#: of one role may stand side by side): in ``IndicatorRow.extra``.
+KEYED_ROLES = ("extra", "period", "period_actual")
 _AMOUNT_ROLES = ("total", "fiscal", "other")
 
 
@@ -207,9 +210,14 @@ def header_columns(cells: Sequence[Cell]) -> Optional[tuple[HeaderColumn, ...]]:
         if role:
             cols.append(HeaderColumn(role, c.text, c.box.x0, c.box.x1))
     found = {c.role for c in cols}
-    if len(cols) >= 3 and found & {"level1", "level2", "level3"} and found & {"value", "description", "level3"}:
-        return tuple(cols)
-    return None
+    if not (len(cols) >= 3 and found & {"level1", "level2", "level3"} and found & {"value", "description", "level3"}):
+        return None
+    # Every other header the row prints is a column too, kept by its printed
+    # header (never dropped): all but labels and headings of the form.
+    for c in cells:
+        if c.text and not header_role(c.text) and not label_role(c.text):
+            cols.append(HeaderColumn("extra", c.text, c.box.x0, c.box.x1))
+    return tuple(sorted(cols, key=lambda col: col.x0))
 
 
 def _header_words_only(cells: Sequence[Cell]) -> bool:
@@ -422,7 +430,7 @@ def indicator_row(b: _Builder, cells: Sequence[Cell], row: int, merged_only: boo
             starts = True
         span = Span.of_cell(cell)
         pages.add(cell.page)
-        if col.role == "extra":
+        if col.role in KEYED_ROLES:
             extra[col.header] = span
         else:
             fields.setdefault(col.role, span)
@@ -688,11 +696,11 @@ def _flowed_hierarchy(b: _Builder, previous: IndicatorRow, row: IndicatorRow) ->
 def column_key(col: HeaderColumn) -> str:
     """The key of a column's text in an ``IndicatorRow``: its role, or its
     header for a column kept in ``extra``."""
-    return col.header if col.role == "extra" else col.role
+    return col.header if col.role in KEYED_ROLES else col.role
 
 
 def _cell_text(row: IndicatorRow, col: HeaderColumn) -> str:
-    span = row.extra.get(col.header) if col.role == "extra" else row.fields.get(col.role)
+    span = row.extra.get(col.header) if col.role in KEYED_ROLES else row.fields.get(col.role)
     return span.text if span is not None else ""
 
 
@@ -785,7 +793,7 @@ def _row_part(found: Sequence[tuple[HeaderColumn, TextLine]]) -> IndicatorRow:
     extra: dict[str, Span] = {}
     for col, piece in found:
         span = Span(piece.text, piece.page, piece.box, (piece.text,))
-        (extra if col.role == "extra" else fields)[column_key(col)] = span
+        (extra if col.role in KEYED_ROLES else fields)[column_key(col)] = span
     return IndicatorRow(fields, extra, (found[0][1].page,))
 
 

@@ -240,18 +240,12 @@ def extract_with_intermediates(
     return _extract(Path(path), settings, password, None, False, ocr, None)
 
 
-def _extract(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes], strict: bool,
-             ocr: ocr_stage.Mode, progress: Optional[Callable[[ocr_stage.Progress], None]]) -> Extraction:
-    reader = ocr_stage.OcrStage(path, mode=ocr, password=password, progress=progress, text_settings=settings)
-    layouts, opened, page_count, _lost = read_layouts(path, settings, password, times, reader)
-    try:
-        notes = page_notes(opened)
-    except errors.NoTextLayer as exc:
-        raise reader.explain(exc) from None
-    warnings = [Warning(n.code, n.where, n.message) for n in notes]
-
-    with stage("furniture"):
-        layouts = remove_furniture(layouts, settings)
+def assemble(layouts: list[PageLayout], path: Path, page_count: int, warnings: list[Warning],
+             settings: Settings = DEFAULT, strict: bool = False) -> tuple[Document, FormsResult]:
+    """The stages after segmentation: page layouts (furniture set aside) ->
+    forms -> prose, document facts, projects -> the ``Document`` (before
+    the data-quality rules).  ``warnings``: those of the pages stage."""
+    warnings = list(warnings)
     with stage("forms"):
         forms = layouts_to_forms(layouts)
 
@@ -278,6 +272,22 @@ def _extract(path: Path, settings: Settings, password: Optional[str], times: Opt
         projects=projects,
         warnings=warnings,
     )
+    return doc, forms
+
+
+def _extract(path: Path, settings: Settings, password: Optional[str], times: Optional[StageTimes], strict: bool,
+             ocr: ocr_stage.Mode, progress: Optional[Callable[[ocr_stage.Progress], None]]) -> Extraction:
+    reader = ocr_stage.OcrStage(path, mode=ocr, password=password, progress=progress, text_settings=settings)
+    layouts, opened, page_count, _lost = read_layouts(path, settings, password, times, reader)
+    try:
+        notes = page_notes(opened)
+    except errors.NoTextLayer as exc:
+        raise reader.explain(exc) from None
+    warnings = [Warning(n.code, n.where, n.message) for n in notes]
+
+    with stage("furniture"):
+        layouts = remove_furniture(layouts, settings)
+    doc, forms = assemble(layouts, path, page_count, warnings, settings, strict=strict)
     # Data-quality rules (quality.py) judge the finished document; on OCR'd
     # pages, what OCR may have misread is flagged too.
     checks = [*quality.check(doc), *reader.warnings(layouts, forms, doc)]

@@ -14,9 +14,9 @@ from typing import Optional, Sequence
 
 import regex
 
-from .document import Budget, Indicator, Project, SpendingStep, Target, Warning
+from .document import Budget, Project, SpendingStep, Warning
 from .forms import MONTH_LABEL, ProjectForm, Span, split_title
-from .normalize import normalize_target
+from .indicators import row_to_indicator
 
 _AMOUNT = regex.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _GOAL_NUMBER = regex.compile(r"^\s*[（(]?\d{1,2}\s*[.．、)）]\s*")
@@ -119,35 +119,13 @@ def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None)
         if role not in values or not values[role].text:
             warn("missing_field", form.title, field, f"the project block has no {field}")
 
-    indicators: list[Indicator] = []
-    for n, row in enumerate(form.rows, start=1):
-        f = row.fields
-        text = {role: (span.text if span else "") for role, span in f.items()}
-        raw = text.get("value", "")
-        parsed = normalize_target(raw, operator=text.get("operator"), unit=text.get("unit"), year=year)
-        target: Target = parsed.target
-        if parsed.problem:
-            warn("unparsed_value", f.get("value"), f"indicator {n} 指标值", parsed.problem)
-        if not text.get("level3"):
-            warn("missing_field", f.get("value"), f"indicator {n}", "the indicator has no 三级指标")
-        indicators.append(
-            Indicator(
-                level1=text.get("level1", ""),
-                level2=text.get("level2", ""),
-                level3=text.get("level3", ""),
-                description=text.get("description") or None,
-                target=target,
-                basis=text.get("basis") or None,
-                pages=list(row.pages),
-                extra={k: v.text for k, v in row.extra.items()},
-            )
-        )
+    indicators = [row_to_indicator(row, form.columns, n, warn, year) for n, row in enumerate(form.rows, start=1)]
     goals_span = values.get("goals")
     project = Project(
         index=index,
-        title=title,
-        code=values["code"].text if "code" in values else "",
-        name=values["name"].text if "name" in values else "",
+        title=title or None,
+        code=values["code"].text if "code" in values and values["code"].text else None,
+        name=values["name"].text if "name" in values and values["name"].text else None,
         budget=budget,
         purpose=values["purpose"].text if "purpose" in values and values["purpose"].text else None,
         spending_plan=plan,

@@ -168,7 +168,7 @@ def paragraphs_to_overall(paragraphs: Sequence[Paragraph]) -> Overall:
                 last = measures[-1]
                 measures[-1] = Measure(last.no, last.title, join_pair(last.text, p.text, first_filled=True))
     return Overall(
-        summary="\n".join(summary),
+        summary="\n".join(summary) or None,
         targets=[
             OverallTarget(no=t["no"], title=t["title"], goal=t["goal"], indicator=t["indicator"], satisfaction=satisfaction_target(t["indicator"]))
             for t in targets

@@ -37,7 +37,7 @@ def label_key(text: str) -> str:
 @functools.cache
 def roles(name: str, key_column: str) -> dict[str, str]:
     """Map of label key -> role for a two-column vocabulary table."""
-    return {label_key(row[key_column]): row["role"] for row in read_table(name)}
+    return {_YEAR.sub("{year}", label_key(row[key_column])): row["role"] for row in read_table(name)}
 
 
 @functools.cache
@@ -51,9 +51,24 @@ def label_role(text: str) -> str | None:
     return roles("labels", "label").get(label_key(text))
 
 
+#: A year inside a header ("2021年实际实现值"): the vocabulary writes {year}.
+_YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def header_key(text: str) -> str:
+    """``label_key`` with any year as ``{year}``."""
+    return _YEAR.sub("{year}", label_key(text))
+
+
+def header_year(text: str) -> int | None:
+    """The year a header names ("预期2022年实现值" -> 2022), if any."""
+    m = _YEAR.search(text)
+    return int(m.group(0)) if m else None
+
+
 def header_role(text: str) -> str | None:
     """Role of an indicator-grid header cell, or None."""
-    return roles("headers", "header").get(label_key(text))
+    return roles("headers", "header").get(header_key(text))
 
 
 @functools.cache

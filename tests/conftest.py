@@ -32,7 +32,7 @@ def golden_sample() -> dict:
 def schema_validator():
     import jsonschema
 
-    from extractor.document import load_schema
+    from extractor.contract import load_schema
 
     schema = load_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -163,7 +163,12 @@ def test_a_folder_of_good_and_bad_files(archive, expected, tmp_path):
     assert len(projects) == 30 and set(projects["document"]) == set(GOOD)
     plan = pd.read_csv(out / "_tables" / "spending_plan.csv")
     assert len(plan) == sum(len(p["spending_plan"]) for d in docs for p in d["projects"])
-    assert r["tables"]["rows"] == {"projects": 30, "indicators": len(ind), "spending_plan": len(plan)}
+    assert r["tables"]["rows"] == {"projects": 30, "indicators": len(ind), "spending_plan": len(plan),
+                                   "overall_indicators": 0, "departments": 0}
+    for column in ("weight", "direction", "core", "scoring", "actual_value", "score", "form"):
+        assert column in ind.columns, column
+    departments = pd.read_csv(out / "_tables" / "overall_indicators.csv")
+    assert {"document", "unit_code", "unit_name", "year", "department_form", "level3", "value"} <= set(departments.columns)
 
 
 def test_rerun_skips_what_is_done_and_force_redoes_it(archive, expected, tmp_path):

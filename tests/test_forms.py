@@ -60,13 +60,13 @@ def test_a_new_title_opens_a_new_project_and_foreign_tables_are_ignored():
 
 
 def test_header_synonyms_and_extra_columns():
-    header = ["一级指标", "二级指标", "指标名称", "指标解释", "年度指标值", "分值"]
-    page = table_page(1, XS, BLOCK + [header, ["产出指标", "数量指标", "人数", "说明", "≥10人", "20"]], above=["1.示例项目绩效目标表"])
+    header = ["一级指标", "二级指标", "指标名称", "指标解释", "年度指标值", "佐证材料"]
+    page = table_page(1, XS, BLOCK + [header, ["产出指标", "数量指标", "人数", "说明", "≥10人", "台账"]], above=["1.示例项目绩效目标表"])
     (form,) = layouts_to_forms([page]).forms
     (row,) = form.rows
     assert row.fields["level3"].text == "人数" and row.fields["description"].text == "说明"
     assert row.fields["value"].text == "≥10人"
-    assert {k: v.text for k, v in row.extra.items()} == {"分值": "20"}
+    assert {k: v.text for k, v in row.extra.items()} == {"佐证材料": "台账"}
 
 
 def test_labels_above_values_and_spending_plan():

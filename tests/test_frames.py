@@ -40,7 +40,8 @@ def test_indicators_are_flat_and_pairs_keep_the_project(doc):
 
 
 def test_frame_names_columns_and_sizes(frames, doc):
-    assert set(frames) == {"projects", "indicators", "spending_plan", "overall_targets", "warnings"}
+    assert set(frames) == set(SPECS) >= {"projects", "indicators", "spending_plan", "overall_targets", "warnings",
+                                        "overall_indicators", "departments", "duties", "funds_sources", "indicator_periods"}
     for name, df in frames.items():
         assert list(df.columns) == list(SPECS[name]), name
     assert len(frames["projects"]) == 2 * len(doc.projects)
@@ -178,3 +179,31 @@ def test_progress_falls_back_to_a_line_per_file_without_tqdm(monkeypatch, capsys
     quiet = batch._Progress(2, enabled=False)
     quiet.step("x/one.pdf")
     assert capsys.readouterr().err == ""
+
+
+def test_fields_of_every_template_are_typed_columns():
+    """Department forms, weights, directions, core flags, period targets and
+    self-evaluation actuals reach the frames as typed columns."""
+    from test_schema import full_document
+
+    frames = extractor.to_frames(full_document())
+    d = frames["departments"].iloc[0]
+    assert (d["code"], d["funds_total"], d["funds_basic"], d["duties"], d["indicators"]) == ("126001", 1200.5, 800, 1, 1)
+    o = frames["overall_indicators"]
+    assert list(o.columns[:6]) == ["doc", "file", "department_form", "department_code", "department_name", "form"]
+    assert o["weight"].dtype == "float64" and o.loc[0, "weight"] == 10
+    assert o["core"].dtype == "boolean" and bool(o.loc[0, "core"]) is True
+    assert list(o["direction"].cat.categories) == ["positive", "negative"] and o.loc[0, "direction"] == "positive"
+    assert o.loc[0, "cmp_raw"] == "≥" and o.loc[0, "periods"] == 2
+    i = frames["indicators"].set_index("project")
+    assert i.loc[2, "form"] == "self_evaluation" and i.loc[2, "actual_value"] == 90 and i.loc[2, "score"] == 10
+    assert pd.isna(i.loc[2, "level1"])
+    p = frames["projects"].set_index("project")
+    assert p.loc[2, "budget_spent"] == pytest.approx(229.19) and p.loc[1, "stage"] == "approved"
+    periods = frames["indicator_periods"]
+    assert periods["actual"].dtype == "bool" and periods["year"].dtype == "Int64"
+    assert periods.query("scope == 'project'")[["period", "year", "actual", "value"]].values.tolist() == [
+        ["实施周期指标值", pd.NA, False, 90.0], ["2021年实际实现值", 2021, True, 93.0]]
+    sources = frames["funds_sources"]
+    assert sources.query("scope == 'project'").set_index("label")["amount"].to_dict() == {"财政拨款": 30, "单位资金": 5.78}
+    assert frames["duties"].loc[0, ["function", "amount"]].tolist() == ["信访受理", 35.78]

@@ -24,6 +24,12 @@ from jsondiff import report
 CONTENT = GOLDEN / "julu-2023-zonggonghui.json"
 
 
+#: Indicator fields filled by columns some templates add, and the printed
+#: comparator of a split column (``Target.cmp_raw``): checked apart, in
+#: ``test_added_columns_feed_their_fields``.
+TEMPLATE_COLUMNS = ("pages", "extra", "weight", "scoring")
+
+
 def comparable(doc: dict) -> dict:
     """The document without what legitimately differs between renderings:
     the source file's identity, page numbers, and columns a template adds."""
@@ -37,7 +43,9 @@ def comparable(doc: dict) -> dict:
     out["projects"] = [
         {
             **{k: v for k, v in p.items() if k not in ("pages", "extra")},
-            "indicators": [{k: v for k, v in i.items() if k not in ("pages", "extra")} for i in p["indicators"]],
+            "indicators": [{**{k: v for k, v in i.items() if k not in TEMPLATE_COLUMNS},
+                            "target": {k: v for k, v in i["target"].items() if k != "cmp_raw"}}
+                           for i in p["indicators"]],
         }
         for p in doc["projects"]
     ]
@@ -62,3 +70,26 @@ def test_variant_converts_to_the_golden_content(name, golden, tmp_path, schema_v
     expected, actual = comparable(golden), comparable(got)
     if actual != expected:
         pytest.fail(report(expected, actual), pytrace=False)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, v in lv.VARIANTS.items() if {"score", "score_rule", "cmp"} & set(v.columns)))
+def test_added_columns_feed_their_fields(name, tmp_path):
+    """分值 / 权重 columns become numeric weights, 评（扣）分标准 the scoring
+    rule: typed fields, not strings under ``extra``."""
+    from extractor import extract
+
+    pdf = tmp_path / f"julu-2023-{name}.pdf"
+    variant = lv.VARIANTS[name]
+    lv.render(lv.load_content(CONTENT), variant, pdf)
+    indicators = [i for p in extract(pdf).to_dict()["projects"] for i in p["indicators"]]
+    if "score" in variant.columns:
+        assert all(isinstance(i["weight"], (int, float)) and i["weight"] > 0 for i in indicators)
+    if "score_rule" in variant.columns:
+        assert all(i["scoring"] for i in indicators)
+    if "cmp" in variant.columns:
+        # the printed comparator is kept where the cell prints one
+        assert {i["target"]["cmp_raw"] for i in indicators} - {None} <= {"≥", "≤", "=", ">", "<"}
+        assert any(i["target"]["cmp_raw"] == "≥" and i["target"]["cmp"] == ">=" for i in indicators)
+    else:
+        assert all(i["target"]["cmp_raw"] is None for i in indicators)
+    assert not any(i["extra"] for i in indicators)

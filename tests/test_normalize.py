@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor.document import Target, json_schema
+from extractor.contract import json_schema
+from extractor.document import Target
 from extractor.normalize import ParsedTarget, normalize_target
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,0 +1,138 @@
+"""Stage 4a: an indicator grid's rows -> contract ``Indicator`` records.
+
+Shared by project forms and department forms.  Each column's role (from
+``vocab/headers.tsv``) says which field its text feeds: the annual target
+and the comparator and unit printed in columns of their own become one
+``Target``; weights and scores become numbers; 正向/反向 a direction, 是/否
+the core flag; targets of other periods (实施周期指标值, 2021年实际实现值)
+``PeriodTarget``s; self-evaluations' 实际完成值 a ``Target`` too.  A column
+no field takes stays in ``extra`` under its printed header.  What cannot be
+read is None plus a warning, never a guess.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable, Optional, Sequence
+
+import regex
+
+from .document import Direction, Indicator, PeriodTarget, Target
+from .forms import HeaderColumn, IndicatorRow, Span
+from .normalize import normalize_target
+from .vocab import header_year, read_table
+
+#: warn(code, span, field, message): how a reader reports a problem.
+Warn = Callable[[str, Optional[Span], str, str], None]
+
+_NUMBER = regex.compile(r"^[-−]?\d+(?:\.\d+)?$")
+#: What may follow a weight or score: 分, %, 分值 ("10分", "20%").
+_POINTS_SUFFIX = regex.compile(r"(?:分|%|％|分值)$")
+
+
+def parse_points(text: str) -> Optional[float]:
+    """A weight or score as printed ("10", "12.5", "10分", "20%"), or None."""
+    t = unicodedata.normalize("NFKC", text).replace(" ", "")
+    t = _POINTS_SUFFIX.sub("", t)
+    return float(t.replace("−", "-")) if _NUMBER.match(t) else None
+
+
+def _word_table(role: str) -> dict[str, str]:
+    return {row["text"]: row["value"] for row in read_table("flags") if row["role"] == role}
+
+
+def parse_direction(text: str) -> Optional[Direction]:
+    """正向 / 反向 (and their synonyms in ``vocab/flags.tsv``), or None."""
+    value = _word_table("direction").get(_squash(text))
+    return value  # type: ignore[return-value]
+
+
+def parse_flag(text: str) -> Optional[bool]:
+    """是 / 否 (√, ✓, 核心 …: ``vocab/flags.tsv``), or None."""
+    value = _word_table("core").get(_squash(text))
+    return None if value is None else value == "yes"
+
+
+def _squash(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "").strip("。.")
+
+
+def row_to_indicator(
+    row: IndicatorRow, columns: Sequence[HeaderColumn], n: int, warn: Warn, year: Optional[int] = None
+) -> Indicator:
+    """Indicator ``n`` (1-based, for warnings) of a form from its grid row."""
+    f = row.fields
+    text = {role: (span.text if span else "") for role, span in f.items()}
+    operator, unit = text.get("operator"), text.get("unit")
+    parsed = normalize_target(text.get("value", ""), operator=operator, unit=unit, year=year)
+    target: Target = parsed.target
+    if operator is not None and operator.strip():
+        from dataclasses import replace
+
+        target = replace(target, cmp_raw=operator.strip())
+    if parsed.problem:
+        warn("unparsed_value", f.get("value"), f"indicator {n} 指标值", parsed.problem)
+    if not text.get("level3"):
+        warn("missing_field", f.get("value"), f"indicator {n}", "the indicator has no 三级指标")
+
+    def number(role: str, field: str) -> Optional[float]:
+        raw = text.get(role, "").strip()
+        if not raw:
+            return None
+        value = parse_points(raw)
+        if value is None:
+            warn("unparsed_number", f.get(role), f"indicator {n} {field}", f"{field} {raw!r} is not a number")
+        return value
+
+    def word(role: str, field: str, parse: Callable[[str], object]) -> object:
+        raw = text.get(role, "").strip()
+        if not raw:
+            return None
+        value = parse(raw)
+        if value is None:
+            warn("unparsed_value", f.get(role), f"indicator {n} {field}", f"{field} {raw!r} is not one of its known words")
+        return value
+
+    actual = None
+    if text.get("actual", "").strip():
+        read = normalize_target(text["actual"], unit=unit, year=year)
+        actual = read.target
+        if read.problem:
+            warn("unparsed_value", f.get("actual"), f"indicator {n} 实际完成值", read.problem)
+
+    roles = {c.header: c.role for c in columns}
+    periods: list[PeriodTarget] = []
+    extra: dict[str, str] = {}
+    for header, span in row.extra.items():
+        role = roles.get(header, "extra")
+        if role in ("period", "period_actual"):
+            if not span.text.strip():
+                continue
+            read = normalize_target(span.text, unit=unit, year=year)
+            if read.problem:
+                warn("unparsed_value", span, f"indicator {n} {header}", read.problem)
+            periods.append(PeriodTarget(period=header, year=header_year(header), actual=role == "period_actual",
+                                        target=read.target))
+        else:
+            extra[header] = span.text
+
+    return Indicator(
+        level1=text.get("level1") or None,
+        level2=text.get("level2") or None,
+        level3=text.get("level3", ""),
+        description=text.get("description") or None,
+        target=target,
+        basis=text.get("basis") or None,
+        pages=list(row.pages),
+        extra=extra,
+        weight=number("weight", "权重"),
+        direction=word("direction", "指标方向", parse_direction),  # type: ignore[arg-type]
+        core=word("core", "是否核心", parse_flag),  # type: ignore[arg-type]
+        explanation=text.get("explanation") or None,
+        scoring=text.get("scoring") or None,
+        remark=text.get("remark") or None,
+        periods=periods,
+        actual=actual,
+        score=number("score", "得分"),
+        deviation=text.get("deviation") or None,
+    )
