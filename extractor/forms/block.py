@@ -1,0 +1,133 @@
+"""The project block: label cells and their values above the indicator
+grid (amounts, spending plan, goals, and labels split by page breaks)."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import regex
+
+from ..layout import Cell, union_all
+from ..rejoin import join_pair
+from ..vocab import label_role
+from .headers import cell_for_column
+from .model import Builder, HeaderColumn, Span
+
+#: A cell naming a month-end of the spending plan ("3月底", "第一季度").
+MONTH_LABEL = regex.compile(r"^(?:(\d{1,2})月(?:底|末|份)?(?:前)?|第?([一二三四1-4])季度(?:末)?)$")
+_BLOCK_ROLES = ("budget_block", "plan_block")
+_AMOUNT_ROLES = ("total", "fiscal", "other")
+
+
+def _month_label(text: str) -> bool:
+    return bool(MONTH_LABEL.match(text.replace(" ", "")))
+
+
+def classify_cell(cell: Cell) -> Optional[str]:
+    if not cell.text:
+        return None
+    if _month_label(cell.text):
+        return "month"
+    return label_role(cell.text)
+
+
+def _add_label(b: Builder, role: str, label: Cell, value: Optional[Cell]) -> None:
+    span = Span.of_cell(value) if value is not None else Span("", label.page, label.box)
+    b.labels.append((role, label.text, span))
+    b.last_label = len(b.labels) - 1
+
+
+def _append_to_label(b: Builder, index: int, value: Cell) -> None:
+    role, text, span = b.labels[index]
+    b.labels[index] = (role, text, span.extended(Span.of_cell(value)))
+
+
+def rest_of_label(cell: Cell, above: Sequence[Cell]) -> bool:
+    """Whether ``cell`` holds the end of the label printed above it in its
+    column (the last of ``above`` there): a label cell split by a page
+    break ("资金支出" | "计划（%）", "资金支出计划" | "（%）") reads as a label
+    only with the text above."""
+    if not cell.text or classify_cell(cell):
+        return False
+    upper = next((a for a in reversed(above) if a.text and a.box.x_overlap(cell.box) >= 0.5 * min(a.box.width, cell.box.width)), None)
+    return upper is not None and bool(label_role(join_pair(upper.text, cell.text, first_filled=False)))
+
+
+def block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
+    """Read one row of a project block into the builder (the end of a label
+    split by a page break is set aside)."""
+    _read_block_row(b, [c for c in cells if not rest_of_label(c, b.above)], row)
+    b.above.extend(c for c in cells if c.row == row)
+
+
+def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
+    block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
+    own = [c for c in cells if c.row == row or c.rowspan == 1]
+    own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)]
+    if b.pending_labels:
+        # Values under labels of the row above (or of a row split by a page
+        # break): pair them by column; the rest of the row reads as usual.
+        taken = []
+        for kind, label in b.pending_labels:
+            value = cell_for_column(own, HeaderColumn(kind, label.text, label.box.x0, label.box.x1))
+            if value is not None and not classify_cell(value):
+                _pair(b, kind, label, value)
+                taken.append(value)
+        b.pending_labels = []
+        own = [c for c in own if c not in taken]
+        if not any(c.text for c in own):
+            return
+    kinds = [classify_cell(c) for c in own]
+    labels_here = [(k, c) for k, c in zip(kinds, own) if k]
+    values_here = [c for k, c in zip(kinds, own) if not k]
+    first_label = min((c.box.x0 for _, c in labels_here), default=None)
+    trailing = [v for v in values_here if first_label is not None and v.box.x0 > first_label]
+
+    if len(labels_here) >= 2 and not any(v.text for v in trailing):
+        # Labels in a row of their own: their values are in the next row.
+        b.pending_labels = labels_here
+        return
+    if not labels_here:
+        texts = [c for c in values_here if c.text]
+        if texts and (block == "budget_block" or (_last_role(b) in _AMOUNT_ROLES and not _has_role(b, "purpose"))):
+            # The free row under the amounts of 预算规模及资金用途 is the purpose.
+            span = Span(" ".join(c.text for c in texts), texts[0].page, union_all(c.box for c in texts))
+            b.labels.append(("purpose", "资金用途", span))
+            b.last_label = len(b.labels) - 1
+        elif texts and b.last_label is not None:
+            # A row split by a page break inside the project block.
+            for c in texts:
+                _append_to_label(b, b.last_label, c)
+        return
+    current: Optional[tuple[str, Cell]] = None
+    taken = False
+    for kind, cell in zip(kinds, own):
+        if kind:
+            if current and not taken:
+                _pair(b, current[0], current[1], None)
+            current, taken = (kind, cell), False
+        elif current:
+            if not taken:
+                _pair(b, current[0], current[1], cell)
+                taken = True
+            elif cell.text and current[0] != "month":
+                _append_to_label(b, len(b.labels) - 1, cell)
+    if current and not taken:
+        _pair(b, current[0], current[1], None)
+
+
+def _pair(b: Builder, kind: str, label: Cell, value: Optional[Cell]) -> None:
+    if kind == "month":
+        if value is not None:
+            b.spending.append((Span.of_cell(label), Span.of_cell(value)))
+    else:
+        _add_label(b, kind, label, value)
+
+
+def _last_role(b: Builder) -> Optional[str]:
+    return b.labels[b.last_label][0] if b.last_label is not None else None
+
+
+def _has_role(b: Builder, role: str) -> bool:
+    return any(r == role for r, _, _ in b.labels)
+

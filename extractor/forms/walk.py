@@ -1,0 +1,148 @@
+"""The walk over the pages: text blocks and grids in reading order,
+assembled into forms."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Optional
+
+from ..layout import Grid, PageLayout, TextLine, union_all
+from ..rejoin import join_lines
+from ..vocab import label_role
+from .block import block_row
+from .headers import cell_for_column, covering_cells, grid_rows, header_band
+from .model import HIERARCHY_ROLES, Builder, FormsResult, IndicatorRow, ProjectForm, Span
+from .rows import add_indicator, complete_last_row, continues_columns, indicator_row, is_fragment, place_centred_hierarchy
+from .titles import lines_to_blocks, page_body_size, split_title, title_of
+
+
+def _grid_opens_project(grid: Grid) -> bool:
+    return any(label_role(c.text) in ("code", "name") for c in grid.cells if c.text)
+
+
+def _grid_has_header(grid: Grid) -> bool:
+    return any(header_band(grid, r) for r in range(grid.n_rows))
+
+
+
+
+def add_grid(b: Builder, grid: Grid, continuation: bool) -> None:
+    """Read every row of ``grid`` into the form being built.  On a grid
+    that continues the form over a page break (``continuation``), the first
+    indicator row may complete the last one, and the first rows may lie
+    under merged cells begun on the previous page."""
+    b.grid = grid
+    body: list[tuple[int, IndicatorRow]] = []
+    hierarchy: dict[str, list[Span]] = {}
+    first = continuation  # the next indicator row is the first after the break
+    top = continuation  # the next body starts at the top of the continued table
+
+    def flush() -> None:
+        nonlocal first, top
+        rows = place_centred_hierarchy(body, hierarchy, grid.ys, top) if grid.source == "text" else body
+        for _, row in rows:
+            add_indicator(b, row, first_body=first)
+            first = False
+        top = top and not body
+        body.clear()
+        hierarchy.clear()
+
+    for r, header in grid_rows(grid):
+        cells = covering_cells(grid, r)
+        if header:
+            flush()
+            b.columns = header.columns
+            continue
+        if not b.columns:
+            own = [c for c in cells if c.row == r and c.text]
+            if b.title is None and len(own) == 1 and split_title(own[0].text):
+                b.title = Span.of_cell(own[0])  # the title drawn as the table's first row
+                continue
+            block_row(b, cells, r)
+            b.pages.add(grid.page)
+            continue
+        row = indicator_row(b, cells, r)
+        if first and not body and b.rows:
+            # The first row after the page break may be the rest of the row
+            # it split: completed at once, before merged cells are placed
+            # (on a page read from text alignment it may hold words of the
+            # 一级/二级 columns only: "服务对象满意度指" | "标").
+            if row is None and grid.source == "text":
+                row = indicator_row(b, cells, r, merged_only=True)
+            if row is not None and is_fragment(row, b.rows[-1]):
+                add_indicator(b, row, first_body=True)
+                first = False
+                continue
+        if row is not None:
+            body.append((r, row))
+        if grid.source == "text":
+            for col in b.columns:
+                cell = cell_for_column([c for c in cells if c.row == r], col)
+                if col.role in HIERARCHY_ROLES and cell is not None and cell.text:
+                    hierarchy.setdefault(col.role, []).append(Span.of_cell(cell))
+    flush()
+
+
+
+def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object, bool]]:
+    """Text blocks and grids in reading order, each with whether no grid
+    comes before it on its page."""
+    for layout in layouts:
+        items: list[tuple[float, str, object]] = []
+        for block in lines_to_blocks(layout.lines, page_body_size(layout)):
+            items.append((block[0].box.top, "block", block))
+        for grid in layout.grids:
+            items.append((grid.box.top, "grid", grid))
+        seen_grid = False
+        for _, kind, obj in sorted(items, key=lambda t: t[0]):
+            yield kind, obj, not seen_grid
+            seen_grid = seen_grid or kind == "grid"
+
+
+def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
+    """Walk pages in order and assemble every project form."""
+    forms: list[ProjectForm] = []
+    prose: list[TextLine] = []
+    current: Optional[Builder] = None
+    title: Optional[Span] = None
+    heading: list[Span] = []
+    #: Lines opening pages after a form's rows: maybe the rest of its last
+    #: row, read together (the ends of cells side by side interleave).
+    opening: list[TextLine] = []
+    for kind, obj, opens_page in _events(layouts):
+        if kind == "block" and opens_page and title is None and current is not None and current.rows \
+                and title_of(obj) is None:  # type: ignore[arg-type]
+            opening.extend(obj)  # type: ignore[arg-type]
+            continue
+        if opening:
+            complete_last_row(current, opening)  # type: ignore[arg-type]
+            opening = []
+        if kind == "block":
+            block: list[TextLine] = obj  # type: ignore[assignment]
+            found = title_of(block)
+            if found is not None:
+                number, text = found
+                title = Span(join_lines(block), block[0].page, union_all(l.box for l in block))
+                heading = []
+            elif title is not None:
+                heading.extend(Span(l.text, l.page, l.box) for l in block)
+            elif current is None and not forms:
+                prose.extend(block)
+            continue
+        grid: Grid = obj  # type: ignore[assignment]
+        if title is not None or _grid_opens_project(grid):
+            if current is not None:
+                forms.append(current.freeze())
+            current = Builder(title=title, heading=heading)
+            title, heading = None, []
+            add_grid(current, grid, continuation=False)
+        elif current is not None and (
+            not current.columns or _grid_has_header(grid) or continues_columns(grid, current.columns, opens_page)
+        ):
+            add_grid(current, grid, continuation=True)
+        # Any other grid (a budget table of the surrounding document) is not ours.
+    if opening:
+        complete_last_row(current, opening)  # type: ignore[arg-type]
+    if current is not None:
+        forms.append(current.freeze())
+    return FormsResult(forms=tuple(forms), prose=tuple(prose))
+
