@@ -7,7 +7,8 @@ Two signals, neither tied to one layout:
   else, inside ``Settings.furniture_band``) that matches a page-number
   pattern of ``vocab/furniture.tsv``;
 * a line at that edge whose text, digits masked, repeats at the same edge
-  on other pages (a running header such as "XX县2023年部门预算").
+  on other pages (a running header such as "XX县2023年部门预算"), unless
+  it is a form's title ("2026年项目支出绩效目标表" atop every form).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Sequence
 
 import regex
 
+from .forms.titles import split_title
 from .layout import PageLayout, TextLine
 from .settings import Settings
 from .vocab import read_table
@@ -63,7 +65,9 @@ def remove_furniture(layouts: Sequence[PageLayout], settings: Settings) -> list[
     needed = 2 if len(layouts) <= 3 else 3
     out = []
     for layout, (top, bottom), outer in zip(layouts, edges, outermost):
-        gone = [l for l in top + bottom if is_page_number(l.text) or (l in outer and repeats[_mask(l.text)] >= needed)]
+        # A form's title printed atop every page names each form: content.
+        gone = [l for l in top + bottom if is_page_number(l.text)
+                or (l in outer and repeats[_mask(l.text)] >= needed and split_title(l.text) is None)]
         if gone:
             layout = replace(layout, lines=tuple(l for l in layout.lines if l not in gone), furniture=tuple(gone))
         out.append(layout)

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 import regex
 
 from . import errors, ocr as ocr_stage, quality
-from .document import Document, Source, Unit, Warning
+from .departments import forms_to_departments
+from .document import Document, Overall, Source, Unit, Warning
 from .forms import FormsResult, layouts_to_forms
+from .forms.kinds import form_kind
 from .furniture import edge_lines, remove_furniture
 from .grids import segment_page
 from .layout import Box, Cell, Char, Grid, Page, PageLayout, TextLine
@@ -256,10 +257,17 @@ def assemble(layouts: list[PageLayout], path: Path, page_count: int, warnings: l
     # the budget year first: it dates deadlines printed without one ("12月底前")
     unit, money, year, fact_warnings = document_facts(forms, path)
     with stage("projects"):
-        projects, project_warnings = forms_to_projects(forms.forms, year=year)
+        scopes = [form_kind(f).scope for f in forms.forms]
+        projects, project_warnings = forms_to_projects(
+            [f for f, scope in zip(forms.forms, scopes) if scope == "project"], year=year)
+        departments, department_warnings = forms_to_departments(
+            [f for f, scope in zip(forms.forms, scopes) if scope == "department"], year=year)
+    if departments:
+        overall = dataclasses.replace(overall, forms=departments) if overall else Overall(summary=None, forms=departments)
     warnings.extend(project_warnings)
+    warnings.extend(department_warnings)
     warnings.extend(fact_warnings)
-    if not projects:
+    if not projects and not departments:
         if strict:
             raise errors.NoPerformanceTables(str(path))
         warnings.append(Warning("no_performance_tables", "document", "no 绩效目标表 (performance-target table) was found in this document"))

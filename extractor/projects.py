@@ -8,17 +8,17 @@ never a guess.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import regex
 
-from .document import Budget, Project, SpendingStep, Warning
+from .document import Budget, Execution, Project, SpendingStep, Warning
 from .forms import MONTH_LABEL, ProjectForm, Span, split_title
+from .forms.kinds import form_kind
+from .header_block import BlockValues, Warn, amount_of, parse_amount, parse_percent, read_block, sources_of
 from .indicators import row_to_indicator
 
-_AMOUNT = regex.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _GOAL_NUMBER = regex.compile(r"^\s*[（(]?\d{1,2}\s*[.．、)）]\s*")
 _INLINE_GOAL_NUMBER = regex.compile(r"(?<=[；;。，,\s])\s*\d{1,2}\s*[.．、]\s*")
 _CN_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
@@ -28,16 +28,6 @@ _CN_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, 
 class ProjectResult:
     project: Project
     warnings: tuple[Warning, ...]
-
-
-def parse_amount(text: str) -> Optional[float]:
-    """A money amount as printed ("16.00", "1,200.5", "１６"), or None."""
-    text = unicodedata.normalize("NFKC", text).replace(" ", "").rstrip("元")
-    if text.endswith("万"):
-        text = text[:-1]
-    if not _AMOUNT.match(text):
-        return None
-    return float(text.replace(",", "").replace("−", "-"))
 
 
 def split_goals(span: Span) -> list[str]:
@@ -70,6 +60,45 @@ def month_of(label: str) -> Optional[int]:
     return _CN_QUARTER[m.group(2)]
 
 
+def spending_plan(form: ProjectForm, warn: Warn) -> list[SpendingStep]:
+    plan: list[SpendingStep] = []
+    for label, value in form.spending:
+        month = month_of(label.text)
+        parsed = parse_amount(value.text) if value.text else None
+        if month is None or parsed is None:
+            if value.text:
+                warn("unparsed_amount", value, f"资金支出计划 {label.text}", f"amount {value.text!r} is not a number")
+            continue
+        plan.append(SpendingStep(label=label.text, month=month, amount=parsed))
+    return plan
+
+
+def execution_of(block: BlockValues, warn: Warn) -> Optional[Execution]:
+    """The budget execution row of a self-evaluation (年初预算数 …
+    执行率, 分值, 得分), or None when the block has none."""
+    if not any(role in block.values for role in _EXECUTION):
+        return None
+    numbers = {field: amount_of(block, role, label, warn) for role, (field, label) in _EXECUTION.items()
+               if role != "exec_rate"}
+    rate_span = block.values.get("exec_rate")
+    rate = parse_percent(rate_span.text) if rate_span is not None and rate_span.text else None
+    if rate is None and rate_span is not None and rate_span.text:
+        rate = amount_of(block, "exec_rate", "执行率", warn)
+    return Execution(rate=rate, **numbers)
+
+
+_EXECUTION = {
+    "exec_planned": ("planned", "年初预算数"), "exec_adjusted": ("adjusted", "全年预算数"),
+    "exec_spent": ("spent", "全年执行数"), "exec_rate": ("rate", "执行率"),
+    "exec_weight": ("weight", "分值"), "exec_score": ("score", "得分"),
+}
+
+
+def goals_of(block: BlockValues) -> list[str]:
+    span = block.values.get("goals")
+    return split_goals(span) if span is not None and span.text else []
+
+
 def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None) -> ProjectResult:
     """``ordinal`` numbers projects whose title carries no number; ``year``
     (the budget year) dates deadlines printed without one ("12月底前")."""
@@ -84,55 +113,37 @@ def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None)
         page = f"page {span.page}, " if span is not None else ""
         warnings.append(Warning(code, f"{page}{where}, {field}", message))
 
-    values: dict[str, Span] = {}
-    extra: dict[str, str] = {}
-    for role, label, span in form.labels:
-        if role == "extra":
-            extra[label] = span.text
-        elif role not in values:
-            values[role] = span
-        elif span.text:
-            values[role] = values[role].extended(span)
-
-    def amount(role: str, field: str) -> Optional[float]:
-        span = values.get(role)
-        if span is None or not span.text:
-            return None
-        value = parse_amount(span.text)
-        if value is None:
-            warn("unparsed_amount", span, field, f"{field} {span.text!r} is not a number")
-        return value
-
-    budget = Budget(total=amount("total", "预算数"), fiscal=amount("fiscal", "财政资金"), other=amount("other", "其他资金"))
-
-    plan: list[SpendingStep] = []
-    for label, value in form.spending:
-        month = month_of(label.text)
-        parsed = parse_amount(value.text) if value.text else None
-        if month is None or parsed is None:
-            if value.text:
-                warn("unparsed_amount", value, f"资金支出计划 {label.text}", f"amount {value.text!r} is not a number")
-            continue
-        plan.append(SpendingStep(label=label.text, month=month, amount=parsed))
-
+    kind = form_kind(form)
+    block = read_block(form)
+    budget = Budget(
+        total=amount_of(block, "total", "预算数", warn), fiscal=amount_of(block, "fiscal", "财政资金", warn),
+        other=amount_of(block, "other", "其他资金", warn), sources=sources_of(block, warn),
+        execution=execution_of(block, warn),
+    )
     for role, field in (("code", "项目编码"), ("name", "项目名称")):
-        if role not in values or not values[role].text:
+        if block.text(role) is None:
             warn("missing_field", form.title, field, f"the project block has no {field}")
 
     indicators = [row_to_indicator(row, form.columns, n, warn, year) for n, row in enumerate(form.rows, start=1)]
-    goals_span = values.get("goals")
     project = Project(
         index=index,
         title=title or None,
-        code=values["code"].text if "code" in values and values["code"].text else None,
-        name=values["name"].text if "name" in values and values["name"].text else None,
+        code=block.text("code"),
+        name=block.text("name"),
         budget=budget,
-        purpose=values["purpose"].text if "purpose" in values and values["purpose"].text else None,
-        spending_plan=plan,
-        goals=split_goals(goals_span) if goals_span is not None and goals_span.text else [],
+        purpose=block.text("purpose"),
+        spending_plan=spending_plan(form, warn),
+        goals=goals_of(block),
         indicators=indicators,
         pages=list(form.pages),
-        extra=extra,
+        extra=block.extra,
+        form=kind.kind,  # type: ignore[arg-type]
+        stage=kind.stage,  # type: ignore[arg-type]
+        department=block.text("department"),
+        implementer=block.text("implementer"),
+        category=block.text("category"),
+        period=block.text("period"),
+        outcome=block.text("outcome"),
     )
     return ProjectResult(project, tuple(warnings))
 

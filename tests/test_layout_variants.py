@@ -28,6 +28,9 @@ CONTENT = GOLDEN / "julu-2023-zonggonghui.json"
 #: comparator of a split column (``Target.cmp_raw``): checked apart, in
 #: ``test_added_columns_feed_their_fields``.
 TEMPLATE_COLUMNS = ("pages", "extra", "weight", "scoring")
+#: Project fields filled by labels some templates add (主管部门, 实施单位);
+#: ``budget.sources`` names each amount as the template prints it.
+TEMPLATE_LABELS = ("department", "implementer", "category", "period")
 
 
 def comparable(doc: dict) -> dict:
@@ -42,7 +45,8 @@ def comparable(doc: dict) -> dict:
                        if w["code"] != "year_from_file_name"]
     out["projects"] = [
         {
-            **{k: v for k, v in p.items() if k not in ("pages", "extra")},
+            **{k: v for k, v in p.items() if k not in ("pages", "extra") + TEMPLATE_LABELS},
+            "budget": {k: v for k, v in p["budget"].items() if k != "sources"},
             "indicators": [{**{k: v for k, v in i.items() if k not in TEMPLATE_COLUMNS},
                             "target": {k: v for k, v in i["target"].items() if k != "cmp_raw"}}
                            for i in p["indicators"]],
@@ -93,3 +97,17 @@ def test_added_columns_feed_their_fields(name, tmp_path):
     else:
         assert all(i["target"]["cmp_raw"] is None for i in indicators)
     assert not any(i["extra"] for i in indicators)
+
+
+def test_a_block_of_another_template_feeds_typed_fields(golden, tmp_path):
+    """主管部门 / 实施单位 become fields, each amount is kept by source under
+    its printed label, and the typed amounts are those of the golden file."""
+    from extractor import extract
+
+    pdf = tmp_path / "julu-2023-alt_project_block.pdf"
+    lv.render(lv.load_content(CONTENT), lv.VARIANTS["alt_project_block"], pdf)
+    got = extract(pdf).to_dict()["projects"]
+    assert all(p["department"] and p["implementer"] for p in got)
+    for p, want in zip(got, golden["projects"]):
+        assert p["budget"]["fiscal"] == want["budget"]["fiscal"]
+        assert want["budget"]["fiscal"] in p["budget"]["sources"].values()

@@ -10,12 +10,13 @@ import regex
 from ..layout import Cell, union_all
 from ..rejoin import join_pair
 from ..vocab import label_role
+from .duties import duty_columns, read_duty_row
 from .headers import cell_for_column
 from .model import Builder, HeaderColumn, Span
 
 #: A cell naming a month-end of the spending plan ("3月底", "第一季度").
 MONTH_LABEL = regex.compile(r"^(?:(\d{1,2})月(?:底|末|份)?(?:前)?|第?([一二三四1-4])季度(?:末)?)$")
-_BLOCK_ROLES = ("budget_block", "plan_block")
+_BLOCK_ROLES = ("budget_block", "plan_block", "duty_block")
 _AMOUNT_ROLES = ("total", "fiscal", "other")
 
 
@@ -62,8 +63,17 @@ def block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
 
 def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
+    opens = {label_role(c.text) for c in cells if c.row == row}
     own = [c for c in cells if c.row == row or c.rowspan == 1]
     own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)]
+    if b.duty_columns and not _has_label(own) and read_duty_row(b, own):
+        return
+    b.duty_columns = ()
+    if block == "duty_block" or "duty_block" in opens:
+        columns = duty_columns(own)
+        if columns is not None:
+            b.duty_columns = columns
+            return
     if b.pending_labels:
         # Values under labels of the row above (or of a row split by a page
         # break): pair them by column; the rest of the row reads as usual.
@@ -102,6 +112,8 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     current: Optional[tuple[str, Cell]] = None
     taken = False
     for kind, cell in zip(kinds, own):
+        if kind is None and cell.text and current is not None and taken and unknown_label(current[0], b):
+            kind = "extra"  # a label the vocabulary does not know: a value stops there
         if kind:
             if current and not taken:
                 _pair(b, current[0], current[1], None)
@@ -114,6 +126,34 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
                 _append_to_label(b, len(b.labels) - 1, cell)
     if current and not taken:
         _pair(b, current[0], current[1], None)
+
+
+#: Labels whose value is one amount in one cell.
+AMOUNT_LABELS = ("total", "fiscal", "other", "source", "basic", "project_funds", "exec_planned", "exec_adjusted",
+                 "exec_spent", "exec_rate", "exec_weight", "exec_score")
+
+
+def unknown_label(role: str, b: Builder) -> bool:
+    """Whether a second cell after a label's value, in the same row, is a
+    label of its own: after an amount that reads as a number, the next
+    text is no part of it ("58.97 | 执行率分值（10分） | …")."""
+    if role not in AMOUNT_LABELS or not b.labels:
+        return False
+    value = b.labels[-1][2].text
+    return bool(_NUMBER.match(value.replace(",", "").replace(" ", "")))
+
+
+_NUMBER = regex.compile(r"^[-−]?\d+(?:\.\d+)?(?:万?元)?$")
+
+
+def _has_label(cells: Sequence[Cell]) -> bool:
+    """Whether a row names a field of the block (a duty block ends there)."""
+    return any(label_role(c.text) not in _NOT_ENDING for c in cells if c.text)
+
+
+#: Labels that may stand in a duty row (a duty named 基本支出, an amount
+#: column 财政拨款): they do not end the duty block.
+_NOT_ENDING = (None, "heading", "extra", "basic", "project_funds", "fiscal", "other", "source") + _BLOCK_ROLES
 
 
 def _pair(b: Builder, kind: str, label: Cell, value: Optional[Cell]) -> None:

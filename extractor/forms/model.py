@@ -16,7 +16,11 @@ HIERARCHY_ROLES = ("level1", "level2")
 REQUIRED_ROLES = ("level3", "value")
 #: Roles whose columns are kept by their printed header (several columns
 #: of one role may stand side by side): in ``IndicatorRow.extra``.
-KEYED_ROLES = ("extra", "period", "period_actual")
+KEYED_ROLES = ("extra", "period", "period_actual", "group_source")
+#: Roles of the columns of a listing table that belong to a row group (a
+#: project, or a unit), not to its indicators (``listing.py``).
+GROUP_ROLES = ("group_code", "group_name", "group_amount", "group_goals", "group_basic", "group_project",
+               "group_source")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,19 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class DutyRow:
+    """A row of a department form's 年度履职目标 / 年度主要任务 block, by the
+    role of its column (``vocab/duties.tsv``)."""
+
+    function: Optional[Span]
+    task: Optional[Span]
+    project: Optional[Span]
+    amount: Optional[Span]
+    extra: dict[str, Span]
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class ProjectForm:
     title: Optional[Span]
     #: Text lines between the title and the grid ("711001 巨鹿县总工会 单位：万元").
@@ -80,6 +97,8 @@ class ProjectForm:
     #: cell, whose span keeps where the cell began; the piece keeps where it
     #: was printed (``inspect``).
     row_ends: tuple[tuple[str, Span], ...] = ()
+    #: The 年度履职目标 rows of a department form.
+    duties: tuple[DutyRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,9 @@ class Builder:
     #: The last grid read into the form (the size of its text).
     grid: Optional[Grid] = None
     row_ends: list[tuple[str, Span]] = field(default_factory=list)
+    #: The columns of a 年度履职目标 block being read, and its rows.
+    duty_columns: tuple[HeaderColumn, ...] = ()
+    duties: list[DutyRow] = field(default_factory=list)
 
     def freeze(self) -> ProjectForm:
         return ProjectForm(
@@ -124,5 +146,6 @@ class Builder:
             rows=tuple(self.rows),
             pages=tuple(sorted(self.pages)),
             row_ends=tuple(self.row_ends),
+            duties=tuple(self.duties),
         )
 

@@ -54,7 +54,13 @@ def same_type(size: float, other: float) -> bool:
     return max(size, other) <= HEADING_RATIO * min(size, other)
 
 
-_TITLE_NUMBER = regex.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
+_TITLE_NUMBER = regex.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|表\s*(\d{1,3})(?!\d))\s*")
+#: A section heading's enumerator ("（三）", "三、", "(2)"): a heading that
+#: ends in a table title word ("（三）部门预算项目绩效目标表") introduces
+#: the forms; it titles none of them.
+_SECTION_NUMBER = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])")
+#: A qualifier after the title word: "（一级项目）", "(2023年度)".
+_TRAILING_QUALIFIER = regex.compile(r"\s*[（(][^（()）]{1,12}[)）]\s*$")
 
 
 def title_of(block: Sequence[TextLine]) -> Optional[tuple[Optional[int], str]]:
@@ -63,11 +69,14 @@ def title_of(block: Sequence[TextLine]) -> Optional[tuple[Optional[int], str]]:
 
 
 def split_title(text: str) -> Optional[tuple[Optional[int], str]]:
+    """(number, title) when ``text`` is the title of a form: it ends with a
+    table title word (``vocab/sections.tsv``), perhaps followed by a
+    bracketed qualifier; a leading "3." or "表15" is its number."""
     bare = text.strip().rstrip("。.：: ")
-    if not bare.endswith(tuple(words("sections", "table_title"))):
+    core = _TRAILING_QUALIFIER.sub("", bare)
+    if not core.endswith(tuple(words("sections", "table_title"))) or _SECTION_NUMBER.match(bare):
         return None
     m = _TITLE_NUMBER.match(bare)
     if m:
-        return int(m.group(1)), bare[m.end():]
+        return int(m.group(1) or m.group(2)), bare[m.end():]
     return None, bare
-

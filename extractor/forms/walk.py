@@ -3,14 +3,15 @@ assembled into forms."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 from ..layout import Grid, PageLayout, TextLine, union_all
 from ..rejoin import join_lines
 from ..vocab import label_role
 from .block import block_row
+from .listing import split_listing
 from .headers import cell_for_column, covering_cells, grid_rows, header_band
-from .model import HIERARCHY_ROLES, Builder, FormsResult, IndicatorRow, ProjectForm, Span
+from .model import GROUP_ROLES, HIERARCHY_ROLES, Builder, FormsResult, IndicatorRow, ProjectForm, Span
 from .rows import add_indicator, complete_last_row, continues_columns, indicator_row, is_fragment, place_centred_hierarchy
 from .titles import lines_to_blocks, page_body_size, split_title, title_of
 
@@ -104,11 +105,19 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
     prose: list[TextLine] = []
     current: Optional[Builder] = None
     title: Optional[Span] = None
-    heading: list[Span] = []
+    #: Lines after a pending title (a unit line, "单位：万元"): the heading.
+    heading: list[TextLine] = []
     #: Lines opening pages after a form's rows: maybe the rest of its last
     #: row, read together (the ends of cells side by side interleave).
     opening: list[TextLine] = []
     for kind, obj, opens_page in _events(layouts):
+        page = obj[0].page if kind == "block" else obj.page  # type: ignore[index, union-attr]
+        if title is not None and title_expired(title, page):
+            # A title whose form never came (an entry of a 目录, a section
+            # heading over prose) is text like any other.
+            if current is None and not forms:
+                prose.extend(heading)
+            title, heading = None, []
         if kind == "block" and opens_page and title is None and current is not None and current.rows \
                 and title_of(obj) is None:  # type: ignore[arg-type]
             opening.extend(obj)  # type: ignore[arg-type]
@@ -120,19 +129,20 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
             block: list[TextLine] = obj  # type: ignore[assignment]
             found = title_of(block)
             if found is not None:
-                number, text = found
                 title = Span(join_lines(block), block[0].page, union_all(l.box for l in block))
                 heading = []
             elif title is not None:
-                heading.extend(Span(l.text, l.page, l.box) for l in block)
+                heading.extend(block)
             elif current is None and not forms:
                 prose.extend(block)
             continue
         grid: Grid = obj  # type: ignore[assignment]
-        if title is not None or _grid_opens_project(grid):
+        if title is not None and current is not None and repeats_title(title, current, grid):
+            title, heading = None, []  # the form goes on: its title is printed atop every page
+        if title is not None or _grid_opens_project(grid) or (current is None and _grid_has_header(grid)):
             if current is not None:
-                forms.append(current.freeze())
-            current = Builder(title=title, heading=heading)
+                forms.extend(finished(current))
+            current = Builder(title=title, heading=[Span(l.text, l.page, l.box) for l in heading])
             title, heading = None, []
             add_grid(current, grid, continuation=False)
         elif current is not None and (
@@ -143,6 +153,39 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
     if opening:
         complete_last_row(current, opening)  # type: ignore[arg-type]
     if current is not None:
-        forms.append(current.freeze())
+        forms.extend(finished(current))
     return FormsResult(forms=tuple(forms), prose=tuple(prose))
+
+
+def repeats_title(title: Span, current: Builder, grid: Grid) -> bool:
+    """Whether ``title`` over ``grid`` is the open form's title printed
+    again on a page it continues onto: the same words, and a grid that
+    opens no project of its own (no 项目名称 block above its rows)."""
+    return current.title is not None and current.title.text == title.text and not _grid_opens_project(grid)
+
+
+def title_expired(title: Span, page: int) -> bool:
+    """Whether a pending title no longer names the next grid: a form's
+    title stands on the page of its grid, or at the foot of the page
+    before (an entry of a 目录 pages ahead names no grid)."""
+    return page > title.page + 1
+
+
+def finished(b: Builder) -> list[ProjectForm]:
+    """The forms a finished builder holds: none when no indicator header
+    was ever found (a budget table under a title, a block of labels
+    alone: no 绩效 form), one per row group of a listing table, else one."""
+    if not b.columns:
+        return []
+    b.rows = [r for r in b.rows if not is_placeholder(r)]
+    forms = split_listing(b.freeze())
+    # An empty template (its rows only the printed levels, no name): no form.
+    return [f for f in forms if f.rows or any(role in ("name", "unit_name") and s.text for role, _, s in f.labels)]
+
+
+def is_placeholder(row: IndicatorRow) -> bool:
+    """A row holding nothing of its own: the levels printed, no 三级指标,
+    no value, nothing else (an empty template's row, a blank line)."""
+    own = [s for role, s in row.fields.items() if role not in HIERARCHY_ROLES and role not in GROUP_ROLES]
+    return not any(s.text.strip() for s in own) and not any(s.text.strip() for s in row.extra.values())
 
