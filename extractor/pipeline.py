@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-import regex
 
 from . import errors, ocr as ocr_stage, quality
 from .departments import forms_to_departments
-from .document import Document, Overall, Source, Unit, Warning
+from .facts import YEAR_STATED, document_facts
+from .document import Document, Overall, Source, Warning
 from .forms import FormsResult, layouts_to_forms
 from .forms.kinds import form_kind
 from .furniture import edge_lines, remove_furniture
@@ -41,11 +41,6 @@ from .settings import DEFAULT, Settings
 from .timing import StageTimes, measuring, stage
 from .triage import triage
 
-_UNIT_LINE = regex.compile(r"^\s*(?P<code>\d{3,})?\s*(?P<name>[^\d\s].*?)?\s*(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)\s*$")
-_UNIT_NAME = regex.compile(r"(?:单位名称|预算单位|部门名称|主管部门)\s*[:：]\s*(?P<name>\S+)")
-_MONEY = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)")
-_YEAR_STATED = regex.compile(r"(?<!\d)(20\d{2})\s*年\s*度?\s*(?:[^\s，。；]{0,12}?)(?:部门|单位)(?:预算|决算)")
-_YEAR_IN_NAME = regex.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def sha256_of(path: Path) -> str:
@@ -67,7 +62,7 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
     with opened, measuring(times):
         # The cheap first pass (triage.py): pages before the performance
         # section are not parsed; forced OCR reads every page.
-        first = triage(opened, settings, password, keep=(_YEAR_STATED,)) if getattr(ocr, "mode", None) != "force" else None
+        first = triage(opened, settings, password, keep=(YEAR_STATED,)) if getattr(ocr, "mode", None) != "force" else None
         # Pages that may state the year are parsed in turn until one does
         # (outside the page edges, where furniture may be): the rest are not.
         wanted = None if first is None or first.read is None else set(first.read) | set(first.optional)
@@ -108,7 +103,7 @@ def _states_year(layout: PageLayout, settings: Settings) -> bool:
     then takes it, whatever the pages after say."""
     top, bottom = edge_lines(layout, settings)
     edges = {id(line) for line in (*top, *bottom)}
-    return any(_YEAR_STATED.search(line.text) for line in layout.lines if id(line) not in edges)
+    return any(YEAR_STATED.search(line.text) for line in layout.lines if id(line) not in edges)
 
 
 def _light(layout: PageLayout) -> PageLayout:
@@ -158,43 +153,6 @@ def _boxless_runs(line: TextLine, chars: tuple[Char, ...]) -> tuple[TextLine, ..
     the same objects, not copies (a run is a slice of its line)."""
     slim = {id(old): new for old, new in zip(line.chars, chars)}
     return tuple(TextLine(r.page, tuple(slim[id(c)] for c in r.chars), r.box, r.text) for r in line.runs)
-
-
-def document_facts(result: FormsResult, path: Path) -> tuple[Unit, Optional[str], Optional[int], list[Warning]]:
-    """Unit (code, name), money unit and budget year, from the document's
-    own words; the year falls back to the file name."""
-    warnings: list[Warning] = []
-    code = name = money = None
-    heading_texts = [s.text for f in result.forms for s in f.heading]
-    for text in heading_texts:
-        m = _UNIT_LINE.match(text)
-        if m:
-            code, name, money = m.group("code"), m.group("name"), m.group("money")
-            break
-    for text in heading_texts:
-        if name is None and (m := _UNIT_NAME.search(text)):
-            name = m.group("name")
-        if money is None and (m := _MONEY.search(text)):
-            money = m.group("money")
-    year = None
-    texts = [l.text for l in result.prose] + [f.title.text for f in result.forms if f.title] + heading_texts
-    for text in texts:
-        m = _YEAR_STATED.search(text)
-        if m:
-            year = int(m.group(1))
-            break
-    if year is None:
-        m = _YEAR_IN_NAME.search(path.stem)
-        if m:
-            # A guess worth stating: deadlines printed without a year
-            # ("12月底前") are dated in it.
-            year = int(m.group(1))
-            warnings.append(Warning("year_from_file_name", "document",
-                                    f"the budget year is not stated in the document; {year} is taken from the file "
-                                    "name (deadlines printed without a year are dated in it)"))
-        else:
-            warnings.append(Warning("no_year", "document", "the budget year is stated neither in the document nor in the file name"))
-    return Unit(code=code, name=name.strip() if name else None), money, year, warnings
 
 
 def extract(

@@ -12,7 +12,8 @@ import layout_variants as lv
 from conftest import GOLDEN, SAMPLE
 
 from extractor.pages import open_pdf
-from extractor.pipeline import _YEAR_STATED, extract
+from extractor.facts import YEAR_STATED as _YEAR_STATED
+from extractor.pipeline import extract
 from extractor.settings import DEFAULT
 from extractor.triage import has_form_words, triage
 

@@ -58,6 +58,10 @@ def block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     """Read one row of a project block into the builder (the end of a label
     split by a page break is set aside)."""
     _read_block_row(b, [c for c in cells if not rest_of_label(c, b.above)], row)
+    # Labels over sub-rows have no value of their own, but say what they
+    # hold ("项目资金（万元）" states the money unit): kept, without a value.
+    b.labels.extend((label_role(c.text), c.text, Span("", c.page, c.box))
+                    for c in cells if c.row == row and label_role(c.text) in _BLOCK_ROLES)
     b.above.extend(c for c in cells if c.row == row)
 
 

@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 from ..layout import Cell, Grid, TextLine
 from ..rejoin import joins_as_word
 from .headers import cell_for_column
-from .model import HIERARCHY_ROLES, KEYED_ROLES, REQUIRED_ROLES, Builder, HeaderColumn, IndicatorRow, Span
+from .model import GROUP_ROLES, HIERARCHY_ROLES, KEYED_ROLES, REQUIRED_ROLES, Builder, HeaderColumn, IndicatorRow, Span
 from .titles import body_size, same_type
 
 
@@ -56,12 +56,19 @@ def is_fragment(row: IndicatorRow, previous: IndicatorRow) -> bool:
     def text(r: IndicatorRow, role: str) -> str:
         return r.fields[role].text if role in r.fields else ""
 
+    own = [role for role in row.fields if role not in HIERARCHY_ROLES and role not in GROUP_ROLES]
+    if not any(text(row, role) for role in own) and not any(s.text for s in row.extra.values()):
+        # Nothing but 一级/二级 text: the rest of the row only when that text
+        # finishes a word ("服务对象满意度指" | "标"); else a row of its own,
+        # empty (a blank row of a template, a level without indicators).
+        return any(text(previous, role) and text(row, role) and joins_as_word(text(previous, role), text(row, role))
+                   for role in HIERARCHY_ROLES)
     present = [role for role in REQUIRED_ROLES if role in previous.fields]
     if any(text(previous, role) and not text(row, role) for role in present):
         return True
     for role in row.fields:
-        if role in HIERARCHY_ROLES:
-            continue  # a merged cell's text may flow over the break into a new row
+        if role in HIERARCHY_ROLES or role in GROUP_ROLES:
+            continue  # a merged cell's text may flow over the break into a new row, or repeat there
         if text(previous, role) and text(row, role) and joins_as_word(text(previous, role), text(row, role)):
             return True
     return False
@@ -70,6 +77,8 @@ def is_fragment(row: IndicatorRow, previous: IndicatorRow) -> bool:
 def merge_fragment(previous: IndicatorRow, fragment: IndicatorRow) -> IndicatorRow:
     fields = dict(previous.fields)
     for role, span in fragment.fields.items():
+        if role in GROUP_ROLES and role in fields and fields[role].text == span.text:
+            continue  # a row group's merged cell, its text printed again after the break
         fields[role] = fields[role].extended(span) if role in fields else span
     extra = dict(previous.extra)
     for key, span in fragment.extra.items():

@@ -3,7 +3,7 @@ assembled into forms."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Iterator, Optional
 
 from ..layout import Grid, PageLayout, TextLine, union_all
 from ..rejoin import join_lines
