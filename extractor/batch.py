@@ -94,6 +94,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, TextIO, Union
 
 from .document import Document
+from .extras import install_hint
 from .settings import DEFAULT, Settings
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -652,7 +653,7 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
         import dask
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise UsageError("--engine dask needs Dask: pip install 'extractor[dask]'") from None
+        raise UsageError("--engine dask needs Dask: " + install_hint("dask")) from None
     cluster = None
     with dask.config.set({"distributed.worker.daemon": False}):
         if scheduler:
@@ -677,7 +678,7 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
                 facts = client.run(_worker_facts)
             except Exception as exc:
                 raise UsageError(f"the Dask workers cannot run extractor ({type(exc).__name__}: {exc}); "
-                                 "install it on the workers: pip install 'extractor[dask]'") from None
+                                 "install it on the workers: " + install_hint("dask")) from None
             other = sorted({f"{w} runs extractor {v}" for w, (_, v) in facts.items() if v != _version()})
             if other:
                 raise UsageError(f"{'; '.join(other)}, this command {_version()}: install the same version on "
@@ -871,7 +872,7 @@ def check_tables_format(fmt: Optional[str]) -> None:
         import importlib.util
 
         if importlib.util.find_spec(need) is None:
-            raise UsageError(f"--tables {fmt} needs {need}: pip install 'extractor[tables]'")
+            raise UsageError(f"--tables {fmt} needs {need}: {install_hint('tables')}")
 
 
 @contextmanager
@@ -1056,7 +1057,7 @@ def convert_batch(
         import importlib.util
 
         if importlib.util.find_spec("distributed") is None:
-            raise UsageError("--engine dask needs Dask: pip install 'extractor[dask]'")
+            raise UsageError("--engine dask needs Dask: " + install_hint("dask"))
     found = discover(inputs)
     paths = [p for p, _ in found]
     documents = [d for _, d in found]

@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .extras import install_hint
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -41,9 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                               "the report")
     convert.add_argument("--tables", choices=("csv", "parquet", "xlsx"),
                          help="also write the combined tables projects, indicators and spending_plan of all "
-                              "converted documents to OUTDIR/_tables/ (parquet and xlsx: pip install 'extractor[tables]')")
+                              f"converted documents to OUTDIR/_tables/ (parquet and xlsx: {install_hint('tables')})")
     convert.add_argument("--engine", choices=("local", "dask"),
-                         help="local worker processes (default) or a Dask cluster (pip install 'extractor[dask]')")
+                         help=f"local worker processes (default) or a Dask cluster ({install_hint('dask')})")
     convert.add_argument("--scheduler", metavar="ADDRESS",
                          help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
                               "without it, --engine dask starts a local cluster)")
@@ -55,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="stop a file's conversion when it needs more memory than this (default 4096; 0: no limit)")
     convert.add_argument("--ocr", dest="ocr", action="store_const", const="force", default="auto",
                          help="read every page by OCR, even pages with a text layer (needs the ocr extra: "
-                              "pip install 'extractor[ocr]'); by default OCR reads only pages without a usable text layer")
+                              f"{install_hint('ocr')}); by default OCR reads only pages without a usable text layer")
     convert.add_argument("--no-ocr", dest="ocr", action="store_const", const="off",
                          help="never OCR: pages without a usable text layer stay unread")
     convert.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
@@ -91,7 +93,7 @@ def _convert(args: argparse.Namespace) -> int:
 
     if args.ocr == "force" and ocr.missing_modules():
         print(f"extractor: --ocr needs the ocr extra ({', '.join(ocr.missing_modules())} missing): "
-              "pip install 'extractor[ocr]'", file=sys.stderr)
+              f"{install_hint('ocr')}", file=sys.stderr)
         return EXIT_USAGE
     if args.output == "-":
         return _convert_to_stdout(args, settings)

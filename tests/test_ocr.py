@@ -25,12 +25,13 @@ import pytest
 
 from conftest import GOLDEN, SAMPLE
 from extractor import errors, ocr
+from extractor.extras import install_hint
 from extractor.layout import Box, Char, Page
 from extractor.rejoin import line_text
 from extractor.settings import DEFAULT
 
 GOLDEN_DOC = GOLDEN / "julu-2023-zonggonghui.json"
-INSTALL = "pip install 'extractor[ocr]'"
+INSTALL = install_hint("ocr")
 
 #: The indicator fields compared with the golden file.
 FIELDS = ("level1", "level2", "level3", "description", "basis")
