@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import time
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -45,6 +45,9 @@ _UNIT_NAME = regex.compile(r"(?:单位名称|预算单位|部门名称|主管部
 _MONEY = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)")
 _YEAR_STATED = regex.compile(r"(?<!\d)(20\d{2})\s*年\s*度?\s*(?:[^\s，。；]{0,12}?)(?:部门|单位)(?:预算|决算)")
 _YEAR_IN_NAME = regex.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+#: ``extractor -v`` shows these records (cli.configure_logging).
+log = logging.getLogger("extractor.pipeline")
 
 
 def sha256_of(path: Path) -> str:
@@ -70,6 +73,9 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
         # Pages that may state the year are parsed in turn until one does
         # (outside the page edges, where furniture may be): the rest are not.
         wanted = None if first is None or first.read is None else set(first.read) | set(first.optional)
+        if wanted is not None:
+            log.info("%s: the first pass leaves %d of %d pages unread (before the performance section)",
+                     path.name, opened.page_count - len(wanted), opened.page_count)
         pages = iter_pages(opened, settings, only=wanted)
         if ocr is not None:
             pages = _staged("ocr", ocr(pages, opened))
@@ -77,6 +83,8 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
         for page in pages:
             with stage("grids"):
                 layout = _light(segment_page(page, settings))
+            log.debug("%s: page %d: %d tables, %d lines outside them", path.name, page.number, len(layout.grids),
+                      len(layout.lines))
             layouts.append(layout)
             if wanted is not None and page.number in first.optional and _states_year(layout, settings):
                 wanted.difference_update(n for n in first.optional if n > page.number)
@@ -281,4 +289,6 @@ def _extract(path: Path, settings: Settings, password: Optional[str], times: Opt
     # Data-quality rules (quality.py) judge the finished document; on OCR'd
     # pages, what OCR may have misread is flagged too.
     checks = [*quality.check(doc), *reader.warnings(layouts, forms, doc)]
+    log.info("%s: %d pages, %d projects, %d warnings", path.name, page_count, len(projects),
+             len(doc.warnings) + len(checks))
     return Extraction(dataclasses.replace(doc, warnings=[*doc.warnings, *checks]), tuple(layouts), forms)
