@@ -38,8 +38,7 @@ Run 'extractor COMMAND --help' for a command's options.""",
   extractor schema > document.schema.json""",
     "inspect": """examples:
   extractor inspect report.pdf -o /tmp/report-inspect          every page, then open index.html
-  extractor inspect report.pdf --pages 5-6,9 -o /tmp/inspect   some pages
-  extractor inspect budget.pdf --all-pages -o /tmp/inspect     read the pages the first pass skips too""",
+  extractor inspect report.pdf --pages 5-6,9 -o /tmp/inspect   some pages""",
     "golden": """examples:
   extractor golden check
   extractor golden update julu-2023-zonggonghui""",

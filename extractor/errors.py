@@ -20,7 +20,7 @@ def _pages(pages: str) -> str:
     return f"pages {pages}" if ("-" in pages or "," in pages) else f"page {pages}"
 
 
-def _rebuild(cls: type, message: str, state: dict) -> "ExtractorError":
+def _rebuild(cls: "type[ExtractorError]", message: str, state: dict) -> "ExtractorError":
     exc = cls.__new__(cls)
     Exception.__init__(exc, message)
     exc.__dict__.update(state)

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .document import Document, canonical_json, json_schema
+from .document import Document, json_schema
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -90,7 +90,7 @@ def convert_guarded(path: PathLike, settings: "Settings", options: dict) -> "Doc
     from .guard import extract_guarded
 
     try:
-        return extract_guarded(path, settings=settings, **options)
+        return extract_guarded(Path(path), settings=settings, **options)
     except errors.ExtractorError as exc:
         return exc
 
@@ -154,7 +154,8 @@ def extract_many(
     start = time.monotonic()
     calls = [(p, settings, options) for p in paths]
     try:
-        with closing(run_local(convert_guarded, calls, min(workers, max(1, len(paths))))) as events:
+        events = run_local(convert_guarded, calls, min(workers, max(1, len(paths))))
+        with closing(events):  # type: ignore[type-var]  # a generator has close()
             for event in events:
                 if event is not None:
                     n, outcome = event

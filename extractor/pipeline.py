@@ -86,9 +86,9 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
             log.debug("%s: page %d: %d tables, %d lines outside them", path.name, page.number, len(layout.grids),
                       len(layout.lines))
             layouts.append(layout)
-            if wanted is not None and page.number in first.optional and _states_year(layout, settings):
+            if first is not None and wanted is not None and page.number in first.optional and _states_year(layout, settings):
                 wanted.difference_update(n for n in first.optional if n > page.number)
-        if wanted is not None:
+        if first is not None and wanted is not None:
             passed = [s for n, s in first.stats.items() if n not in wanted]
             opened.stats = sorted([*opened.stats, *passed], key=lambda s: s.number)
         return layouts, opened, opened.page_count, list(opened.lost_pages)
