@@ -38,7 +38,8 @@ Run 'extractor COMMAND --help' for a command's options.""",
   extractor schema > document.schema.json""",
     "inspect": """examples:
   extractor inspect report.pdf -o /tmp/report-inspect          every page, then open index.html
-  extractor inspect report.pdf --pages 5-6,9 -o /tmp/inspect   some pages""",
+  extractor inspect report.pdf --pages 5-6,9 -o /tmp/inspect   some pages
+  extractor inspect budget.pdf --all-pages -o /tmp/inspect     read the pages the first pass skips too""",
     "golden": """examples:
   extractor golden check
   extractor golden update julu-2023-zonggonghui""",
@@ -123,6 +124,9 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--pages", help="pages to draw, e.g. 5-6 or 5,10,11 (default all)")
     inspect.add_argument("--resolution", type=int, default=130, help="image resolution in dpi (default 130)")
     inspect.add_argument("--password", help="password of an encrypted PDF")
+    inspect.add_argument("--all-pages", action="store_true",
+                         help="read every page: without it, the first pass leaves the pages before the performance "
+                              "section unread (each page image says why a page was or was not read)")
     golden = _sub(sub, "golden", help="compare samples with their golden files, or rewrite a golden file")
     golden_sub = golden.add_subparsers(dest="golden_command", required=True)
     check = _sub(golden_sub, "check", help="convert each sample and diff it with its golden file; exit 1 on any difference")
