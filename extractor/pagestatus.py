@@ -151,8 +151,8 @@ def page_statuses(document, layouts: Sequence[PageLayout], forms, *, pages: int,
         if layout is not None and (page not in unread or page in ocr_pages):
             status = read_status(page, layout, form_pages, prose_pages, document.overall is not None)
         else:
-            code, message = unread.get(page, (None, ""))
-            status = unread_status(page, code, message, triage_on)
+            named: tuple[Optional[str], str] = unread[page] if page in unread else (None, "")
+            status = unread_status(page, *named, triage_on)
         if page in ocr_pages:
             status = PageStatus(page, status.status, f"OCR'd, {status.label}", f"read by OCR; {status.why}", ocr=True)
         out[page] = status
