@@ -1,6 +1,6 @@
 """How to install an optional extra, said so that the command works.
 
-The package is published as ``jixiao-extractor`` (the name ``extractor`` on
+The distribution is named ``jixiao-extractor`` (the name ``extractor`` on
 the package index belongs to an unrelated project), while it imports and
 runs as ``extractor``.  A hint naming ``extractor[ocr]`` would install that
 other project; from a clone of the repository the package index is not the
