@@ -582,6 +582,10 @@ def _legend() -> str:
         (FURNITURE, "page furniture set aside (page numbers, running headers)"),
         (UNREAD, "text in a table that no output field took (lost text, or a label split by a page break)"),
         (WARNING, "a cell whose text produced a warning (tag: warning code)"),
+        (STATUS_COLOURS["form"], "page tag (top left): read into a project form or as prose"),
+        (STATUS_COLOURS["not_form"], "page tag: read, but its tables are not a form (why: above the pages)"),
+        (STATUS_COLOURS["skipped"], "page tag: skipped by the first pass (--all-pages reads it), or nothing to read"),
+        (STATUS_COLOURS["lost"], "page tag: not read: lost, no text layer or unreadable text"),
     ]
     cells = "".join(
         f'<tr><td><span class="sw" style="border-color:{_css_rgb(c)};background:rgba({c[0]},{c[1]},{c[2]},0.3)">'
