@@ -30,9 +30,11 @@ def extract(path: "str | os.PathLike[str]", **options) -> "Document":
     """Convert one PDF into a :class:`Document` (see ``pipeline.extract``
     for the options: ``settings``, ``password``).  Raises an
     :class:`ExtractorError` subclass for a file that cannot be converted."""
+    from pathlib import Path
+
     from .pipeline import extract as _extract
 
-    return _extract(path, **options)
+    return _extract(Path(path), **options)
 
 
 def load(path: "str | os.PathLike[str]") -> "Document":
@@ -43,25 +45,37 @@ def load(path: "str | os.PathLike[str]") -> "Document":
     :class:`extractor.errors.InvalidDocument` naming the field."""
     from .contract import load_document
 
-    return load_document(path)
+    return load_document(os.fspath(path))
 
 
 def extract_many(paths: "Iterable[str | os.PathLike[str]]", *, jobs: "int | None" = 1,
-                 progress: "bool | None" = None, **options) -> "list[Document]":
-    """Convert many PDFs; the documents come back in the order of ``paths``.
+                 progress: "bool | None" = None, on_error: str = "raise", timeout: "float | None" = None,
+                 max_memory: "int | None" = None, **options) -> "list[Document | ExtractorError]":
+    """Convert many PDFs; the results come back in the order of ``paths``.
 
-    ``jobs`` worker processes convert files in parallel (``None``: one per
-    CPU; ``1``, the default: in this process).  ``progress`` shows a bar
-    (tqdm, if installed, else a line per file); by default it is on in
-    Jupyter or at a terminal and off otherwise.  ``options`` are those of
-    :func:`extract`.  The first file that fails raises its
-    :class:`ExtractorError` (noting the file) and stops the batch.  In a
-    script run with ``jobs > 1``, call it under ``if __name__ == "__main__":``
-    (worker processes import the main module on macOS and Windows).
+    Each file is converted as ``extractor convert`` converts it: in a child
+    process stopped after ``timeout`` seconds (default 600) or when it needs
+    more than ``max_memory`` MB (default 4096); 0 lifts a limit, and with
+    both 0 a file is converted in the worker itself.  ``jobs`` worker
+    processes convert files in parallel (``None``: one per CPU; ``1``, the
+    default: one at a time from this process).  ``progress`` shows the
+    command's progress display on stderr; by default it is on in Jupyter or
+    at a terminal and off otherwise.  ``options`` are those of
+    :func:`extract` (``settings``, ``password``, ``ocr``).
+
+    ``on_error`` decides what a file that fails does: ``"raise"`` (the
+    default) raises its :class:`ExtractorError` (noting the file) and stops
+    the rest; ``"skip"`` leaves it out of the list (and logs it on the
+    ``extractor`` logger); ``"collect"`` puts its error in the list in its
+    place, so that ``isinstance(r, extractor.ExtractorError)`` picks out the
+    failures.  In a script run with ``jobs > 1``, call it under
+    ``if __name__ == "__main__":`` (worker processes import the main module
+    on macOS and Windows).
     """
-    from .batch import extract_many as _extract_many
+    from .many import extract_many as _extract_many
 
-    return _extract_many(paths, jobs=jobs, progress=progress, **options)
+    return _extract_many(paths, jobs=jobs, progress=progress, on_error=on_error, timeout=timeout,
+                         max_memory=max_memory, **options)
 
 
 def to_frames(docs: "Document | Iterable[Document]") -> "dict[str, DataFrame]":

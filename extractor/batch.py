@@ -1,5 +1,5 @@
 """Many PDFs at once: ``extractor convert`` over whole archives, and
-``extractor.extract_many`` for notebooks.
+``extractor.extract_many`` (``many.py``) runs on its engine.
 
 One unit of work, two engines
     ``convert_one(path, output, outdir, options)`` converts one file and
@@ -78,13 +78,10 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
 import signal
 import sys
 import time
-import traceback
-import warnings
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -93,7 +90,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, TextIO, Union
 
-from .document import Document
+from .extras import install_hint
 from .settings import DEFAULT, Settings
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -652,7 +649,7 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
         import dask
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise UsageError("--engine dask needs Dask: pip install 'extractor[dask]'") from None
+        raise UsageError("--engine dask needs Dask: " + install_hint("dask")) from None
     cluster = None
     with dask.config.set({"distributed.worker.daemon": False}):
         if scheduler:
@@ -677,7 +674,7 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
                 facts = client.run(_worker_facts)
             except Exception as exc:
                 raise UsageError(f"the Dask workers cannot run extractor ({type(exc).__name__}: {exc}); "
-                                 "install it on the workers: pip install 'extractor[dask]'") from None
+                                 "install it on the workers: " + install_hint("dask")) from None
             other = sorted({f"{w} runs extractor {v}" for w, (_, v) in facts.items() if v != _version()})
             if other:
                 raise UsageError(f"{'; '.join(other)}, this command {_version()}: install the same version on "
@@ -871,7 +868,7 @@ def check_tables_format(fmt: Optional[str]) -> None:
         import importlib.util
 
         if importlib.util.find_spec(need) is None:
-            raise UsageError(f"--tables {fmt} needs {need}: pip install 'extractor[tables]'")
+            raise UsageError(f"--tables {fmt} needs {need}: {install_hint('tables')}")
 
 
 @contextmanager
@@ -1069,7 +1066,7 @@ def convert_batch(
         import importlib.util
 
         if importlib.util.find_spec("distributed") is None:
-            raise UsageError("--engine dask needs Dask: pip install 'extractor[dask]'")
+            raise UsageError("--engine dask needs Dask: " + install_hint("dask"))
     found = discover(inputs)
     paths = [p for p, _ in found]
     documents = [d for _, d in found]
@@ -1187,121 +1184,3 @@ def _compact_manifest(outdir: Path, drop: Iterable[str] = ()) -> None:
     dropped = set(drop)
     keep = [e for name, e in sorted(entries.items()) if name not in dropped and (outdir / name).is_file()]
     write_atomic(outdir / MANIFEST, "".join(_manifest_line(e) for e in keep))
-
-
-# -- notebooks: extract_many ---------------------------------------------------------------------------
-
-
-def interactive() -> bool:
-    """True in a Jupyter kernel or when stderr is a terminal."""
-    if "ipykernel" in sys.modules:
-        return True
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Progress:
-    """A tqdm bar if tqdm is installed, else a line per file; or nothing."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.done, self.bar = total, enabled, 0, None
-        if not enabled:
-            return
-        try:
-            with warnings.catch_warnings():
-                # tqdm.auto warns when ipywidgets is missing and falls back
-                # to a text bar, which is all we need.
-                warnings.simplefilter("ignore")
-                from tqdm.auto import tqdm
-        except ImportError:
-            return
-        self.bar = tqdm(total=total, desc="extract", unit="file")
-
-    def step(self, path: PathLike) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.set_postfix_str(Path(path).name, refresh=False)
-            self.bar.update(1)
-        elif self.enabled:
-            print(f"extract [{self.done}/{self.total}] {Path(path).name}", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _extract_one(path: PathLike, options: dict[str, Any]) -> Document:
-    from .pipeline import extract
-
-    return extract(path, **options)
-
-
-class _RemoteError:
-    """An exception raised in a worker that cannot be pickled as it is:
-    sent back as class and ``args`` and rebuilt in the caller's process."""
-
-    def __init__(self, exc: BaseException) -> None:
-        self.cls, self.args = type(exc), exc.args
-        self.trace = "".join(traceback.format_exception(exc))
-
-    def rebuild(self) -> BaseException:
-        exc = self.cls.__new__(self.cls)
-        exc.args = self.args
-        if hasattr(exc, "add_note"):
-            exc.add_note("raised in a worker process:\n" + self.trace)
-        return exc
-
-
-def _extract_in_worker(path: PathLike, options: dict[str, Any]) -> "Document | _RemoteError":
-    try:
-        return _extract_one(path, options)
-    except Exception as exc:
-        try:
-            pickle.loads(pickle.dumps(exc))
-        except Exception:
-            return _RemoteError(exc)
-        raise
-
-
-def _noted(exc: BaseException, path: PathLike) -> BaseException:
-    if hasattr(exc, "add_note"):  # Python 3.11+
-        exc.add_note(f"while extracting {path}")
-    return exc
-
-
-def extract_many(
-    paths: Iterable[PathLike],
-    *,
-    jobs: Optional[int] = 1,
-    progress: Optional[bool] = None,
-    **options: Any,
-) -> list[Document]:
-    """See ``extractor.extract_many``.  Runs on the local engine of
-    ``convert`` (``run_local``): worker processes, results in input order,
-    the first error raised as itself (remaining work stopped at once)."""
-    if isinstance(paths, (str, os.PathLike)):
-        raise TypeError("extract_many takes a list of paths; use extract() for one file")
-    paths = list(paths)
-    workers = default_jobs() if jobs is None else jobs
-    if workers < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
-    bar = _Progress(len(paths), interactive() if progress is None else progress)
-    results: list[Optional[Document]] = [None] * len(paths)
-    try:
-        fn = _extract_one if workers == 1 else _extract_in_worker
-        with closing(run_local(fn, [(p, options) for p in paths], min(workers, len(paths)))) as events:
-            for event in events:
-                if event is None:
-                    continue
-                n, out = event
-                if isinstance(out, _RemoteError):
-                    out = out.rebuild()
-                if isinstance(out, BaseException):
-                    raise _noted(out, paths[n])
-                results[n] = out
-                bar.step(paths[n])
-        return results  # type: ignore[return-value]
-    finally:
-        bar.close()

@@ -12,17 +12,74 @@ import argparse
 import sys
 from pathlib import Path
 
+from .extras import install_hint
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+#: Examples shown at the end of each command's --help (its epilog).
+EXAMPLES = {
+    "extractor": """examples:
+  extractor convert samples/julu-2023-zonggonghui.pdf -o out/
+  extractor convert archive/ -o out/ --jobs 4 --tables csv
+  extractor inspect samples/julu-2023-zonggonghui.pdf --pages 5-6 -o /tmp/inspect
+  extractor schema > document.schema.json
+  extractor -v convert scan.pdf -o out/
+
+Run 'extractor COMMAND --help' for a command's options.""",
+    "convert": """examples:
+  extractor convert report.pdf -o out/                 one file -> out/report.json
+  extractor convert report.pdf -o - | jq .projects     its JSON on stdout
+  extractor convert archive/ -o out/ --tables csv      a folder, recursively, with combined tables
+  extractor convert 'archive/*/2023' -o out/ --jobs 4  a glob pattern, 4 worker processes
+  extractor convert archive/ -o out/                   again: only new or failed files are converted
+  extractor convert scan.pdf -o out/ --ocr             read every page by OCR""",
+    "schema": """examples:
+  extractor schema > document.schema.json""",
+    "inspect": """examples:
+  extractor inspect report.pdf -o /tmp/report-inspect          every page, then open index.html
+  extractor inspect report.pdf --pages 5-6,9 -o /tmp/inspect   some pages
+  extractor inspect budget.pdf --all-pages -o /tmp/inspect     read the pages the first pass skips too""",
+    "golden": """examples:
+  extractor golden check
+  extractor golden update julu-2023-zonggonghui""",
+    "check": """examples:
+  extractor golden check                       every sample of samples/ against golden/
+  extractor golden check samples/NAME.pdf      one sample""",
+    "update": """examples:
+  extractor golden update NAME           show the diff, ask, write golden/NAME.json and NAME.md
+  extractor golden update NAME --yes     write without asking (scripts)""",
+}
+
+
+def _verbosity(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    # SUPPRESS on the subcommands: "-v" before or after the command name
+    # both count, and a subcommand without it does not reset it.
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="log what is done on stderr (-v: each file and page decision, -vv: debugging detail)")
+
+
+def _sub(sub, name: str, **kwargs) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter,
+                            **kwargs)
+    _verbosity(parser)
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+    from .extras import DISTRIBUTION
+
     parser = argparse.ArgumentParser(
         prog="extractor",
         description="Convert budget performance-target PDFs (绩效目标表) to structured JSON.",
+        epilog=EXAMPLES["extractor"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"extractor {__version__} ({DISTRIBUTION})")
+    _verbosity(parser, default=0)
     sub = parser.add_subparsers(dest="command", required=True)
-    convert = sub.add_parser(
-        "convert", help="convert PDF files to JSON documents",
+    convert = _sub(
+        sub, "convert", help="convert PDF files to JSON documents",
         description="Convert PDFs to JSON documents in OUTDIR (mirroring the inputs' folders), with a run report "
                     "OUTDIR/_report.json.  Re-running the same command skips files already converted.",
     )
@@ -41,9 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                               "the report")
     convert.add_argument("--tables", choices=("csv", "parquet", "xlsx"),
                          help="also write the combined tables projects, indicators and spending_plan of all "
-                              "converted documents to OUTDIR/_tables/ (parquet and xlsx: pip install 'extractor[tables]')")
+                              f"converted documents to OUTDIR/_tables/ (parquet and xlsx: {install_hint('tables')})")
     convert.add_argument("--engine", choices=("local", "dask"),
-                         help="local worker processes (default) or a Dask cluster (pip install 'extractor[dask]')")
+                         help=f"local worker processes (default) or a Dask cluster ({install_hint('dask')})")
     convert.add_argument("--scheduler", metavar="ADDRESS",
                          help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
                               "without it, --engine dask starts a local cluster)")
@@ -55,25 +112,28 @@ def _parser() -> argparse.ArgumentParser:
                          help="stop a file's conversion when it needs more memory than this (default 4096; 0: no limit)")
     convert.add_argument("--ocr", dest="ocr", action="store_const", const="force", default="auto",
                          help="read every page by OCR, even pages with a text layer (needs the ocr extra: "
-                              "pip install 'extractor[ocr]'); by default OCR reads only pages without a usable text layer")
+                              f"{install_hint('ocr')}); by default OCR reads only pages without a usable text layer")
     convert.add_argument("--no-ocr", dest="ocr", action="store_const", const="off",
                          help="never OCR: pages without a usable text layer stay unread")
     convert.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
-    schema = sub.add_parser("schema", help="print the JSON Schema of the output")
+    schema = _sub(sub, "schema", help="print the JSON Schema of the output")
     schema.set_defaults(files=[])
-    inspect = sub.add_parser("inspect", help="draw the detected structure on the pages; DIR/index.html shows them beside the extracted rows")
+    inspect = _sub(sub, "inspect", help="draw the detected structure on the pages; DIR/index.html shows them beside the extracted rows")
     inspect.add_argument("file", type=Path, help="PDF file")
     inspect.add_argument("-o", "--output", required=True, type=Path, help="output folder (page PNGs and index.html)")
     inspect.add_argument("--pages", help="pages to draw, e.g. 5-6 or 5,10,11 (default all)")
     inspect.add_argument("--resolution", type=int, default=130, help="image resolution in dpi (default 130)")
     inspect.add_argument("--password", help="password of an encrypted PDF")
-    golden = sub.add_parser("golden", help="compare samples with their golden files, or rewrite a golden file")
+    inspect.add_argument("--all-pages", action="store_true",
+                         help="read every page: without it, the first pass leaves the pages before the performance "
+                              "section unread (each page image says why a page was or was not read)")
+    golden = _sub(sub, "golden", help="compare samples with their golden files, or rewrite a golden file")
     golden_sub = golden.add_subparsers(dest="golden_command", required=True)
-    check = golden_sub.add_parser("check", help="convert each sample and diff it with its golden file; exit 1 on any difference")
+    check = _sub(golden_sub, "check", help="convert each sample and diff it with its golden file; exit 1 on any difference")
     check.add_argument("samples", nargs="?", default="samples", help="folder of sample PDFs, or one PDF (default samples/)")
     check.add_argument("golden", nargs="?", default="golden", help="folder of golden files (default golden/)")
     check.add_argument("--limit", type=int, default=40, help="differences shown per document (default 40)")
-    update = golden_sub.add_parser("update", help="show the diff, then write golden/NAME.json and NAME.md from the current extraction")
+    update = _sub(golden_sub, "update", help="show the diff, then write golden/NAME.json and NAME.md from the current extraction")
     update.add_argument("names", nargs="+", metavar="NAME", help="sample name (samples/NAME.pdf)")
     update.add_argument("--yes", action="store_true", help="write without asking (required when not interactive)")
     update.add_argument("--samples", default="samples", help="folder of sample PDFs (default samples/)")
@@ -91,7 +151,7 @@ def _convert(args: argparse.Namespace) -> int:
 
     if args.ocr == "force" and ocr.missing_modules():
         print(f"extractor: --ocr needs the ocr extra ({', '.join(ocr.missing_modules())} missing): "
-              "pip install 'extractor[ocr]'", file=sys.stderr)
+              f"{install_hint('ocr')}", file=sys.stderr)
         return EXIT_USAGE
     if args.output == "-":
         return _convert_to_stdout(args, settings)
@@ -147,8 +207,24 @@ def _convert_to_stdout(args: argparse.Namespace, settings) -> int:
     return EXIT_OK
 
 
+def configure_logging(verbose: int) -> None:
+    """Log records of the ``extractor`` loggers at the level ``-v`` asks
+    for (warnings only without it) on stderr, one line each; converting
+    children inherit it when they are forked."""
+    import logging
+
+    level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("extractor: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("extractor")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    configure_logging(args.verbose)
     if args.command == "schema":
         from .export import schema_text
 

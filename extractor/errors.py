@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .extras import install_hint
+
 
 def _pages(pages: str) -> str:
     """"3" -> "page 3", "1-11" -> "pages 1-11"."""
     return f"pages {pages}" if ("-" in pages or "," in pages) else f"page {pages}"
 
 
-def _rebuild(cls: type, message: str, state: dict) -> "ExtractorError":
+def _rebuild(cls: "type[ExtractorError]", message: str, state: dict) -> "ExtractorError":
     exc = cls.__new__(cls)
     Exception.__init__(exc, message)
     exc.__dict__.update(state)
@@ -73,7 +75,7 @@ class TooManyPages(ExtractorError):
 
 class NoTextLayer(ExtractorError):
     #: What to do about a scan when nothing more specific is known.
-    OCR_HINT = "install the OCR extra (pip install 'extractor[ocr]'), which reads scans automatically"
+    OCR_HINT = f"install the OCR extra ({install_hint('ocr')}), which reads scans automatically"
 
     def __init__(self, path: str, pages: str, scanned: bool = True, hint: Optional[str] = None):
         self.pages, self.scanned = pages, scanned
@@ -99,7 +101,7 @@ class UnreadableText(ExtractorError):
     #: looking at the page tells.
     MOJIBAKE_HINT = (
         "open the file: if the pages show proper Chinese, only its fonts' Unicode maps are wrong and OCR can "
-        "read it (pip install 'extractor[ocr]', and no --no-ocr); if they show the same garbage, the file "
+        "read it (" + install_hint("ocr") + ", and no --no-ocr); if they show the same garbage, the file "
         "was made from mis-decoded text: ask its producer for a correct export"
     )
 

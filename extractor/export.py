@@ -6,7 +6,6 @@ place, so a crash or an interrupted batch never leaves half a JSON file.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path

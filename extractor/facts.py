@@ -29,14 +29,20 @@ _MONEY = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万�
 _MONEY_BRACKETED = regex.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(?P<money>[千万亿]?元)\s*[)）]")
 YEAR_STATED = regex.compile(r"(?<!\d)(20\d{2})\s*年\s*度?\s*(?:[^\s，。；]{0,12}?)(?:部门|单位)(?:预算|决算)")
 _YEAR_IN_NAME = regex.compile(r"(?<!\d)(20\d{2})(?!\d)")
-#: A form's year: "2023年…表" in its title, "（2022年度）" under it.
-_FORM_YEAR = regex.compile(r"(?<!\d)(20\d{2})\s*年")
+#: A form's year: the title opens with it ("2023年项目支出绩效目标表"), or a
+#: year of account stands in it or under it ("（2022年度）").  A year inside a
+#: project's name ("提前下达2023年…资金绩效目标表") is no form's year.
+_TITLE_YEAR = regex.compile(r"^\s*(?:\d{1,3}\s*[.．、]\s*|表\s*\d{1,3}\s*)?(20\d{2})\s*年")
+_YEAR_OF_ACCOUNT = regex.compile(r"(?<!\d)(20\d{2})\s*年度")
 
 
 def form_year(form: ProjectForm) -> Optional[int]:
-    texts = ([form.title.text] if form.title is not None else []) + [s.text for s in form.heading]
-    for text in texts:
-        m = _FORM_YEAR.search(text)
+    title = form.title.text if form.title is not None else ""
+    m = _TITLE_YEAR.match(title)
+    if m:
+        return int(m.group(1))
+    for text in [title] + [s.text for s in form.heading]:
+        m = _YEAR_OF_ACCOUNT.search(text)
         if m:
             return int(m.group(1))
     return None

@@ -99,7 +99,9 @@ def compare(pdf: Path, golden_dir: Path, extract: Optional[Callable] = None) -> 
     from .errors import ExtractorError
 
     if extract is None:
-        from .pipeline import extract
+        from .pipeline import extract as default
+
+        extract = default
     pdf = Path(pdf)
     result = Comparison(name=pdf.stem, pdf=pdf, golden=Path(golden_dir) / f"{pdf.stem}.json")
     try:

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from typing import Iterable, Sequence
 
-from .layout import Box, Cell, Char, Grid, Page, PageLayout, Ruling, TextLine
+from .layout import Box, Cell, Char, Grid, Page, PageLayout, Ruling
 from .rejoin import chars_to_lines, join_lines
 from .settings import Settings
 

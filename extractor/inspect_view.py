@@ -37,12 +37,13 @@ not a parser (``tests/test_inspect.py`` checks both stay in step).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
 from .vocab import canonical_header
 from .layout import Box, Cell, Grid, PageLayout
+from .pagestatus import COLOURS as STATUS_COLOURS, PageStatus, page_statuses
 
 if TYPE_CHECKING:  # forms loads on first use
     from .forms import HeaderBand
@@ -85,6 +86,8 @@ DEFAULT_RESOLUTION = 130
 TAG_POINTS = 5.5
 #: Opacity of tag backgrounds (0-255): text under a tag stays faintly visible.
 TAG_ALPHA = 215
+#: Height of the page's status tag (top left), in PDF points: read at a glance.
+STATUS_POINTS = 9.0
 
 
 # -- what the pipeline saw ------------------------------------------------------------
@@ -99,6 +102,8 @@ class Inspection:
     #: Page layouts with furniture set aside (``PageLayout.furniture``).
     layouts: list[PageLayout]
     forms: object  # forms.FormsResult
+    #: Why each page was or was not read (``pagestatus.page_statuses``).
+    statuses: dict[int, PageStatus] = field(default_factory=dict)
 
     def layout(self, page: int) -> Optional[PageLayout]:
         return next((l for l in self.layouts if l.page.number == page), None)
@@ -112,8 +117,11 @@ def inspect_pdf(path: str | Path, *, settings=None, password: Optional[str] = No
     from .settings import DEFAULT
 
     path = Path(path)
-    run = extract_with_intermediates(path, settings=settings or DEFAULT, password=password)
-    return Inspection(path=path, document=run.document, layouts=list(run.layouts), forms=run.forms)
+    settings = settings or DEFAULT
+    run = extract_with_intermediates(path, settings=settings, password=password)
+    statuses = page_statuses(run.document, run.layouts, run.forms, pages=run.document.source.pages,
+                             triage_on=settings.triage)
+    return Inspection(path=path, document=run.document, layouts=list(run.layouts), forms=run.forms, statuses=statuses)
 
 
 # -- where the warnings are ---------------------------------------------------------------
@@ -447,19 +455,20 @@ class _Canvas:
         self.draw.rectangle((x0 + inset, y0 + inset, max(x0 + inset, x1 - inset), max(y0 + inset, y1 - inset)),
                             outline=colour, width=width)
 
-    def tag(self, x: int, y: int, text: str, colour, anchor: str = "la", alpha: int = TAG_ALPHA):
+    def tag(self, x: int, y: int, text: str, colour, anchor: str = "la", alpha: int = TAG_ALPHA, font=None):
         """A label on a filled box; ``anchor`` left/right + top/bottom;
         kept inside the image."""
         if not text:
             return (x, y, x, y)
-        l, t, r, b = self.draw.textbbox((0, 0), text, font=self.font)
+        font = font or self.font
+        l, t, r, b = self.draw.textbbox((0, 0), text, font=font)
         w, h = r - l + 4, b - t + 2
         x0 = x if anchor[0] == "l" else x - w
         y0 = y if anchor[1] == "a" else y - h
         x0 = max(0, min(x0, self.image.width - w))
         y0 = max(0, min(y0, self.image.height - h))
         self.draw.rectangle((x0, y0, x0 + w - 1, y0 + h - 1), fill=(*colour, alpha))
-        self.draw.text((x0 + 2 - l, y0 + 1 - t), text, font=self.font, fill=_ink(colour))
+        self.draw.text((x0 + 2 - l, y0 + 1 - t), text, font=font, fill=_ink(colour))
         return (x0, y0, x0 + w, y0 + h)
 
 
@@ -513,7 +522,12 @@ def render_page(inspection: Inspection, pdf_page, page: int, resolution: int = D
             canvas.tag(x1, y0 - 1, m.tag, m.colour, "rd")
         elif m.kind == "warning":
             canvas.tag(x1 - 2, y0 + 2, f"! {m.tag}", m.colour, "ra")
-    canvas.tag(4, 4, f"page {page}", (0, 0, 0), alpha=255)
+    status = inspection.statuses.get(page)
+    if status is None:
+        canvas.tag(4, 4, f"page {page}", (0, 0, 0), alpha=255)
+    else:  # why this page was or was not read, where the eye lands first
+        canvas.tag(4, 4, f"page {page}: {status.label}", STATUS_COLOURS[status.status], alpha=255,
+                   font=_font(max(12, round(STATUS_POINTS * canvas.scale))))
     return canvas.image.convert("RGB")
 
 
@@ -536,6 +550,9 @@ tr.warn td { background: #fdd; }
 .legend td { border: none; padding: 1px 8px 1px 0; }
 .muted { color: #777; }
 ul.warnings li { color: #b00; }
+p.status { font-weight: bold; }
+.status-form, .status-prose { color: #063; } .status-lost, .status-no_text, .status-unreadable { color: #b00; }
+.status-not_form { color: #a50; } .status-skipped, .status-no_grid, .status-blank { color: #666; }
 """
 
 
@@ -565,6 +582,10 @@ def _legend() -> str:
         (FURNITURE, "page furniture set aside (page numbers, running headers)"),
         (UNREAD, "text in a table that no output field took (lost text, or a label split by a page break)"),
         (WARNING, "a cell whose text produced a warning (tag: warning code)"),
+        (STATUS_COLOURS["form"], "page tag (top left): read into a project form or as prose"),
+        (STATUS_COLOURS["not_form"], "page tag: read, but its tables are not a form (why: above the pages)"),
+        (STATUS_COLOURS["skipped"], "page tag: skipped by the first pass (--all-pages reads it), or nothing to read"),
+        (STATUS_COLOURS["lost"], "page tag: not read: lost, no text layer or unreadable text"),
     ]
     cells = "".join(
         f'<tr><td><span class="sw" style="border-color:{_css_rgb(c)};background:rgba({c[0]},{c[1]},{c[2]},0.3)">'
@@ -638,6 +659,9 @@ def _page_section(inspection: Inspection, page: int, image_name: str, placed) ->
     if layout is not None and layout.furniture:
         lines = "".join(f"<li>{_e(l.text)}</li>" for l in layout.furniture)
         parts.append(f'<h3>Furniture set aside</h3><ul class="muted">{lines}</ul>')
+    status = inspection.statuses.get(page)
+    if status is not None:
+        parts.insert(0, f'<p class="status status-{status.status}">{_e(status.why)}</p>')
     if not parts:
         parts.append('<p class="muted">nothing extracted from this page</p>')
     return (
@@ -661,12 +685,30 @@ def render_html(inspection: Inspection, images: Sequence[tuple[int, str]]) -> st
         f"<h1>{name}</h1><p>{summary}</p><p>pages: {nav}</p>",
         f"<details><summary>legend</summary>{_legend()}</details>",
     ]
+    if inspection.statuses:
+        out.append(_status_table(inspection.statuses))
     if loose:
         out.append('<h3>Document warnings</h3><ul class="warnings">' + "".join(
             f"<li>{_e(w.code)} [{_e(w.where)}]: {_e(w.message)}</li>" for w in loose) + "</ul>")
     out += [_page_section(inspection, n, image, placed) for n, image in images]
     out.append("</body></html>\n")
     return "\n".join(out)
+
+
+def _status_table(statuses: dict[int, PageStatus]) -> str:
+    """Every page of the document (drawn or not) and why it was or was not
+    read, pages in a row with the same status together."""
+    rows, start = [], None
+    numbers = sorted(statuses)
+    for i, n in enumerate(numbers):
+        start = n if start is None else start
+        nxt = numbers[i + 1] if i + 1 < len(numbers) else None
+        if nxt is None or nxt != n + 1 or statuses[nxt].why != statuses[n].why:
+            span = f"{start}" if start == n else f"{start}-{n}"
+            rows.append(f'<tr class="status-{statuses[n].status}"><td>{span}</td><td>{_e(statuses[n].why)}</td></tr>')
+            start = None
+    return ("<details open><summary>why each page was or was not read</summary><table>"
+            "<tr><th>pages</th><th>status</th></tr>" + "".join(rows) + "</table></details>")
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -739,9 +781,13 @@ def run(args) -> int:
 
     from .errors import ExtractorError
 
+    from .settings import DEFAULT
+
+    # --all-pages: no first pass, so the pages it would skip are parsed and drawn as read
+    settings = DEFAULT.replace(triage=False) if getattr(args, "all_pages", False) else DEFAULT
     try:
         written = write_inspection(args.file, args.output, pages=args.pages, resolution=args.resolution,
-                                   password=args.password)
+                                   password=args.password, settings=settings)
     except PageSpecError as exc:
         print(f"extractor inspect: {exc}", file=sys.stderr)
         return 2

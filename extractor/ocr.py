@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
 from .errors import ExtractorError
+from .extras import install_hint
 from .vocab import canonical_header
 from .layout import Box, Char, Page, Ruling
 from .rejoin import is_cjk
@@ -70,7 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
 Mode = Literal["auto", "force", "off"]
 
 #: What to tell a user whose file needs OCR when the extra is missing.
-INSTALL_HINT = "install the OCR extra to read it: pip install 'extractor[ocr]'"
+INSTALL_HINT = "install the OCR extra to read it: " + install_hint("ocr")
 
 #: The modules the ``ocr`` extra provides.
 _REQUIRED_MODULES = ("rapidocr_onnxruntime", "onnxruntime", "cv2", "numpy", "pypdfium2")
@@ -82,7 +83,7 @@ class OcrUnavailable(ExtractorError):
     def __init__(self, path: str, missing: str):
         self.missing = missing
         super().__init__(path, f"OCR was asked for but the ocr extra is not installed ({missing} missing): "
-                               "pip install 'extractor[ocr]'")
+                               + install_hint("ocr"))
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ class Recognizer:
     def __init__(self, threads: int = 0):
         missing = missing_modules()
         if missing:
-            raise ModuleNotFoundError(f"the ocr extra is not installed ({', '.join(missing)} missing): pip install 'extractor[ocr]'")
+            raise ModuleNotFoundError(f"the ocr extra is not installed ({', '.join(missing)} missing): {install_hint('ocr')}")
         from rapidocr_onnxruntime import RapidOCR
 
         params = {"print_verbose": False}

@@ -273,7 +273,7 @@ def _close(pdf) -> None:
 def _open(path: Path, password: Optional[str]):
     try:
         return _open_plumber(path, password, None), None
-    except DamagedPDF as first:
+    except DamagedPDF:
         data = path.read_bytes()
         truncated = not data.rstrip(b"\r\n\t\f\0 ").endswith(b"%%EOF")
         rebuilt = rebuild(data)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -41,6 +42,9 @@ from .settings import DEFAULT, Settings
 from .timing import StageTimes, measuring, stage
 from .triage import triage
 
+
+#: ``extractor -v`` shows these records (cli.configure_logging).
+log = logging.getLogger("extractor.pipeline")
 
 
 def sha256_of(path: Path) -> str:
@@ -66,6 +70,9 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
         # Pages that may state the year are parsed in turn until one does
         # (outside the page edges, where furniture may be): the rest are not.
         wanted = None if first is None or first.read is None else set(first.read) | set(first.optional)
+        if wanted is not None:
+            log.info("%s: the first pass leaves %d of %d pages unread (before the performance section)",
+                     path.name, opened.page_count - len(wanted), opened.page_count)
         pages = iter_pages(opened, settings, only=wanted)
         if ocr is not None:
             pages = _staged("ocr", ocr(pages, opened))
@@ -73,10 +80,12 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
         for page in pages:
             with stage("grids"):
                 layout = _light(segment_page(page, settings))
+            log.debug("%s: page %d: %d tables, %d lines outside them", path.name, page.number, len(layout.grids),
+                      len(layout.lines))
             layouts.append(layout)
-            if wanted is not None and page.number in first.optional and _states_year(layout, settings):
+            if first is not None and wanted is not None and page.number in first.optional and _states_year(layout, settings):
                 wanted.difference_update(n for n in first.optional if n > page.number)
-        if wanted is not None:
+        if first is not None and wanted is not None:
             passed = [s for n, s in first.stats.items() if n not in wanted]
             opened.stats = sorted([*opened.stats, *passed], key=lambda s: s.number)
         return layouts, opened, opened.page_count, list(opened.lost_pages)
@@ -257,4 +266,6 @@ def _extract(path: Path, settings: Settings, password: Optional[str], times: Opt
     # Data-quality rules (quality.py) judge the finished document; on OCR'd
     # pages, what OCR may have misread is flagged too.
     checks = [*quality.check(doc), *reader.warnings(layouts, forms, doc)]
+    log.info("%s: %d pages, %d projects, %d warnings", path.name, page_count, len(doc.projects),
+             len(doc.warnings) + len(checks))
     return Extraction(dataclasses.replace(doc, warnings=[*doc.warnings, *checks]), tuple(layouts), forms)

@@ -64,7 +64,6 @@ def lines_to_paragraphs(lines: Sequence[TextLine], settings: Settings) -> list[P
     paragraphs: list[Paragraph] = []
     text = ""
     pages: list[int] = []
-    prev: Optional[TextLine] = None
     prev_closed = True
     for line in lines:
         left, right = margins[line.page]
@@ -78,7 +77,6 @@ def lines_to_paragraphs(lines: Sequence[TextLine], settings: Settings) -> list[P
         text = join_pair(text, line.text, first_filled=True) if text else line.text
         pages.append(line.page)
         prev_closed = (right - line.box.x1 >= settings.short_line * em) or centred
-        prev = line
     if text:
         paragraphs.append(Paragraph(text, tuple(dict.fromkeys(pages))))
     return paragraphs

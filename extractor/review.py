@@ -34,7 +34,7 @@ def render_markdown(doc: Document) -> str:
         "",
     ]
     if doc.overall is not None:
-        out += ["## Overall", "", doc.overall.summary, ""]
+        out += ["## Overall", "", doc.overall.summary or "(no summary)", ""]
         for t in doc.overall.targets:
             sat = _target(t.satisfaction) if t.satisfaction else "none"
             out += [f"{t.no}. **{t.title}**", f"   - goal: {t.goal}", f"   - indicator: {t.indicator}", f"   - satisfaction: {sat}", ""]

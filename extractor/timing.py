@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import time
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Callable, Optional, TypeVar
 
@@ -78,7 +78,7 @@ class measuring:
 
     def __init__(self, times: Optional[StageTimes]) -> None:
         self.times = times
-        self.token = None
+        self.token: Optional[Token[Optional[_Run]]] = None
 
     def __enter__(self) -> "measuring":
         active = _ACTIVE.get()

@@ -400,3 +400,33 @@ def mutated(data: bytes, rng: random.Random, count: int) -> bytes:
     for _ in range(count):
         out[rng.randrange(len(out))] = rng.randrange(256)
     return bytes(out)
+
+
+# -- what the machine can render ------------------------------------------------------
+
+
+def renders_cjk_without_embedding() -> bool:
+    """Whether pdfium draws Chinese text set in a font the PDF does not
+    embed (reportlab's STSong-Light, as ``misdecoded`` and ``prose_only``
+    use): it substitutes a CJK font of the system when there is one
+    (``fonts-wqy-microhei``, ``fonts-noto-cjk``), and draws nothing without
+    one.  A page rasterized for OCR is then blank."""
+    import pypdfium2
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(120, 40), invariant=1)
+    c.setFont("STSong-Light", 24)
+    c.drawString(8, 10, "部门整体")
+    c.showPage()
+    c.save()
+    pdf = pypdfium2.PdfDocument(buffer.getvalue())
+    try:
+        image = pdf[0].render(scale=1, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    dark = sum(image.histogram()[:128])
+    return dark > 50  # four characters at 24 pt: hundreds of dark pixels

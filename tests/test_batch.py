@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import shutil
 import signal
@@ -25,6 +26,7 @@ import badfiles
 import layout_variants as lv
 from conftest import SAMPLE
 from extractor import batch
+from extractor.extras import install_hint
 from extractor.pipeline import extract
 
 RUN_FILES = {"_report.json", "_manifest.jsonl"}
@@ -479,7 +481,7 @@ def test_a_missing_table_dependency_is_a_usage_error(monkeypatch, archive, tmp_p
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
-    with pytest.raises(batch.UsageError, match=r"pip install 'extractor\[tables\]'"):
+    with pytest.raises(batch.UsageError, match=re.escape(install_hint("tables"))):
         batch.convert_batch([archive / "county-a"], tmp_path / "out", tables="parquet", stream=io.StringIO())
     assert not (tmp_path / "out").exists()
 

@@ -1,15 +1,14 @@
-"""The analyst API: extract_many, to_frames (dtypes, shapes, keys), the flat
+"""The analyst API: to_frames (dtypes, shapes, keys), the flat
 Document.indicators and the notebook display."""
 
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
 
 import extractor
-from conftest import GOLDEN, SAMPLE
+from conftest import GOLDEN
 from extractor.frames import SPECS
 
 GOLDEN_JSON = GOLDEN / "julu-2023-zonggonghui.json"
@@ -120,67 +119,6 @@ def test_repr_html_summarises_projects_budgets_counts_and_warnings(doc):
 def test_repr_is_short(doc):
     assert repr(doc) == ("Document(file='julu-2023-zonggonghui.pdf', unit='巨鹿县总工会', year=2023, "
                          "projects=6, indicators=42, warnings=2)")
-
-
-def test_extract_many_keeps_input_order_across_processes(tmp_path):
-    paths = []
-    for name in ("b.pdf", "a.pdf", "c.pdf"):
-        shutil.copy(SAMPLE, tmp_path / name)
-        paths.append(tmp_path / name)
-    docs = extractor.extract_many(paths, jobs=2, progress=False)
-    assert [d.source.file for d in docs] == ["b.pdf", "a.pdf", "c.pdf"]
-    assert docs[0].to_dict()["projects"] == extractor.load(GOLDEN_JSON).to_dict()["projects"]
-
-
-def test_extract_many_in_process_reports_progress_and_the_failing_file(tmp_path, capsys):
-    bad = tmp_path / "bad.pdf"
-    bad.write_text("<html>404</html>")
-    assert [d.source.file for d in extractor.extract_many([SAMPLE], progress=True)] == [SAMPLE.name]
-    assert "extract" in capsys.readouterr().err  # a tqdm bar or a line, on stderr
-    with pytest.raises(extractor.ExtractorError) as info:
-        extractor.extract_many([bad, SAMPLE], progress=False)
-    assert any("bad.pdf" in note for note in getattr(info.value, "__notes__", ["bad.pdf"]))
-
-
-def test_extract_many_brings_a_worker_error_back_as_itself(tmp_path):
-    from extractor.errors import NotAPDF
-
-    bad = tmp_path / "bad.pdf"
-    bad.write_text("<html>404</html>")
-    with pytest.raises(NotAPDF, match="bad.pdf: not a PDF") as info:
-        extractor.extract_many([SAMPLE, bad, SAMPLE], jobs=2, progress=False)
-    assert str(info.value).startswith(str(bad))
-
-
-def test_extract_many_refuses_a_single_path_and_bad_jobs():
-    with pytest.raises(TypeError):
-        extractor.extract_many(str(SAMPLE))
-    with pytest.raises(ValueError):
-        extractor.extract_many([SAMPLE], jobs=0)
-
-
-def test_progress_falls_back_to_a_line_per_file_without_tqdm(monkeypatch, capsys):
-    import builtins
-
-    from extractor import batch
-
-    real_import = builtins.__import__
-
-    def no_tqdm(name, *args, **kwargs):
-        if name.startswith("tqdm"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_tqdm)
-    bar = batch._Progress(2, enabled=True)
-    bar.step("x/one.pdf")
-    bar.close()
-    assert "extract [1/2] one.pdf" in capsys.readouterr().err
-    quiet = batch._Progress(2, enabled=False)
-    quiet.step("x/one.pdf")
-    assert capsys.readouterr().err == ""
-
-
 def test_fields_of_every_template_are_typed_columns():
     """Department forms, weights, directions, core flags, period targets and
     self-evaluation actuals reach the frames as typed columns."""

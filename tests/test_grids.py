@@ -61,7 +61,7 @@ def test_a_grid_of_thin_filled_rectangles_is_a_ruled_table():
 
     from extractor.pages import objects_to_rulings
 
-    xs, ys, t = [0, 60, 200], [0, 30, 60], 0.6
+    t = 0.6
     boxes = [(0, 0, 200, 30), (0, 30, 60, 60), (60, 30, 200, 60)]  # the first row is one merged cell
     rects = [{"x0": 0, "top": 0, "x1": 200, "bottom": 30, "stroke": False}]  # header shading
     for x0, top, x1, bottom in boxes:

@@ -274,9 +274,9 @@ def test_split_rows_keep_borders_and_merged_cells_blank_after_break(r: Rendered)
         pieces = [c for c in r.plan.cells if c.project == b.project and c.row == b.row and not c.repeat]
         assert {b.page, b.page + 1} <= {c.page for c in pieces}
 
-        def group_piece(page):
-            l1 = [c for c in r.plan.cells if c.project == b.project and c.col == "level1"
-                  and c.row is not None and c.row <= b.row and c.page == page and not c.repeat]
+        def group_piece(page):  # called at once, in this iteration: b is the current break
+            l1 = [c for c in r.plan.cells if c.project == b.project and c.col == "level1"  # noqa: B023
+                  and c.row is not None and c.row <= b.row and c.page == page and not c.repeat]  # noqa: B023
             return max(l1, key=lambda c: c.row) if l1 else None
 
         before, after = group_piece(b.page), group_piece(b.page + 1)

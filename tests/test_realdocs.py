@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, require
 
 REALDOCS = sorted((SHARED / "realdocs").glob("*.pdf")) if (SHARED / "realdocs").is_dir() else []
 
 
-@pytest.mark.skipif(not REALDOCS, reason="shared/realdocs is not beside this checkout")
+def test_the_real_documents_are_there():
+    require(bool(REALDOCS), f"the real documents are not beside this checkout ({SHARED / 'realdocs'})")
+
+
 @pytest.mark.parametrize("pdf", REALDOCS, ids=[p.stem[:12] for p in REALDOCS])
 def test_real_document_converts_without_invented_projects(pdf, schema_validator):
     from extractor import extract

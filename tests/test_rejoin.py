@@ -1,6 +1,6 @@
 from builders import chars, line
 
-from extractor.rejoin import chars_to_lines, collapse_gaps, join_lines, join_pair, joins_as_word, line_text
+from extractor.rejoin import chars_to_lines, collapse_gaps, join_lines, join_pair, joins_as_word
 from extractor.settings import DEFAULT
 
 

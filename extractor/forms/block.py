@@ -60,8 +60,8 @@ def block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     _read_block_row(b, [c for c in cells if not rest_of_label(c, b.above)], row)
     # Labels over sub-rows have no value of their own, but say what they
     # hold ("项目资金（万元）" states the money unit): kept, without a value.
-    b.labels.extend((label_role(c.text), c.text, Span("", c.page, c.box))
-                    for c in cells if c.row == row and label_role(c.text) in _BLOCK_ROLES)
+    b.labels.extend((role, c.text, Span("", c.page, c.box))
+                    for c in cells if c.row == row and (role := label_role(c.text) or "") in _BLOCK_ROLES)
     b.above.extend(c for c in cells if c.row == row)
 
 
@@ -114,21 +114,22 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
                 _append_to_label(b, b.last_label, c)
         return
     current: Optional[tuple[str, Cell]] = None
-    taken = False
-    for kind, cell in zip(kinds, own):
-        if kind is None and cell.text and current is not None and taken and unknown_label(current[0], b):
-            kind = "extra"  # a label the vocabulary does not know: a value stops there
-        if kind:
-            if current and not taken:
+    paired = False
+    for found, cell in zip(kinds, own):
+        role = found
+        if role is None and cell.text and current is not None and paired and unknown_label(current[0], b):
+            role = "extra"  # a label the vocabulary does not know: a value stops there
+        if role:
+            if current and not paired:
                 _pair(b, current[0], current[1], None)
-            current, taken = (kind, cell), False
+            current, paired = (role, cell), False
         elif current:
-            if not taken:
+            if not paired:
                 _pair(b, current[0], current[1], cell)
-                taken = True
+                paired = True
             elif cell.text and current[0] != "month":
                 _append_to_label(b, len(b.labels) - 1, cell)
-    if current and not taken:
+    if current and not paired:
         _pair(b, current[0], current[1], None)
 
 

@@ -64,8 +64,9 @@ def _labels(row: IndicatorRow, form: ProjectForm) -> list[tuple[str, str, Span]]
         span = row.extra.get(col.header) if col.role == "group_source" else row.fields.get(col.role)
         if span is not None and span.text:
             role = _LABEL_OF[col.role]
-            if role == "source" and label_role(col.header) in ("fiscal", "other"):
-                role = label_role(col.header)  # 一般公共预算 is the fiscal amount, named as printed
+            printed = label_role(col.header)
+            if role == "source" and printed in ("fiscal", "other"):
+                role = printed  # 一般公共预算 is the fiscal amount, named as printed
             labels.append((role, col.header, span))
     return labels
 

@@ -9,7 +9,7 @@ from ..layout import Cell, Grid, TextLine
 from ..rejoin import joins_as_word
 from .headers import cell_for_column
 from .model import GROUP_ROLES, HIERARCHY_ROLES, KEYED_ROLES, REQUIRED_ROLES, Builder, HeaderColumn, IndicatorRow, Span
-from .titles import body_size, same_type
+from .titles import median_size, same_type
 
 
 def indicator_row(b: Builder, cells: Sequence[Cell], row: int, merged_only: bool = False) -> Optional[IndicatorRow]:
@@ -319,7 +319,7 @@ def complete_last_row(b: Builder, lines: Sequence[TextLine]) -> None:
     """Lines opening pages (no table above them there) whose bands hold the
     rest of the last indicator row (``rest_of_row``): their text is appended
     to the row's cells.  A band that does not (a "续表" note) is left alone."""
-    size = body_size(l for c in b.grid.cells for l in c.lines) if b.grid is not None else None
+    size = median_size(l for c in b.grid.cells for l in c.lines) if b.grid is not None else None
     for page in sorted({l.page for l in lines}):
         for band in line_bands([l for l in lines if l.page == page]):
             for part in rest_of_row(band, b.columns, b.rows[-1], size) or ():

@@ -15,7 +15,7 @@ def lines_to_blocks(lines: Sequence[TextLine], body_size: float | None = None) -
     """Consecutive heading lines (set larger than the page's body text) of
     one size and tight spacing form a block: a title wrapped over two lines
     is one block.  Body text lines stay separate for the prose stage."""
-    body_size = body_size if body_size is not None else body_size(lines)
+    body_size = body_size if body_size is not None else median_size(lines)
     blocks: list[list[TextLine]] = []
     for line in lines:
         if blocks:
@@ -29,14 +29,14 @@ def lines_to_blocks(lines: Sequence[TextLine], body_size: float | None = None) -
     return blocks
 
 
-def body_size(lines: Iterable[TextLine]) -> float:
+def median_size(lines: Iterable[TextLine]) -> float:
     """The size most characters are set in."""
     sizes = sorted(ch.size for l in lines for ch in l.chars)
     return sizes[len(sizes) // 2] if sizes else 0.0
 
 
 def page_body_size(layout: PageLayout) -> float:
-    return body_size(list(layout.lines) + [l for g in layout.grids for c in g.cells for l in c.lines])
+    return median_size(list(layout.lines) + [l for g in layout.grids for c in g.cells for l in c.lines])
 
 
 #: Text set larger than this times the body text is a heading.

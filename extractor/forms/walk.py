@@ -111,7 +111,7 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
     #: row, read together (the ends of cells side by side interleave).
     opening: list[TextLine] = []
     for kind, obj, opens_page in _events(layouts):
-        page = obj[0].page if kind == "block" else obj.page  # type: ignore[index, union-attr]
+        page = obj[0].page if isinstance(obj, list) else obj.page  # type: ignore[attr-defined]
         if title is not None and title_expired(title, page):
             # A title whose form never came (an entry of a 目录, a section
             # heading over prose) is text like any other.
