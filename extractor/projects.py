@@ -124,6 +124,9 @@ def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None)
         if block.text(role) is None:
             warn("missing_field", form.title, field, f"the project block has no {field}")
 
+    if not form.columns:
+        warn("no_indicator_grid", form.title, "绩效指标",
+             "the form's indicator grid was not found (its header names no indicator columns): the project has no indicators")
     indicators = [row_to_indicator(row, form.columns, n, warn, year) for n, row in enumerate(form.rows, start=1)]
     project = Project(
         index=index,

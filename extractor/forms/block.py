@@ -108,10 +108,18 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
             span = Span(" ".join(c.text for c in texts), texts[0].page, union_all(c.box for c in texts))
             b.labels.append(("purpose", "资金用途", span))
             b.last_label = len(b.labels) - 1
-        elif texts and b.last_label is not None:
+        elif texts and b.last_label is not None and b.labels[b.last_label][2].page != texts[0].page:
             # A row split by a page break inside the project block.
             for c in texts:
                 _append_to_label(b, b.last_label, c)
+        elif len(texts) >= 2:
+            # A label the vocabulary does not know, and its value: a row
+            # of the block is no continuation of the row above.
+            _add_label(b, "extra", texts[0], texts[1])
+            for c in texts[2:]:
+                _append_to_label(b, len(b.labels) - 1, c)
+        elif texts and b.last_label is not None:
+            _append_to_label(b, b.last_label, texts[0])  # a value wrapped into a row of its own
         return
     current: Optional[tuple[str, Cell]] = None
     paired = False

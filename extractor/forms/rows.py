@@ -7,6 +7,7 @@ from typing import Optional, Sequence
 
 from ..layout import Cell, Grid, TextLine
 from ..rejoin import joins_as_word
+from ..vocab import label_role
 from .headers import cell_for_column
 from .model import GROUP_ROLES, HIERARCHY_ROLES, KEYED_ROLES, REQUIRED_ROLES, Builder, HeaderColumn, IndicatorRow, Span
 from .titles import median_size, same_type
@@ -104,7 +105,15 @@ def continues_columns(grid: Grid, columns: Sequence[HeaderColumn], first_on_page
     left, right = min(c.x0 for c in columns), max(c.x1 for c in columns)
     tol = 0.05 * (right - left)
     if grid.source != "text":
-        return abs(grid.box.x0 - left) <= tol and abs(grid.box.x1 - right) <= tol
+        if abs(grid.box.x1 - right) > tol:
+            return False
+        if abs(grid.box.x0 - left) <= tol:
+            return True
+        # A label column at the left (绩效指标, set vertically) before the
+        # header's columns: the frame goes on from its inner edge.
+        inner = [x for x in grid.xs if abs(x - left) <= tol]
+        return bool(inner) and grid.box.x0 < left and all(
+            not c.text or label_role(c.text) == "heading" for c in grid.cells if c.box.x1 <= inner[0] + tol)
     if not first_on_page or grid.box.x0 < left - 2 * tol or grid.box.x1 > right + 2 * tol:
         return False
     under = [sum(1 for col in columns if min(c.box.x1, col.x1) > max(c.box.x0, col.x0)) for c in grid.cells if c.text]

@@ -9,6 +9,7 @@ from ..layout import Grid, PageLayout, TextLine, union_all
 from ..rejoin import join_lines
 from ..vocab import label_role
 from .block import block_row
+from .levels import columns_from_levels
 from .listing import split_listing
 from .headers import cell_for_column, covering_cells, grid_rows, header_band
 from .model import GROUP_ROLES, HIERARCHY_ROLES, Builder, FormsResult, IndicatorRow, ProjectForm, Span
@@ -53,10 +54,14 @@ def add_grid(b: Builder, grid: Grid, continuation: bool) -> None:
             flush()
             b.columns = header.columns
             continue
+        if not b.columns and b.labels and (inferred := columns_from_levels(cells)) is not None:
+            b.columns = inferred  # the indicator rows begin, with no header row
         if not b.columns:
             own = [c for c in cells if c.row == r and c.text]
-            if b.title is None and len(own) == 1 and split_title(own[0].text):
-                b.title = Span.of_cell(own[0])  # the title drawn as the table's first row
+            if not b.labels and len(own) == 1 and split_title(own[0].text):
+                # The title drawn as the table's first row: nearer than a
+                # heading above the table ("1.项目支出绩效目标表").
+                b.title = Span.of_cell(own[0])
                 continue
             block_row(b, cells, r)
             b.pages.add(grid.page)
@@ -175,12 +180,20 @@ def finished(b: Builder) -> list[ProjectForm]:
     """The forms a finished builder holds: none when no indicator header
     was ever found (a budget table under a title, a block of labels
     alone: no 绩效 form), one per row group of a listing table, else one."""
-    if not b.columns:
+    if not b.columns and not is_project_block(b):
         return []
     b.rows = [r for r in b.rows if not is_placeholder(r)]
     forms = split_listing(b.freeze())
     # An empty template (its rows only the printed levels, no name): no form.
     return [f for f in forms if f.rows or any(role in ("name", "unit_name") and s.text for role, _, s in f.labels)]
+
+
+def is_project_block(b: Builder) -> bool:
+    """A project block whose indicator grid was never found (a damaged
+    page, a grid drawn as an image): a 项目名称 or 项目编码 with a value, and
+    an amount or goals.  A budget table under a title has no such block."""
+    values = {role for role, _, span in b.labels if span.text.strip()}
+    return bool(values & {"code", "name"}) and bool(values & {"total", "fiscal", "goals"})
 
 
 def is_placeholder(row: IndicatorRow) -> bool:
