@@ -94,8 +94,10 @@ class Comparison:
         return self.error is None and self.expected is not None and not self.differences and not self.not_canonical
 
 
-def compare(pdf: Path, golden_dir: Path, extract: Optional[Callable] = None) -> Comparison:
-    """Convert ``pdf`` and compare it with ``golden_dir/<stem>.json``."""
+def compare(pdf: Path, golden_dir: Path, extract: Optional[Callable] = None, name: Optional[str] = None) -> Comparison:
+    """Convert ``pdf`` and compare it with ``golden_dir/<name>.json``
+    (``name``: the sample's path below the samples folder without
+    ``.pdf``, "real/xian-sifaju-2026"; by default its stem)."""
     from .errors import ExtractorError
 
     if extract is None:
@@ -103,7 +105,8 @@ def compare(pdf: Path, golden_dir: Path, extract: Optional[Callable] = None) -> 
 
         extract = default
     pdf = Path(pdf)
-    result = Comparison(name=pdf.stem, pdf=pdf, golden=Path(golden_dir) / f"{pdf.stem}.json")
+    name = name or pdf.stem
+    result = Comparison(name=name, pdf=pdf, golden=Path(golden_dir) / f"{name}.json")
     try:
         result.document = extract(pdf)
     except ExtractorError as exc:
@@ -147,9 +150,19 @@ def describe(c: Comparison, limit: int = 40) -> list[str]:
 
 
 def sample_pdfs(samples: Path) -> list[Path]:
+    """The sample PDFs: a file, or every PDF below a folder (sub-folders
+    such as ``samples/real/`` hold the real documents)."""
     if samples.is_file():
         return [samples]
-    return sorted(p for p in samples.glob("*.pdf") if p.is_file())
+    return sorted(p for p in samples.rglob("*.pdf") if p.is_file())
+
+
+def sample_name(pdf: Path, samples: Path) -> str:
+    """"real/xian-sifaju-2026" for samples/real/xian-sifaju-2026.pdf."""
+    try:
+        return pdf.relative_to(samples).with_suffix("").as_posix()
+    except ValueError:
+        return pdf.stem
 
 
 def check(samples: Path, golden_dir: Path, out: Optional[TextIO] = None, limit: int = 40) -> int:
@@ -165,12 +178,13 @@ def check(samples: Path, golden_dir: Path, out: Optional[TextIO] = None, limit: 
         return EXIT_USAGE
     bad = 0
     for pdf in pdfs:
-        c = compare(pdf, golden_dir)
+        c = compare(pdf, golden_dir, name=sample_name(pdf, samples) if samples.is_dir() else None)
         bad += not c.ok
         for line in describe(c, limit):
             print(line, file=out)
     if samples.is_dir():
-        orphans = sorted(p.stem for p in golden_dir.glob("*.json") if not (samples / f"{p.stem}.pdf").exists())
+        names = [p.relative_to(golden_dir).with_suffix("").as_posix() for p in golden_dir.rglob("*.json")]
+        orphans = sorted(n for n in names if not (samples / f"{n}.pdf").exists())
         for name in orphans:
             print(f"note   {name}: golden file without a sample PDF", file=out)
     print(f"{len(pdfs) - bad} of {len(pdfs)} samples match their golden files", file=out)
@@ -182,7 +196,7 @@ def _sample_for(name: str, samples: Path) -> Path:
     given = Path(name)
     if given.suffix.lower() == ".pdf" and given.exists():
         return given
-    return samples / f"{given.stem if given.suffix.lower() == '.pdf' else name}.pdf"
+    return samples / f"{name[:-4] if given.suffix.lower() == '.pdf' else name}.pdf"
 
 
 def _confirm(question: str, stdin: TextIO, out: TextIO) -> bool:
@@ -214,7 +228,7 @@ def update(
             print(f"extractor golden update: no sample {pdf}", file=sys.stderr)
             status = max(status, EXIT_USAGE)
             continue
-        c = compare(pdf, golden_dir)
+        c = compare(pdf, golden_dir, name=sample_name(pdf, Path(samples)))
         if c.error is not None and c.document is None:
             print(f"FAILED {c.name}: {c.error}", file=sys.stderr)
             status = max(status, EXIT_DIFFERENT)

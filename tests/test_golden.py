@@ -17,7 +17,12 @@ import pytest
 from conftest import GOLDEN, SAMPLES, UPDATE_GOLDEN
 from jsondiff import report
 
-CASES = sorted(p for p in SAMPLES.glob("*.pdf") if (GOLDEN / f"{p.stem}.json").exists())
+def _name(pdf):
+    """"real/xian-sifaju-2026" for samples/real/xian-sifaju-2026.pdf."""
+    return pdf.relative_to(SAMPLES).with_suffix("").as_posix()
+
+
+CASES = sorted(p for p in SAMPLES.rglob("*.pdf") if (GOLDEN / f"{_name(p)}.json").exists())
 
 
 def test_there_is_a_golden_case():
@@ -29,7 +34,7 @@ def test_update_flag_is_off_in_ci():
         assert not UPDATE_GOLDEN, "EXTRACTOR_UPDATE_GOLDEN must never be set in CI"
 
 
-@pytest.mark.parametrize("pdf", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("pdf", CASES, ids=[_name(p) for p in CASES])
 def test_sample_equals_golden(pdf, schema_validator):
     from extractor import extract
     from extractor.review import render_markdown
@@ -37,10 +42,10 @@ def test_sample_equals_golden(pdf, schema_validator):
     doc = extract(pdf)
     got = doc.to_dict()
     schema_validator.validate(got)
-    golden_json = GOLDEN / f"{pdf.stem}.json"
+    golden_json = GOLDEN / f"{_name(pdf)}.json"
     if UPDATE_GOLDEN:
         golden_json.write_text(doc.to_json(), encoding="utf-8")
-        (GOLDEN / f"{pdf.stem}.md").write_text(render_markdown(doc), encoding="utf-8")
+        golden_json.with_suffix(".md").write_text(render_markdown(doc), encoding="utf-8")
     expected = json.loads(golden_json.read_text(encoding="utf-8"))
     if got != expected:
         pytest.fail(report(expected, got), pytrace=False)
