@@ -59,3 +59,43 @@ def table_page(number: int, xs, rows, *, top: float = 50.0, row_h: float = 24.0,
         y += size + 10
     page = Page(number, 600, 850, tuple(cs), tuple(grid_rulings(xs, ys)))
     return segment_page(page, DEFAULT)
+
+
+def form_page(number: int, xs, rows, *, merges=(), top: float = 50.0, row_h: float = 24.0, above=(),
+              size: float = 10.0, left_label: str = ""):
+    """A page holding one ruled table with merged cells: ``rows`` as in
+    ``table_page`` (the text of a merged cell in its top-left cell),
+    ``merges`` (row, col, rowspan, colspan) of each merged cell, whose inner
+    rulings are not drawn; ``left_label`` a column of its own at the left,
+    one cell over every row, holding a label set vertically (one character
+    a line, as forms print 绩效指标)."""
+    from extractor.grids import segment_page
+    from extractor.layout import Page
+
+    if left_label:
+        xs = [xs[0] - 30, *xs]
+        rows = [["", *row] for row in rows]
+        merges = [(r, c + 1, rs, cs) for r, c, rs, cs in merges] + [(0, 0, len(rows), 1)]
+    ys = [top + i * row_h for i in range(len(rows) + 1)]
+    skip_v, skip_h = set(), set()
+    for r, c, rs, cs in merges:
+        for i in range(c + 1, c + cs):
+            for rr in range(r, r + rs):
+                skip_v.add((i, rr))
+        for j in range(r + 1, r + rs):
+            for cc in range(c, c + cs):
+                skip_h.add((j, cc))
+    out = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                out += chars(text, x=xs[c] + 2, top=ys[r] + 4, size=size)
+    if left_label:
+        for k, ch in enumerate(left_label):
+            out += chars(ch, x=xs[0] + 10, top=ys[0] + 6 + k * (size + 2), size=size)
+    y = 10.0
+    for text in above:
+        out += chars(text, x=xs[0], top=y, size=size + 6)
+        y += size + 10
+    page = Page(number, 900, 1200, tuple(out), tuple(grid_rulings(xs, ys, skip_v=skip_v, skip_h=skip_h)))
+    return segment_page(page, DEFAULT)

@@ -67,12 +67,16 @@ def is_fragment(row: IndicatorRow, previous: IndicatorRow) -> bool:
     present = [role for role in REQUIRED_ROLES if role in previous.fields]
     if any(text(previous, role) and not text(row, role) for role in present):
         return True
-    for role in row.fields:
-        if role in HIERARCHY_ROLES or role in GROUP_ROLES:
-            continue  # a merged cell's text may flow over the break into a new row, or repeat there
-        if text(previous, role) and text(row, role) and joins_as_word(text(previous, role), text(row, role)):
-            return True
-    return False
+    joined = [role for role in row.fields
+              # a merged cell's text may flow over the break into a new row, or repeat there
+              if role not in HIERARCHY_ROLES and role not in GROUP_ROLES
+              and text(previous, role) and text(row, role) and joins_as_word(text(previous, role), text(row, role))]
+    if all(text(row, role) for role in REQUIRED_ROLES):
+        # A row with a 三级指标 and a value of its own is a row, unless its
+        # value, or two of its cells, go on from the row before: one word
+        # straddling two cells' texts ("…数量" | "指标5：…") is chance.
+        return "value" in joined or len(joined) >= 2
+    return bool(joined)
 
 
 def merge_fragment(previous: IndicatorRow, fragment: IndicatorRow) -> IndicatorRow:
