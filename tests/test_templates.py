@@ -219,3 +219,22 @@ def test_the_year_and_money_unit_of_the_forms_and_their_disagreement(tmp_path):
     codes = {w.code for w in doc.warnings}
     assert {"conflicting_year", "conflicting_money_unit"} <= codes
     assert doc.year in (2022, 2023) and doc.money_unit in ("万元", "元")
+
+
+def test_labels_and_values_printed_in_one_cell(tmp_path):
+    """"年度资金总额：250" and "其中：财政拨款 200.5" in single cells; an
+    unknown label (执行率分值) ends the value before it."""
+    xs = [0, 120, 300, 420, 500]
+    rows = [
+        ["项目名称", "某某项目", "", ""],
+        ["项目资金（万元）", "年度资金总额：250", "执行率分值（10分）", ""],
+        ["", "其中：财政拨款 200.5", "", ""],
+        ["", "其他资金：49.5", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "件数", "≥10件"],
+    ]
+    merges = [(0, 1, 1, 3), (1, 0, 3, 1), (2, 2, 2, 2)]
+    (p,) = document([form_page(1, xs, rows, merges=merges)], tmp_path).projects
+    assert (p.budget.total, p.budget.fiscal, p.budget.other) == (250, 200.5, 49.5)
+    assert p.budget.sources == {"财政拨款": 200.5, "其他资金": 49.5}
+    assert p.extra == {"执行率分值（10分）": ""}

@@ -3,6 +3,7 @@ grid (amounts, spending plan, goals, and labels split by page breaks)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional, Sequence
 
 import regex
@@ -30,6 +31,39 @@ def classify_cell(cell: Cell) -> Optional[str]:
     if _month_label(cell.text):
         return "month"
     return label_role(cell.text)
+
+
+_INLINE_AMOUNT = regex.compile(r"^[-−]?[\d,]+(?:\.\d+)?\s*(?:万?元)?$")
+
+
+def split_inline(cell: Cell) -> Optional[tuple[Cell, Cell]]:
+    """A label and its value printed in one cell ("年度资金总额：250",
+    "实施期资金总额： 123.50", "其中：财政拨款 0.00"): the cell as a label cell
+    and a value cell, side by side within its box.  The label is the
+    longest known label the text opens with; a colon must follow it, or
+    the rest must be an amount."""
+    text = cell.text.strip()
+    if not text or label_role(text):
+        return None
+    for cut in range(len(text) - 1, 1, -1):
+        head, rest = text[:cut], text[cut:]
+        role = label_role(head)
+        if role is None or role == "heading":
+            continue
+        value = rest.lstrip(" :：")
+        if value and (rest[:1] in ":：" or head.rstrip()[-1:] in ":：" or _INLINE_AMOUNT.match(value)):
+            mid = cell.box.x0 + cell.box.width * cut / len(text)
+            label = replace(cell, text=head.strip(), box=replace(cell.box, x1=mid), lines=())
+            return label, replace(cell, text=value.strip(), box=replace(cell.box, x0=mid), lines=())
+    return None
+
+
+def _expand_inline(cells: Sequence[Cell]) -> list[Cell]:
+    out: list[Cell] = []
+    for c in cells:
+        pair = split_inline(c) if c.text and not classify_cell(c) else None
+        out.extend(pair if pair else (c,))
+    return out
 
 
 def _add_label(b: Builder, role: str, label: Cell, value: Optional[Cell]) -> None:
@@ -69,7 +103,7 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
     opens = {label_role(c.text) for c in cells if c.row == row}
     own = [c for c in cells if c.row == row or c.rowspan == 1]
-    own = [c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)]
+    own = _expand_inline([c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)])
     if b.duty_columns and not _has_label(own) and read_duty_row(b, own):
         return
     b.duty_columns = ()
