@@ -238,3 +238,18 @@ def test_labels_and_values_printed_in_one_cell(tmp_path):
     assert (p.budget.total, p.budget.fiscal, p.budget.other) == (250, 200.5, 49.5)
     assert p.budget.sources == {"财政拨款": 200.5, "其他资金": 49.5}
     assert p.extra == {"执行率分值（10分）": ""}
+
+
+def test_indicators_written_as_text_in_one_cell(tmp_path):
+    """"1－产出指标，11－数量指标，111－…，年度指标值：…" in the 绩效指标 cell
+    gives one indicator per coded 三级指标; goals written as prose give none."""
+    xs = [0, 100, 880]
+    written = ("1－产出指标，11－数量指标，111－培训人次，年度指标值：≥100人次；112－培训班次，年度指标值：≥4期；"
+               "12－质量指标，121－合格率，年度指标值：≥95%；2－效益指标，21－社会效益指标，211－群众满意度，年度指标值：≥90%")
+    rows = [["项目名称", "某某项目"], ["年度目标", "1.做好培训；2.提高质量"], ["绩效指标", written]]
+    page = form_page(1, xs, rows, row_h=40, size=6, above=["项目支出绩效目标表"])
+    (p,) = document([page], tmp_path).projects
+    assert p.goals == ["做好培训", "提高质量"]
+    assert [(i.level1, i.level2, i.level3, i.target.raw) for i in p.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "≥100人次"), ("产出指标", "数量指标", "培训班次", "≥4期"),
+        ("产出指标", "质量指标", "合格率", "≥95%"), ("效益指标", "社会效益指标", "群众满意度", "≥90%")]

@@ -13,6 +13,7 @@ from ..rejoin import join_pair
 from ..vocab import label_role
 from .duties import duty_columns, read_duty_row
 from .headers import cell_for_column
+from .textrows import TEXT_COLUMNS, rows_from_text
 from .model import Builder, HeaderColumn, Span
 
 #: A cell naming a month-end of the spending plan ("3月底", "第一季度").
@@ -106,6 +107,14 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     own = _expand_inline([c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)])
     if b.duty_columns and not _has_label(own) and read_duty_row(b, own):
         return
+    for cell in own:
+        written = rows_from_text(cell) if cell.text else None
+        if written:
+            # Indicators written as text in one cell: they are the grid.
+            b.columns = b.columns or TEXT_COLUMNS
+            b.rows.extend(written)
+            b.pages.add(cell.page)
+            return
     b.duty_columns = ()
     if block == "duty_block" or "duty_block" in opens:
         columns = duty_columns(own)
