@@ -19,8 +19,8 @@ from .forms.kinds import form_kind
 from .header_block import BlockValues, Warn, amount_of, parse_amount, parse_percent, read_block, sources_of
 from .indicators import row_to_indicator
 
-_GOAL_NUMBER = regex.compile(r"^\s*[（(]?\d{1,2}\s*[.．、)）]\s*")
-_INLINE_GOAL_NUMBER = regex.compile(r"(?<=[；;。，,\s])\s*\d{1,2}\s*[.．、]\s*")
+#: A goal's printed number: "1.", "2、", "（3）", "目标4：".
+_GOAL_MARK = regex.compile(r"\s*(?:[（(]\s*(?P<n>\d{1,2})\s*[)）]|目标\s*(?P<n>\d{1,2})\s*[:：.．、]|(?P<n>\d{1,2})\s*[.．、](?!\d))\s*")
 _CN_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
 
@@ -31,21 +31,35 @@ class ProjectResult:
 
 
 def split_goals(span: Span) -> list[str]:
-    """Goals by their printed numbering ("1." at a line start), numbering
-    stripped; wrapped lines rejoin their goal."""
+    """Goals by their printed numbering, numbering stripped.  The cell's
+    wrapped lines are rejoined first; a number ("1.", "（2）", "3、",
+    "目标4：") opens a goal where it starts the cell or follows a
+    separator (。；; ，, or a line break), and only the numbers that count
+    1, 2, 3 … from the cell's start do (a "2.5%" inside a goal opens none)."""
     from .rejoin import join_pair
 
-    goals: list[str] = []
-    lines = span.lines or (span.text,)
+    lines = [line for line in (span.lines or (span.text,)) if line.strip()]
+    text, breaks = "", []
     for line in lines:
-        m = _GOAL_NUMBER.match(line)
-        if m or not goals:
-            goals.append(line[m.end():] if m else line)
-        else:
-            goals[-1] = join_pair(goals[-1], line, first_filled=True)
-    if len(goals) == 1 and _INLINE_GOAL_NUMBER.search(goals[0]):
-        # Numbered goals printed on one line: "1.…；2.…".
-        goals = [g for g in _INLINE_GOAL_NUMBER.split(goals[0]) if g]
+        breaks.append(len(text))
+        text = join_pair(text, line, first_filled=True) if text else line
+    starts = {0} | set(breaks)
+    opens = []
+    expected = 1
+    for m in _GOAL_MARK.finditer(text):
+        at = m.start()
+        before = text[:at].rstrip()
+        if at not in starts and before and before[-1] not in "。；;，,":
+            continue
+        if int(m.group("n")) == expected and (expected > 1 or not text[:at].strip()):
+            opens.append((at, m.end()))
+            expected += 1
+    if len(opens) >= 2 or (opens and opens[0][0] == 0 and len(lines) == 1 and text[opens[0][1]:].strip()):
+        goals = [text[a_end:(opens[k + 1][0] if k + 1 < len(opens) else len(text))]
+                 for k, (_, a_end) in enumerate(opens)]
+    else:
+        m = _GOAL_MARK.match(text)
+        goals = [text[m.end():] if m and int(m.group("n")) == 1 else text]
     # Trailing separators belong to the printed list, not to the goal.
     return [g.strip().rstrip("；;，,。.").strip() for g in goals if g.strip()]
 

@@ -35,3 +35,12 @@ def test_goals_split_by_printed_numbering():
 def test_goals_on_one_line_and_unnumbered():
     assert split_goals(span("1.甲；2.乙；3.丙")) == ["甲", "乙", "丙"]
     assert split_goals(span("做好全年工作，", "服务职工。")) == ["做好全年工作，服务职工"]
+
+
+def test_split_goals_counts_its_numbers_in_a_wrapped_cell():
+    # seven numbered goals wrapped in one cell: "1." and "6." happen to start lines
+    cell = span("1.做好来访接待；2.保障运行；3.做好", "会议服务；4.保障值班；5.按时接待", "；6.及时处置；7.做好", "培训。")
+    assert split_goals(cell) == ["做好来访接待", "保障运行", "做好会议服务", "保障值班", "按时接待", "及时处置", "做好培训"]
+    assert split_goals(span("目标1：有效保证系统运行。目标2：优化经办流程。")) == ["有效保证系统运行", "优化经办流程"]
+    assert split_goals(span("1.提高覆盖率2.5个百分点；2.完成培训")) == ["提高覆盖率2.5个百分点", "完成培训"]
+    assert split_goals(span("（1）甲；（2）乙")) == ["甲", "乙"]

@@ -59,6 +59,8 @@ _TITLE_NUMBER = regex.compile(r"^\s*(?:(\d{1,3})\s*[.．、]|表\s*(\d{1,3})(?!\
 #: ends in a table title word ("（三）部门预算项目绩效目标表") introduces
 #: the forms; it titles none of them.
 _SECTION_NUMBER = regex.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])")
+#: A year of account printed above the title, read with it: "(2026年度)".
+_LEADING_QUALIFIER = regex.compile(r"^[（(]\s*\d{4}\s*年度?\s*[)）]\s*")
 #: A qualifier after the title word: "（一级项目）", "(2023年度)".
 _TRAILING_QUALIFIER = regex.compile(r"\s*[（(][^（()）]{1,12}[)）]\s*$")
 
@@ -72,7 +74,7 @@ def split_title(text: str) -> Optional[tuple[Optional[int], str]]:
     """(number, title) when ``text`` is the title of a form: it ends with a
     table title word (``vocab/sections.tsv``), perhaps followed by a
     bracketed qualifier; a leading "3." or "表15" is its number."""
-    bare = text.strip().rstrip("。.：: ")
+    bare = _LEADING_QUALIFIER.sub("", text.strip().rstrip("。.：: "))
     core = _TRAILING_QUALIFIER.sub("", bare)
     if not core.endswith(tuple(words("sections", "table_title"))) or _SECTION_NUMBER.match(bare):
         return None
