@@ -253,3 +253,22 @@ def test_indicators_written_as_text_in_one_cell(tmp_path):
     assert [(i.level1, i.level2, i.level3, i.target.raw) for i in p.indicators] == [
         ("产出指标", "数量指标", "培训人次", "≥100人次"), ("产出指标", "数量指标", "培训班次", "≥4期"),
         ("产出指标", "质量指标", "合格率", "≥95%"), ("效益指标", "社会效益指标", "群众满意度", "≥90%")]
+
+
+def test_two_forms_in_one_drawn_table(tmp_path):
+    """A table that holds the end of one form's rows and then the next
+    form (专项（项目）名称 and its value in one merged cell) is two forms."""
+    xs = [0, 90, 180, 400, 520]
+    rows = [
+        ["专项（项目）名称：甲资金", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "指标：人数", "100人"],
+        ["专项（项目）名称：乙奖", "", "", ""],
+        ["实施期资金总额：", "", "100", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "质量指标", "指标：到位率", "100%"],
+    ]
+    merges = [(0, 0, 1, 4), (3, 0, 1, 4), (4, 0, 1, 2), (4, 2, 1, 2)]
+    doc = document([form_page(1, xs, rows, merges=merges)], tmp_path)
+    assert [(p.name, p.budget.total, [i.level3 for i in p.indicators]) for p in doc.projects] == [
+        ("甲资金", None, ["指标：人数"]), ("乙奖", 100, ["指标：到位率"])]

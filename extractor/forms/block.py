@@ -41,8 +41,8 @@ def split_inline(cell: Cell) -> Optional[tuple[Cell, Cell]]:
     """A label and its value printed in one cell ("年度资金总额：250",
     "实施期资金总额： 123.50", "其中：财政拨款 0.00"): the cell as a label cell
     and a value cell, side by side within its box.  The label is the
-    longest known label the text opens with; a colon must follow it, or
-    the rest must be an amount."""
+    longest known label the text opens with; a colon or a space must
+    follow it, or the rest must be an amount."""
     text = cell.text.strip()
     if not text or label_role(text):
         return None
@@ -52,7 +52,8 @@ def split_inline(cell: Cell) -> Optional[tuple[Cell, Cell]]:
         if role is None or role == "heading":
             continue
         value = rest.lstrip(" :：")
-        if value and (rest[:1] in ":：" or head.rstrip()[-1:] in ":：" or _INLINE_AMOUNT.match(value)):
+        separated = rest[:1] in " :：" or head.rstrip()[-1:] in ":："
+        if value and (separated or _INLINE_AMOUNT.match(value)):
             mid = cell.box.x0 + cell.box.width * cut / len(text)
             label = replace(cell, text=head.strip(), box=replace(cell.box, x1=mid), lines=())
             return label, replace(cell, text=value.strip(), box=replace(cell.box, x0=mid), lines=())

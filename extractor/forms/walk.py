@@ -3,12 +3,13 @@ assembled into forms."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Iterator, Optional
 
 from ..layout import Grid, PageLayout, TextLine, union_all
 from ..rejoin import join_lines
-from ..vocab import label_role
-from .block import block_row
+from ..vocab import header_role, label_role
+from .block import block_row, split_inline
 from .levels import columns_from_levels
 from .listing import split_listing
 from .headers import cell_for_column, covering_cells, grid_rows, header_band
@@ -17,8 +18,60 @@ from .rows import add_indicator, complete_last_row, continues_columns, indicator
 from .titles import lines_to_blocks, page_body_size, split_title, title_of
 
 
+def split_at_forms(grid: Grid) -> list[Grid]:
+    """One grid per form when a drawn table holds several stacked: a row
+    that opens a project block (项目名称 or 项目编码 and its value) below
+    rows that are no project block (indicator rows, a header) begins the
+    next form's grid.  (A table read from text alignment ends where its
+    text does: segmentation cuts it at the lines between two forms.)"""
+    if grid.source == "text":
+        return [grid]
+    cuts = []
+    rows_above = False  # indicator rows or a header since the last block
+    for r in range(grid.n_rows):
+        starting = sorted((c for c in grid.cells if c.row == r and c.text), key=lambda c: c.box.x0)
+        if _opens_block(starting):
+            if rows_above:
+                cuts.append(r)
+            rows_above = False
+        elif len(starting) >= 2 and not any(label_role(c.text) not in (None, "heading") for c in starting):
+            rows_above = True  # (a title drawn as the first row is one cell: no rows)
+    if not cuts:
+        return [grid]
+    bounds = [0, *cuts, grid.n_rows]
+    return [_rows_of(grid, a, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _opens_block(cells: list) -> bool:
+    """A 项目名称 / 项目编码 label followed by its value (not by another
+    label or a column header: a listing table's header names 项目名称 too)."""
+    if any(_inline_role(c) in ("code", "name") for c in cells):
+        return True
+    for label, value in zip(cells, cells[1:]):
+        if label_role(label.text) in ("code", "name") and not label_role(value.text) and not header_role(value.text):
+            return True
+    return False
+
+
+def _rows_of(grid: Grid, first: int, end: int) -> Grid:
+    """Rows ``first`` to ``end`` (exclusive) of ``grid`` as a grid of their own."""
+    cells = []
+    for c in grid.cells:
+        top, bottom = max(c.row, first), min(c.last_row, end - 1)
+        if top <= bottom:
+            cells.append(replace(c, row=top - first, rowspan=bottom - top + 1))
+    ys = grid.ys[first:end + 1]
+    return replace(grid, box=replace(grid.box, top=ys[0], bottom=ys[-1]), ys=ys, cells=tuple(cells))
+
+
 def _grid_opens_project(grid: Grid) -> bool:
-    return any(label_role(c.text) in ("code", "name") for c in grid.cells if c.text)
+    return any(label_role(c.text) in ("code", "name") or _inline_role(c) in ("code", "name")
+               for c in grid.cells if c.text)
+
+
+def _inline_role(cell) -> Optional[str]:
+    pair = split_inline(cell)
+    return label_role(pair[0].text) if pair else None
 
 
 def _grid_has_header(grid: Grid) -> bool:
@@ -96,8 +149,9 @@ def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object, bool]]
         items: list[tuple[float, str, object]] = []
         for block in lines_to_blocks(layout.lines, page_body_size(layout)):
             items.append((block[0].box.top, "block", block))
-        for grid in layout.grids:
-            items.append((grid.box.top, "grid", grid))
+        for drawn in layout.grids:
+            for grid in split_at_forms(drawn):
+                items.append((grid.box.top, "grid", grid))
         seen_grid = False
         for _, kind, obj in sorted(items, key=lambda t: t[0]):
             yield kind, obj, not seen_grid
