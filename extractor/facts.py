@@ -76,7 +76,31 @@ def unit_of(forms: Sequence[ProjectForm]) -> Unit:
                 break
     if name is not None:
         name = _UNIT_LABEL.sub("", name).strip() or None
+    if name is None:
+        code, name = _unit_of_forms(forms)
     return Unit(code=code, name=name)
+
+
+#: "233_烟台市民政局" under 主管部门及代码: the code, then the name.
+_CODED_NAME = regex.compile(r"^(?P<code>\d{2,})[_＿\s]+(?P<name>\S.*)$")
+
+
+def _unit_of_forms(forms: Sequence[ProjectForm]) -> tuple[Optional[str], Optional[str]]:
+    """Where no unit line names the unit: the department form's 部门（单位）
+    名称, else the 主管部门 most project forms name (all but a few)."""
+    for f in forms:
+        for role, _, span in f.labels:
+            if role == "unit_name" and span.text.strip():
+                return None, span.text.strip()
+    named = Counter(span.text.strip() for f in forms for role, _, span in f.labels
+                    if role == "department" and span.text.strip())
+    if not named:
+        return None, None
+    text, count = named.most_common(1)[0]
+    if count < 0.6 * sum(named.values()):
+        return None, None
+    m = _CODED_NAME.match(text)
+    return (m.group("code"), m.group("name")) if m else (None, text)
 
 
 def _where(forms: Sequence[ProjectForm]) -> str:

@@ -74,6 +74,11 @@ def row_to_indicator(
         warn("unparsed_value", f.get("value"), f"indicator {n} 指标值", parsed.problem)
     if not text.get("level3"):
         warn("missing_field", f.get("value"), f"indicator {n}", "the indicator has no 三级指标")
+    printed = {c.role for c in columns}
+    for role, name in (("level1", "一级指标"), ("level2", "二级指标")):
+        if role in printed and not text.get(role):
+            warn("missing_field", f.get("level3") or f.get("value"), f"indicator {n} {name}",
+                 f"the indicator's {name} cell is blank (no merged cell above it reaches it)")
 
     def number(role: str, field: str) -> Optional[float]:
         raw = text.get(role, "").strip()

@@ -129,10 +129,13 @@ def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None)
 
     kind = form_kind(form)
     block = read_block(form)
+    execution = execution_of(block, warn)
+    total = amount_of(block, "total", "预算数", warn)
+    if total is None and execution is not None:
+        total = execution.planned  # a self-evaluation's 年度资金总额 is printed under 年初预算数
     budget = Budget(
-        total=amount_of(block, "total", "预算数", warn), fiscal=amount_of(block, "fiscal", "财政资金", warn),
-        other=amount_of(block, "other", "其他资金", warn), sources=sources_of(block, warn),
-        execution=execution_of(block, warn),
+        total=total, fiscal=amount_of(block, "fiscal", "财政资金", warn),
+        other=amount_of(block, "other", "其他资金", warn), sources=sources_of(block, warn), execution=execution,
     )
     for role, field in (("code", "项目编码"), ("name", "项目名称")):
         if block.text(role) is None:

@@ -24,13 +24,15 @@ def read_table(name: str) -> tuple[dict[str, str], ...]:
 
 
 _BRACKETED = regex.compile(r"[（(\[【][^）)\]】]*[）)\]】]")
+#: A bracket the cell's edge cut off before it closed: "分值权重（90分".
+_UNCLOSED = regex.compile(r"[（(\[【][^）)\]】（(\[【]*$")
 _NOISE = regex.compile(r"[\s:：*＊]")
 
 
 def label_key(text: str) -> str:
     """The form in which labels are compared: no spaces, colons, brackets
     or a leading 其中 ("其中：财政资金" and "财政资金" are one label)."""
-    text = _NOISE.sub("", _BRACKETED.sub("", text))
+    text = _NOISE.sub("", _UNCLOSED.sub("", _BRACKETED.sub("", text)))
     return text[2:] if text.startswith("其中") else text
 
 

@@ -49,7 +49,8 @@ def test_a_listing_table_gives_one_project_per_row_group(tmp_path):
     doc = document([p1, p2], tmp_path)
     assert [(p.name, p.budget.total, p.goals, len(p.indicators)) for p in doc.projects] == [
         ("甲专项", 35.5, ["做好甲工作"], 2), ("乙专项", 10, ["做好乙工作"], 2)]
-    assert [p.code for p in doc.projects] == ["126001", "126001"]
+    # 单位编码 is the unit's code: no 项目编码 is printed
+    assert [p.code for p in doc.projects] == [None, None]
     second = doc.projects[1].indicators
     assert [i.level1 for i in second] == ["产出指标", "效益指标"] and second[1].pages == [2]
     assert doc.projects[0].indicators[1].level1 == "产出指标"  # under the merged 一级指标

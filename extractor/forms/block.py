@@ -68,6 +68,16 @@ def _expand_inline(cells: Sequence[Cell]) -> list[Cell]:
     return out
 
 
+#: A cell that says "nothing here": a dash, a slash.
+_DASH = regex.compile(r"^[-—–－/／\s]+$")
+
+
+def _blank_dash(cell: Cell) -> Cell:
+    """A dash-only cell ("—" under 分值 in a row that has none) is blank:
+    never a minus sign of the number beside it."""
+    return replace(cell, text="", lines=()) if cell.text and _DASH.match(cell.text) else cell
+
+
 def _add_label(b: Builder, role: str, label: Cell, value: Optional[Cell]) -> None:
     span = Span.of_cell(value) if value is not None else Span("", label.page, label.box)
     b.labels.append((role, label.text, span))
@@ -105,7 +115,7 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     block = next((label_role(c.text) for c in cells if c.row < row and label_role(c.text) in _BLOCK_ROLES), None)
     opens = {label_role(c.text) for c in cells if c.row == row}
     own = [c for c in cells if c.row == row or c.rowspan == 1]
-    own = _expand_inline([c for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)])
+    own = _expand_inline([_blank_dash(c) for c in own if label_role(c.text) not in _BLOCK_ROLES + ("heading",)])
     if b.duty_columns and not _has_label(own) and read_duty_row(b, own):
         return
     for cell in own:
@@ -167,9 +177,17 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
         return
     current: Optional[tuple[str, Cell]] = None
     paired = False
+    extra_amounts = 0
     for found, cell in zip(kinds, own):
         role = found
         if role is None and cell.text and current is not None and paired and unknown_label(current[0], b):
+            if not _HAN.search(cell.text):
+                # More amounts in the row of one label (a self-evaluation's
+                # 财政拨款 under 年初预算数 | 全年预算数 | 全年执行数): the first
+                # is the label's value, the others are kept by position.
+                extra_amounts += 1
+                b.labels.append(("extra", f"{current[1].text}（{extra_amounts + 1}）", Span.of_cell(cell)))
+                continue
             role = "extra"  # a label the vocabulary does not know: a value stops there
         if role:
             if current and not paired:
@@ -201,6 +219,9 @@ def unknown_label(role: str, b: Builder) -> bool:
 
 
 _NUMBER = regex.compile(r"^[-−]?\d+(?:\.\d+)?(?:万?元)?$")
+#: A label has words: a cell without a Chinese character (a number, a
+#: rate) is never one.
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _has_label(cells: Sequence[Cell]) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from ..layout import Cell
-from ..vocab import label_key, read_table, words
+from ..vocab import label_key, label_role, read_table, words
 from .headers import cell_for_column
 from .model import Builder, DutyRow, HeaderColumn, Span
 
@@ -72,11 +72,14 @@ def read_duty_row(b: Builder, cells: Sequence[Cell]) -> bool:
         b.duty_columns = refined
         return True
     if is_total_row(cells):
-        amount = next((c for c in b.duty_columns if c.role == "amount"), None)
-        cell = cell_for_column(cells, amount) if amount is not None else None
-        if cell is not None and cell.text:
-            label = next(c for c in sorted(cells, key=lambda c: c.box.x0) if c.text)
-            b.labels.append(("total", label.text, Span.of_cell(cell)))
+        # The sums: 总额 is the total, the amounts by source (财政拨款,
+        # 其他资金) under their own columns are the funds by source.
+        label = next(c for c in sorted(cells, key=lambda c: c.box.x0) if c.text)
+        for col in b.duty_columns:
+            role = "total" if col.role == "amount" else label_role(col.header)
+            cell = cell_for_column(cells, col)
+            if role in ("total", "fiscal", "other", "source") and cell is not None and cell.text and cell is not label:
+                b.labels.append((role, label.text if role == "total" else col.header, Span.of_cell(cell)))
         b.duty_columns = ()
         return True
     row = duty_row(b.duty_columns, cells)

@@ -67,6 +67,8 @@ def _labels(row: IndicatorRow, form: ProjectForm) -> list[tuple[str, str, Span]]
             printed = label_role(col.header)
             if role == "source" and printed in ("fiscal", "other"):
                 role = printed  # 一般公共预算 is the fiscal amount, named as printed
+            if role == "code" and printed == "unit_code":
+                role = printed  # 单位编码 is the unit's code, not the project's
             labels.append((role, col.header, span))
     return labels
 

@@ -135,6 +135,9 @@ class Builder:
     #: The columns of a 年度履职目标 block being read, and its rows.
     duty_columns: tuple[HeaderColumn, ...] = ()
     duties: list[DutyRow] = field(default_factory=list)
+    #: (row index, role) of blank 一级/二级 cells of a drawn table that may
+    #: be the first part of a merged cell cut by the page break.
+    awaiting: list[tuple[int, str]] = field(default_factory=list)
 
     def freeze(self) -> ProjectForm:
         return ProjectForm(

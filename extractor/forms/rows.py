@@ -38,12 +38,15 @@ def indicator_row(b: Builder, cells: Sequence[Cell], row: int, merged_only: bool
     return IndicatorRow(fields=fields, extra=extra, pages=tuple(sorted(pages)))
 
 
-def inherit_hierarchy(row: IndicatorRow, previous: Optional[IndicatorRow]) -> IndicatorRow:
-    """Blank 一级/二级指标 cells take the value above them."""
+def inherit_hierarchy(row: IndicatorRow, previous: Optional[IndicatorRow], skip: Sequence[str] = ()) -> IndicatorRow:
+    """Blank 一级/二级指标 cells take the value above them (but the roles
+    in ``skip``)."""
     if previous is None:
         return row
     fields = dict(row.fields)
     for role in HIERARCHY_ROLES:
+        if role in skip:
+            continue
         if (role not in fields or not fields[role].text) and role in previous.fields:
             fields[role] = previous.fields[role]
     return IndicatorRow(fields, row.extra, row.pages)
@@ -191,7 +194,32 @@ def add_indicator(b: Builder, row: IndicatorRow, first_body: bool) -> None:
             b.rows[-1] = merged
             return
         row = _flowed_hierarchy(b, previous, row)
+        _resolve_awaiting(b, row)
+    if previous is not None and b.grid is not None and b.grid.source != "text":
+        # In a drawn table a blank 一级/二级 cell on the page of the cell
+        # above is a cell of its own, not that merged cell: its words, if
+        # any, are printed on the next page (a merged cell the page break
+        # cut), else it is blank.  (After a break, a blank cell continues
+        # the merged cell above: it takes its words.)
+        own = [role for role in HIERARCHY_ROLES if role in row.fields and not row.fields[role].text
+               and role in previous.fields and previous.fields[role].page == row.fields[role].page]
+        b.awaiting.extend((len(b.rows), role) for role in own)
+        row = inherit_hierarchy(row, previous, skip=own)
+        b.rows.append(row)
+        return
     b.rows.append(inherit_hierarchy(row, previous))
+
+
+def _resolve_awaiting(b: Builder, row: IndicatorRow) -> None:
+    """Blank 一级/二级 cells of the rows at the foot of the previous page
+    take the words the first row of this page prints in their column (one
+    merged cell the page break cut); the others stay blank."""
+    for index, role in b.awaiting:
+        span = row.fields.get(role)
+        if span is not None and span.text and index < len(b.rows):
+            r = b.rows[index]
+            b.rows[index] = IndicatorRow({**r.fields, role: span}, r.extra, r.pages)
+    b.awaiting.clear()
 
 
 def _continue_hierarchy(b: Builder, previous: IndicatorRow, part: IndicatorRow, merged: IndicatorRow) -> None:

@@ -8,12 +8,12 @@ from typing import Iterable, Iterator, Optional
 
 from ..layout import Grid, PageLayout, TextLine, union_all
 from ..rejoin import join_lines
-from ..vocab import header_role, label_role
+from ..vocab import header_role, label_role, words
 from .block import block_row, split_inline
 from .levels import columns_from_levels
 from .listing import split_listing
 from .headers import cell_for_column, covering_cells, grid_rows, header_band
-from .model import GROUP_ROLES, HIERARCHY_ROLES, Builder, FormsResult, IndicatorRow, ProjectForm, Span
+from .model import GROUP_ROLES, HIERARCHY_ROLES, Builder, FormsResult, HeaderColumn, IndicatorRow, ProjectForm, Span
 from .rows import add_indicator, complete_last_row, continues_columns, indicator_row, is_fragment, place_centred_hierarchy
 from .titles import lines_to_blocks, page_body_size, split_title, title_of
 
@@ -236,7 +236,8 @@ def finished(b: Builder) -> list[ProjectForm]:
     alone: no 绩效 form), one per row group of a listing table, else one."""
     if not b.columns and not is_project_block(b):
         return []
-    b.rows = [r for r in b.rows if not is_placeholder(r)]
+    b.rows = [r for r in b.rows if not is_placeholder(r) and not is_total(r)]
+    b.columns, b.rows = without_label_columns(b.columns, b.rows)
     forms = split_listing(b.freeze())
     # An empty template (its rows only the printed levels, no name): no form.
     return [f for f in forms if f.rows or any(role in ("name", "unit_name") and s.text for role, _, s in f.labels)]
@@ -248,6 +249,28 @@ def is_project_block(b: Builder) -> bool:
     an amount or goals.  A budget table under a title has no such block."""
     values = {role for role, _, span in b.labels if span.text.strip()}
     return bool(values & {"code", "name"}) and bool(values & {"total", "fiscal", "goals"})
+
+
+def is_total(row: IndicatorRow) -> bool:
+    """A 总分 / 合计 row under the indicators: the form's sums, no indicator."""
+    first = next((s.text for role, s in row.fields.items() if role in HIERARCHY_ROLES + ("level3",) and s.text), "")
+    return first.replace(" ", "") in words("sections", "total_row")
+
+
+def without_label_columns(columns: tuple[HeaderColumn, ...], rows: list[IndicatorRow]):
+    """Columns kept under ``extra`` that hold no data: a label set
+    vertically at the left of the grid (年度绩效指标完成情况, or a piece of it
+    a page break cut, "绩"), whose cells repeat its header or a part of it."""
+    def label_only(col: HeaderColumn) -> bool:
+        texts = [r.extra[col.header].text for r in rows if col.header in r.extra and r.extra[col.header].text]
+        return all(t in col.header or col.header in t for t in texts) and (
+            len(col.header) == 1 or all(t == col.header for t in texts) or not texts)
+
+    gone = {c.header for c in columns if c.role == "extra" and label_only(c)}
+    if not gone:
+        return columns, rows
+    kept = tuple(c for c in columns if not (c.role == "extra" and c.header in gone))
+    return kept, [IndicatorRow(r.fields, {k: v for k, v in r.extra.items() if k not in gone}, r.pages) for r in rows]
 
 
 def is_placeholder(row: IndicatorRow) -> bool:
