@@ -13,6 +13,7 @@ read is None plus a warning, never a guess.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from typing import Callable, Optional, Sequence
 
 import regex
@@ -41,6 +42,23 @@ def _word_table(role: str) -> dict[str, str]:
     return {row["text"]: row["value"] for row in read_table("flags") if row["role"] == role}
 
 
+_COMPARATOR = regex.compile(r"^[≥≤><=＝＞＜≧≦]{1,2}$")
+#: A unit printed in brackets at the end of an indicator's name.
+_NAMED_UNIT = regex.compile(r"[（(]([^（()）]{1,6})[)）]\s*$")
+
+
+def unit_in_name(name: str) -> Optional[tuple[str, str]]:
+    """(unit, as printed) of a name ending in a bracketed unit, "培训人次（人）"
+    -> ("人", "人"); None when the brackets hold no unit ("（试行）")."""
+    m = _NAMED_UNIT.search(name)
+    if not m:
+        return None
+    probe = normalize_target("1" + m.group(1)).target
+    if probe.kind == "quantitative" and probe.value == 1 and probe.unit and not probe.note:
+        return probe.unit, m.group(1)
+    return None
+
+
 def parse_direction(text: str) -> Optional[Direction]:
     """正向 / 反向 (and their synonyms in ``vocab/flags.tsv``), or None."""
     value = _word_table("direction").get(_squash(text))
@@ -64,11 +82,20 @@ def row_to_indicator(
     f = row.fields
     text = {role: (span.text if span else "") for role, span in f.items()}
     operator, unit = text.get("operator"), text.get("unit")
+    if operator and unit and _COMPARATOR.match(unit.strip()) and not _COMPARATOR.match(operator.strip()):
+        # The comparator printed under 度量单位 and the unit under 指标值类型
+        # (two columns swapped): a comparator is never a unit.
+        operator, unit = unit, operator
+        warn("swapped_columns", f.get("unit"), f"indicator {n} 指标值",
+             f"the comparator {operator.strip()!r} stands in the unit column and the unit {unit.strip()!r} in the "
+             "comparator column; read as swapped")
     parsed = normalize_target(text.get("value", ""), operator=operator, unit=unit, year=year)
     target: Target = parsed.target
+    if target.kind == "quantitative" and target.unit is None and not unit:
+        named = unit_in_name(text.get("level3", ""))
+        if named is not None:
+            target = replace(target, unit=named[0], unit_raw=named[1])  # "法律援助业务（万元）" | "≤455"
     if operator is not None and operator.strip():
-        from dataclasses import replace
-
         target = replace(target, cmp_raw=operator.strip())
     if parsed.problem:
         warn("unparsed_value", f.get("value"), f"indicator {n} 指标值", parsed.problem)

@@ -273,3 +273,24 @@ def test_two_forms_in_one_drawn_table(tmp_path):
     doc = document([form_page(1, xs, rows, merges=merges)], tmp_path)
     assert [(p.name, p.budget.total, [i.level3 for i in p.indicators]) for p in doc.projects] == [
         ("甲资金", None, ["指标：人数"]), ("乙奖", 100, ["指标：到位率"])]
+
+
+def test_swapped_comparator_and_unit_columns_and_a_unit_in_the_name(tmp_path):
+    """A comparator under 度量单位 and the unit under 指标值类型 are read
+    swapped, with a warning; a value without a unit takes the unit the
+    indicator's name ends with ("（万元）")."""
+    xs = [0, 70, 150, 300, 360, 430, 500]
+    rows = [
+        ["项目名称", "某某项目", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型"],
+        ["产出指标", "时效指标", "年内招录完成率", "90", "≥", "%"],
+    ]
+    (p,) = document([form_page(1, xs, rows, merges=[(0, 1, 1, 5)])], tmp_path).projects
+    t = p.indicators[0].target
+    assert (t.cmp, t.value, t.unit, t.cmp_raw) == (">=", 90, "%", "≥")
+    xs = [0, 70, 150, 330, 420]
+    rows = [["项目名称", "某某项目", "", ""], ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["成本指标", "经济成本", "法律援助业务（万元）", "≤455"]]
+    doc = document([form_page(1, xs, rows, merges=[(0, 1, 1, 3)])], tmp_path)
+    t = doc.projects[0].indicators[0].target
+    assert (t.cmp, t.value, t.unit, t.unit_raw, t.raw) == ("<=", 455, "万元", "万元", "≤455")
