@@ -141,14 +141,33 @@ class Location:
     indicator: Optional[int] = None
 
 
-def locations(form, index: int) -> list[Location]:
-    """Every place ``projects.form_to_project`` can name in a warning on
-    ``form`` (project ``index``), with the ``where`` text worded as there."""
+def form_records(inspection: Inspection) -> list[tuple[object, object, object]]:
+    """(form, its record, its kind) for every form read: a project form with
+    its ``Project``, a department form with its ``DepartmentForm``."""
+    from .forms.kinds import form_kind
+
+    doc = inspection.document
+    projects = iter(doc.projects)
+    departments = iter(doc.overall.forms if doc.overall is not None else [])
+    out = []
+    for form in inspection.forms.forms:
+        kind = form_kind(form)
+        record = next(departments if kind.scope == "department" else projects, None)
+        if record is not None:
+            out.append((form, record, kind))
+    return out
+
+
+def locations(form, index: int, scope: str = "project") -> list[Location]:
+    """Every place ``projects.form_to_project`` (or ``departments``) can
+    name in a warning on ``form`` (number ``index``), with the ``where``
+    text worded as there."""
     out: list[Location] = []
+    what = "department form" if scope == "department" else "project"
 
     def put(span, field_name: str, mark=None, indicator: Optional[int] = None) -> None:
         if span is not None:
-            out.append(Location(f"page {span.page}, project {index}, {field_name}", mark or span, index, indicator))
+            out.append(Location(f"page {span.page}, {what} {index}, {field_name}", mark or span, index, indicator))
 
     first: dict[str, object] = {}
     for role, _label, span in form.labels:
@@ -172,8 +191,8 @@ def warned_locations(inspection: Inspection) -> tuple[list[tuple[object, Locatio
     """([(warning, location)], [warnings with no place on a page])."""
     doc = inspection.document
     table: dict[str, list[Location]] = {}
-    for form, project in zip(inspection.forms.forms, doc.projects):
-        for loc in locations(form, project.index):
+    for form, record, kind in form_records(inspection):
+        for loc in locations(form, record.index, kind.scope):
             table.setdefault(loc.where, []).append(loc)
     placed, loose = [], []
     for w in doc.warnings:
@@ -617,6 +636,22 @@ def _project_block(p) -> str:
     return "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
 
 
+def _department_block(d) -> str:
+    f = d.funds
+    goals = "".join(f"<li>{_e(g)}</li>" for g in d.goals)
+    duties = "".join(f"<li>{_e(u.task or u.function)} {_num(u.amount)}</li>" for u in d.duties)
+    rows = [
+        ("部门编码 code", _e(d.code)),
+        ("部门名称 name", _e(d.name)),
+        ("资金总额 total / 基本支出 basic / 项目支出 project", f"{_num(f.total)} / {_num(f.basic)} / {_num(f.project)}"),
+        ("by source", _e(", ".join(f"{k} {_num(v)}" for k, v in f.sources.items()))),
+        ("年度履职目标 duties", f"<ol>{duties}</ol>" if duties else ""),
+        ("绩效目标 goals", f"<ol>{goals}</ol>" if goals else ""),
+        *[(_e(k), _e(v)) for k, v in sorted(d.extra.items())],
+    ]
+    return "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+
+
 def _indicator_table(p, page: int, warned: set[int]) -> str:
     extra_keys = sorted({k for i in p.indicators for k in i.extra})
     head = ["#", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "parsed", "指标值确定依据", *extra_keys, "pages"]
@@ -633,20 +668,21 @@ def _indicator_table(p, page: int, warned: set[int]) -> str:
 
 
 def _page_section(inspection: Inspection, page: int, image_name: str, placed) -> str:
-    doc = inspection.document
     layout = inspection.layout(page)
     parts = []
     page_warnings = []
     for w, loc in placed:
         if loc.span.page == page and w not in page_warnings:
             page_warnings.append(w)
-    for form, p in zip(inspection.forms.forms, doc.projects):
+    for form, p, kind in form_records(inspection):
         if page not in p.pages:
             continue
-        parts.append(f"<h3>{p.index}. {_e(p.title)}</h3>")
+        what = "department form " if kind.scope == "department" else ""
+        parts.append(f"<h3>{what}{p.index}. {_e(p.title)}</h3>"
+                     f'<p class="muted">{_e(kind.scope)} form, {_e(kind.kind)}: {_e(kind.reason)}</p>')
         block_pages = {span.page for _, _, span in form.labels}
         if page in block_pages or (not block_pages and page == p.pages[0]):
-            parts.append(_project_block(p))
+            parts.append(_project_block(p) if kind.scope == "project" else _department_block(p))
         warned = {loc.indicator for _, loc in placed if loc.project == p.index and loc.indicator is not None}
         if any(page in i.pages for i in p.indicators):
             parts.append(_indicator_table(p, page, warned))
