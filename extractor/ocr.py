@@ -1052,7 +1052,10 @@ def confidence_warnings(
                 doubt.chars.append(c)
 
     indicator_fields: dict[tuple, dict[str, list[int]]] = {}
-    for form, project in zip(forms.forms, doc.projects):
+    from .forms.kinds import form_kind
+
+    project_forms = [f for f in forms.forms if form_kind(f).scope == "project"]
+    for form, project in zip(project_forms, doc.projects):
         p = project.index
         for role, label, span in form.labels:
             claim(span, f"project {p}, {LABEL_NAMES.get(role, label)}")
