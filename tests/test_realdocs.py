@@ -21,5 +21,6 @@ def test_real_document_converts_without_invented_projects(pdf, schema_validator)
     doc = extract(pdf)
     schema_validator.validate(doc.to_dict())
     assert doc.projects == []
+    assert doc.overall is None or doc.overall.forms == []
     assert [w.code for w in doc.warnings if w.code == "no_performance_tables"] == ["no_performance_tables"]
     assert doc.source.pages > 5
