@@ -78,6 +78,11 @@ def unit_of(forms: Sequence[ProjectForm]) -> Unit:
         name = _UNIT_LABEL.sub("", name).strip() or None
     if name is None:
         code, name = _unit_of_forms(forms)
+    if code is None:
+        codes = Counter(span.text.strip() for f in forms for role, _, span in f.labels
+                        if role == "unit_code" and span.text.strip())
+        if len(codes) == 1:
+            code = next(iter(codes))  # the 单位编码 every form prints
     return Unit(code=code, name=name)
 
 

@@ -137,9 +137,13 @@ def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None)
         total=total, fiscal=amount_of(block, "fiscal", "财政资金", warn),
         other=amount_of(block, "other", "其他资金", warn), sources=sources_of(block, warn), execution=execution,
     )
+    # Where the form begins: its title, or (a row group of a listing table,
+    # under a title printed pages before) its first label.
+    anchor = form.title if form.title is not None and form.pages and form.title.page == form.pages[0] else next(
+        (span for _, _, span in form.labels), form.title)
     for role, field in (("code", "项目编码"), ("name", "项目名称")):
         if block.text(role) is None:
-            warn("missing_field", form.title, field, f"the project block has no {field}")
+            warn("missing_field", anchor, field, f"the project block has no {field}")
 
     if not form.columns:
         warn("no_indicator_grid", form.title, "绩效指标",

@@ -68,6 +68,8 @@ def _expand_inline(cells: Sequence[Cell]) -> list[Cell]:
     return out
 
 
+#: A row's text that opens with a label: "主要政策任务：…".
+_LABELLED = regex.compile(r"^\s*(\p{Han}{2,10})\s*[:：]\s*(?=\S)")
 #: A cell that says "nothing here": a dash, a slash.
 _DASH = regex.compile(r"^[-—–－/／\s]+$")
 
@@ -172,6 +174,11 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
             _add_label(b, "extra", texts[0], texts[1])
             for c in texts[2:]:
                 _append_to_label(b, len(b.labels) - 1, c)
+        elif texts and (m := _LABELLED.match(texts[0].text)):
+            # A row of its own opening with a label and a colon ("主要政策任务：
+            # …"): a field of the block the vocabulary does not know.
+            label = replace(texts[0], text=m.group(1), lines=())
+            _add_label(b, "extra", label, replace(texts[0], text=texts[0].text[m.end():].strip(), lines=()))
         elif texts and b.last_label is not None:
             _append_to_label(b, b.last_label, texts[0])  # a value wrapped into a row of its own
         return
