@@ -146,3 +146,9 @@ class InternalError(ExtractorError):
         self.detail = detail
         super().__init__(path, f"unexpected error ({detail}); this is a bug in extractor: "
                                "please report it together with the file")
+
+
+class UsageError(Exception):
+    """A problem with the command itself, not with a file (exit code 2):
+    nothing matched, a nonsense limit, a missing optional dependency, an
+    unreachable scheduler, an output folder that cannot be written …"""
