@@ -89,11 +89,14 @@ from typing import Optional, Sequence, TextIO
 
 from .conversion import FileResult, Options, _drop_stale_output, _failed, _message, convert_one
 from .engines import WorkerDied, _signal_handled, default_jobs, run_dask, run_local
-from .errors import UsageError
-from .inputs import REPORT, PathLike, discover, output_names
+from .errors import OutputError, UsageError
+from .fingerprint import reuse_key
+from .fsnames import shown
+from .inputs import REPORT, PathLike, claimed_names, discover, output_names
 from .many import extract_many
-from .manifest import (MANIFEST, _locked_manifest, _manifest_entry, _manifest_line, _version, compact_manifest,
-                       orphaned_outputs, prune_outputs, read_manifest)
+from .manifest import (LOCK, MANIFEST, _locked_manifest, _manifest_entry, _manifest_line, _version,
+                       compact_manifest, open_manifest, orphaned_outputs, prune_outputs, read_manifest,
+                       read_manifest_lines, run_lock)
 from .progress import _BatchProgress, _file_line, _Progress, interactive
 from .report import _report, _summary, _write_report, report_without_timings
 from .tables import TABLE_FORMATS, TABLES, TABLES_DIR, check_tables_format, combined_frames, write_tables
@@ -122,6 +125,27 @@ def _sigterm_interrupts():
     return _signal_handled(signal.SIGTERM, _main_terminated)
 
 
+def check_limits(settings) -> None:
+    """Raise ``UsageError`` for limits that would make every file fail:
+    ``--timeout`` must be a finite number of seconds, 0 or more;
+    ``--max-memory`` 0 or more megabytes; ``--max-pages`` at least 1."""
+    import math
+
+    timeout = settings.timeout
+    if not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout < 0:
+        raise UsageError(f"--timeout takes a number of seconds, 0 (no limit) or more, not {timeout}")
+    if not isinstance(settings.max_memory_mb, int) or settings.max_memory_mb < 0:
+        raise UsageError(f"--max-memory takes a number of megabytes, 0 (no limit) or more, "
+                         f"not {settings.max_memory_mb}")
+    if not isinstance(settings.max_pages, int) or settings.max_pages < 1:
+        raise UsageError(f"--max-pages takes a number of pages, 1 or more, not {settings.max_pages}")
+
+
+def _output_error(outdir: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write to the output folder {shown(outdir)}: {exc.strerror or exc}"
+                       + (f" ({shown(exc.filename)})" if exc.filename else ""))
+
+
 def convert_batch(
     inputs: Sequence[PathLike],
     outdir: PathLike,
@@ -142,13 +166,16 @@ def convert_batch(
     their manifest entries) once the run is complete.  Returns the exit
     code: 0 all converted (warnings are fine), 1 some file failed, 130
     interrupted.  Raises ``UsageError`` (exit code 2) before converting
-    anything when the command cannot run."""
+    anything when the command cannot run, and ``OutputError`` (a
+    ``UsageError``) when the output folder cannot be written (read-only,
+    full): then the run stops."""
     stream = sys.stderr if stream is None else stream
     if engine not in ("local", "dask"):
         raise UsageError(f"--engine takes local or dask, not {engine!r}")
     workers = default_jobs() if jobs is None else jobs
-    if workers < 1:
+    if not isinstance(workers, int) or workers < 1:
         raise UsageError(f"--jobs must be at least 1, not {jobs}")
+    check_limits(options.settings)
     check_tables_format(tables)
     if engine == "dask":
         import importlib.util
@@ -158,102 +185,118 @@ def convert_batch(
     found = discover(inputs)
     paths = [p for p, _ in found]
     documents = [d for _, d in found]
-    names = output_names(documents, paths)
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
-        raise UsageError(f"-o {outdir}: not a folder")
+        raise UsageError(f"-o {shown(outdir)}: not a folder")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"cannot create the output folder {outdir}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot create the output folder {shown(outdir)}: {exc.strerror or exc}") from None
+    options = dataclasses.replace(options, reuse_key=reuse_key(options.settings, options.ocr))
+    try:
+        with run_lock(outdir):
+            return _run(paths, documents, outdir, options, workers, engine, scheduler, tables, quiet, prune, stream)
+    except OSError as exc:  # the lock, the manifest, the report: the output side
+        raise _output_error(outdir, exc) from None
+
+
+def _run(paths: list, documents: list[str], outdir: Path, options: Options, workers: int, engine: str,
+         scheduler: Optional[str], tables: Optional[str], quiet: bool, prune: bool, stream: TextIO) -> int:
+    """The run itself, under the lock of ``outdir``."""
+    bar = _BatchProgress(stream, quiet=quiet)
+    manifest_read = read_manifest_lines(outdir)
+    if manifest_read.skipped:
+        bar.message(f"extractor: warning: {manifest_read.skipped} line(s) of {outdir / MANIFEST} could not be "
+                    "read (cut by a killed run, or damaged) and were skipped; their files are converted again",
+                    always=True)
+    recorded = manifest_read.entries
+    names, notes = claimed_names(output_names(documents, paths), paths, recorded, outdir)
+    previous = {} if options.force else recorded
     absolute_out = os.path.abspath(outdir)
-
-    with _locked_manifest(outdir) as manifest:
-        recorded = read_manifest(outdir)
-        previous = {} if options.force else recorded
-        calls = [(os.path.abspath(p), name, absolute_out, options, previous.get(name))
-                 for p, name in zip(paths, names)]
-        workers = min(workers, len(calls))
-        bar = _BatchProgress(stream, quiet=quiet)
-        many = "" if workers == 1 else "s"
-        where = f"the Dask scheduler at {scheduler}" if scheduler else (
-            f"a local Dask cluster of {workers} worker{many}" if engine == "dask"
-            else f"{workers} worker process{'' if workers == 1 else 'es'}")
-        files = f"{len(calls)} file{'' if len(calls) == 1 else 's'}"
-        bar.message(f"extractor: converting {files} into {outdir} with {where}")
-        results: list[Optional[FileResult]] = [None] * len(calls)
-        lines: dict[int, Optional[tuple[str, bool]]] = {}
-        next_line = done = failed = cached = pages = 0
-        started = _dt.datetime.now(_dt.timezone.utc)
-        t0 = time.perf_counter()
-        interrupted = False
-        events = (run_dask(convert_one, calls, scheduler, workers) if engine == "dask"
-                  else run_local(convert_one, calls, workers))
-        try:
-            with _sigterm_interrupts(), closing(events):
-                for event in events:
-                    if event is not None:
-                        n, out = event
-                        if not isinstance(out, FileResult):  # the engine lost the call
-                            out = _failed(calls[n][0], names[n], "InternalError",
-                                          f"unexpected error ({type(out).__name__}: {out}); this is a bug in "
-                                          "extractor: please report it together with the file", time.perf_counter())
-                        r = dataclasses.replace(out, input=os.fspath(paths[n]))
-                        if r.status == "failed":
-                            r = _drop_stale_output(r, outdir, recorded.get(names[n]))
-                        results[n] = r
-                        done += 1
-                        failed += r.status == "failed"
-                        cached += r.cached
-                        if r.converted and not r.cached:
-                            pages += r.pages or 0
-                        if r.converted:
-                            manifest.write(_manifest_line(_manifest_entry(r, options)))
-                            manifest.flush()
-                        lines[n] = _file_line(r, outdir)
-                        while next_line in lines:  # per-file lines in input order
-                            line = lines.pop(next_line)
-                            if line is not None:
-                                bar.line(*line)
-                            next_line += 1
-                    bar.update(done, len(calls), failed, cached, pages, time.perf_counter() - t0,
-                               force=event is None or done == len(calls))
-        except KeyboardInterrupt:
-            interrupted = True
-        for n in sorted(lines):
-            if lines[n] is not None:
-                bar.line(*lines[n])
+    calls = [(os.path.abspath(p), name, absolute_out, options, previous.get(name), notes.get(n))
+             for n, (p, name) in enumerate(zip(paths, names))]
+    workers = min(workers, len(calls))
+    many = "" if workers == 1 else "s"
+    where = f"the Dask scheduler at {scheduler}" if scheduler else (
+        f"a local Dask cluster of {workers} worker{many}" if engine == "dask"
+        else f"{workers} worker process{'' if workers == 1 else 'es'}")
+    files = f"{len(calls)} file{'' if len(calls) == 1 else 's'}"
+    bar.message(f"extractor: converting {files} into {outdir} with {where}")
+    results: list[Optional[FileResult]] = [None] * len(calls)
+    lines: dict[int, Optional[tuple[str, bool]]] = {}
+    next_line = done = failed = cached = pages = 0
+    started = _dt.datetime.now(_dt.timezone.utc)
+    t0 = time.perf_counter()
+    interrupted = False
+    events = (run_dask(convert_one, calls, scheduler, workers) if engine == "dask"
+              else run_local(convert_one, calls, workers))
+    try:
+        with _sigterm_interrupts(), closing(events), closing(open_manifest(outdir)) as manifest:
+            for event in events:
+                if event is not None:
+                    n, out = event
+                    if not isinstance(out, FileResult):  # the engine lost the call
+                        out = _failed(calls[n][0], names[n], "InternalError",
+                                      f"unexpected error ({type(out).__name__}: {out}); this is a bug in "
+                                      "extractor: please report it together with the file", time.perf_counter())
+                    if out.error == "OutputError":
+                        raise OutputError(f"cannot write to the output folder {shown(outdir)}: "
+                                          f"{shown(out.message or '')}")
+                    r = dataclasses.replace(out, input=os.fspath(paths[n]))
+                    if r.status == "failed":
+                        r = _drop_stale_output(r, outdir, recorded.get(names[n]), calls[n][0])
+                    results[n] = r
+                    done += 1
+                    failed += r.status == "failed"
+                    cached += r.cached
+                    if r.converted and not r.cached:
+                        pages += r.pages or 0
+                    if r.converted:
+                        manifest.write(_manifest_line(_manifest_entry(r, options, calls[n][0])).encode("utf-8"))
+                        manifest.flush()
+                    lines[n] = _file_line(r, outdir)
+                    while next_line in lines:  # per-file lines in input order
+                        line = lines.pop(next_line)
+                        if line is not None:
+                            bar.line(*line)
+                        next_line += 1
+                bar.update(done, len(calls), failed, cached, pages, time.perf_counter() - t0,
+                           force=event is None or done == len(calls))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
         bar.close()
-        seconds = time.perf_counter() - t0
+    for n in sorted(lines):
+        if lines[n] is not None:
+            bar.line(*lines[n])
+    seconds = time.perf_counter() - t0
 
-        table_info = None
-        table_error = None
-        if tables and not interrupted:
-            ok = [n for n, r in enumerate(results) if r is not None and r.converted]
-            try:
-                frames = combined_frames([outdir / names[n] for n in ok], [documents[n] for n in ok])
-                table_info = {"format": tables, "files": write_tables(frames, outdir, tables),
-                              "rows": {name: len(df) for name, df in frames.items()}}
-            except (UsageError, OSError, ValueError) as exc:
-                table_error = f"tables not written: {exc}"
-        run = {
-            "engine": engine, "workers": None if scheduler else workers, "scheduler": scheduler,
-            "started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 3),
-            "converted_pages": pages, "pages_per_second": round(pages / seconds, 2) if seconds > 0 else 0.0,
-        }
-        orphans = orphaned_outputs(recorded, names, outdir)
-        pruned = set(prune_outputs(outdir, orphans)) if prune and not interrupted else set()
-        orphans = [dict(o, pruned=o["output"] in pruned) for o in orphans]
-        report = _report(results, documents, complete=not interrupted, tables=table_info, run=run, orphaned=orphans)
-        _write_report(outdir, report)
-        compact_manifest(outdir, drop=pruned)
+    table_info = None
+    table_error = None
+    if tables and not interrupted:
+        ok = [n for n, r in enumerate(results) if r is not None and r.converted]
+        try:
+            frames = combined_frames([outdir / names[n] for n in ok], [documents[n] for n in ok])
+            table_info = {"format": tables, "files": write_tables(frames, outdir, tables),
+                          "rows": {name: len(df) for name, df in frames.items()}}
+        except (UsageError, OSError, ValueError) as exc:
+            table_error = f"tables not written: {exc}"
+    run = {
+        "engine": engine, "workers": None if scheduler else workers, "scheduler": scheduler,
+        "started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 3),
+        "converted_pages": pages, "pages_per_second": round(pages / seconds, 2) if seconds > 0 else 0.0,
+    }
+    orphans = orphaned_outputs(recorded, names, outdir)
+    pruned = set(prune_outputs(outdir, orphans)) if prune and not interrupted else set()
+    orphans = [dict(o, pruned=o["output"] in pruned) for o in orphans]
+    report = _report(results, documents, complete=not interrupted, tables=table_info, run=run, orphaned=orphans)
+    _write_report(outdir, report)
+    compact_manifest(outdir, drop=pruned)
 
     for text in _summary(report, outdir, interrupted, tables):
-        print(text, file=stream)
+        bar.message(text, always=True)
     if table_error:
-        print(f"extractor: {table_error}", file=stream)
+        bar.message(f"extractor: {table_error}", always=True)
     if interrupted:
         return EXIT_INTERRUPTED
     return 1 if (failed or table_error) else 0
-
-

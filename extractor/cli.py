@@ -9,8 +9,11 @@ engine (``extractor.batch``): parallel, resumable, with a run report.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+from .fsnames import json_text, shown
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -87,7 +90,13 @@ def _convert(args: argparse.Namespace) -> int:
 
     limits = {"max_pages": args.max_pages, "timeout": args.timeout, "max_memory_mb": args.max_memory}
     settings = DEFAULT.replace(**{k: v for k, v in limits.items() if v is not None})
-    from . import ocr
+    from . import batch, ocr
+
+    try:
+        batch.check_limits(settings)
+    except batch.UsageError as exc:
+        print(f"extractor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
     if args.ocr == "force" and ocr.missing_modules():
         print(f"extractor: --ocr needs the ocr extra ({', '.join(ocr.missing_modules())} missing): "
@@ -95,8 +104,6 @@ def _convert(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.output == "-":
         return _convert_to_stdout(args, settings)
-    from . import batch
-
     engine = args.engine or ("dask" if args.scheduler else "local")
     if args.scheduler and engine != "dask":
         print("extractor: --scheduler needs --engine dask", file=sys.stderr)
@@ -112,7 +119,7 @@ def _convert(args: argparse.Namespace) -> int:
                                    scheduler=args.scheduler, tables=args.tables, quiet=args.quiet,
                                    prune=args.prune)
     except batch.UsageError as exc:
-        print(f"extractor: {exc}", file=sys.stderr)
+        print(f"extractor: {shown(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -141,9 +148,28 @@ def _convert_to_stdout(args: argparse.Namespace, settings) -> int:
     except ExtractorError as exc:
         from .batch import _message
 
-        print(f"FAILED {path}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
+        print(shown(f"FAILED {path}: {type(exc).__name__}: {_message(exc)}"), file=sys.stderr)
         return EXIT_FAILED
-    sys.stdout.write(doc.to_json())
+    return _write_stdout(json_text(doc.to_json()))
+
+
+def _write_stdout(text: str) -> int:
+    """``-o -``'s output: a closed or broken stdout is one line and exit
+    code 2 (the output side failed), not a traceback."""
+    try:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:  # UTF-8 whatever the locale says
+            buffer.write(text.encode("utf-8"))
+        else:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError) as exc:
+        try:  # nothing more may go to the broken stdout when Python exits
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        print(f"extractor: cannot write to stdout: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .manifest import reusable
+from .manifest import recorded_for, reusable
 from .settings import DEFAULT, Settings
 
 
@@ -28,6 +28,10 @@ class Options:
     #: Print a line per OCR'd page on the worker's stderr (log mode only:
     #: it would break a progress bar).
     ocr_progress: bool = False
+    #: What decides a converted document besides its input
+    #: (``fingerprint.reuse_key``): an earlier output is reused only when
+    #: its manifest entry records the same key.
+    reuse_key: str = ""
 
 
 @dataclass
@@ -70,20 +74,22 @@ def _failed(path: str, output: str, error: str, message: str, start: float, sha:
                       pages=pages, seconds=round(time.perf_counter() - start, 3))
 
 
-def _drop_stale_output(r: FileResult, outdir: Path, previous: Optional[dict]) -> FileResult:
+def _drop_stale_output(r: FileResult, outdir: Path, previous: Optional[dict], path: str) -> FileResult:
     """A failed file's output from an earlier run (``previous``: its
     manifest entry) is not this run's result: it would have been reused
-    otherwise (the input, the extractor version or the OCR mode changed, or
-    --force).  It is removed, so that OUTDIR holds what the report says and
-    no stale JSON is loaded beside a failure; the message says so."""
-    if previous is None:
+    otherwise (the input, the extractor or its settings, or the OCR mode
+    changed, or --force).  It is removed, so that OUTDIR holds what the
+    report says and no stale JSON is loaded beside a failure; the message
+    says so.  Only an output made from this same input (``path``, absolute)
+    is removed: another input's output is never touched on its behalf."""
+    if previous is None or not recorded_for(previous, path):
         return r
     try:
         (outdir / r.output).unlink()
     except OSError:  # not there any more (or not ours to remove): nothing stale to report
         return r
-    return dataclasses.replace(r, message=f"{r.message} (the output of an earlier run, {r.output}, was removed: "
-                                          "it was not made from this input by this version)")
+    return dataclasses.replace(r, message=f"{r.message} (the output an earlier run made from this input, {r.output}, "
+                                          "was removed: it was not made by this extractor with these settings)")
 
 
 def _message(exc: BaseException) -> str:
@@ -95,33 +101,43 @@ def _message(exc: BaseException) -> str:
 
 
 def convert_one(path: str, output: str, outdir: str, options: Options = Options(),
-                previous: Optional[dict] = None) -> FileResult:
+                previous: Optional[dict] = None, note: Optional[str] = None) -> FileResult:
     """Convert ``path`` into ``outdir/output`` (canonical JSON, written
     atomically) and return its ``FileResult``; never raises for a bad file.
 
     ``previous`` is the manifest entry of an earlier run for ``output``:
-    when it records this input's sha256 and this extractor version and the
-    output is still there, nothing is converted and the result is
-    ``cached`` (unless ``options.force``)."""
+    when it records this input's sha256 and this extractor's reuse key
+    (``fingerprint.reuse_key``) and the output is still there, nothing is
+    converted and the result is ``cached`` (unless ``options.force``).
+    ``note`` (why the output has the name it has) becomes the message of a
+    converted file.  A failure to write the output is ``OutputError``: the
+    run cannot go on."""
     from . import errors
     from .export import write_atomic
+    from .fsnames import json_text
     from .guard import extract_guarded
     from .pipeline import sha256_of
+    from .readable import check_input
 
     start = time.perf_counter()
     target = Path(outdir) / output
     try:
+        check_input(path)  # before hashing: a FIFO or a device would never end
         sha: Optional[str] = sha256_of(Path(path))
-    except OSError:
-        sha = None  # the conversion below reports it with its typed error
+    except errors.ExtractorError as exc:
+        return _failed(path, output, type(exc).__name__, _message(exc), start)
+    except OSError as exc:  # read errors while hashing
+        return _failed(path, output, "UnreadableInput", _message(errors.UnreadableInput(path, exc.strerror or str(exc))),
+                       start)
     try:
-        if not options.force and reusable(previous, sha, target, options.ocr):
+        if not options.force and reusable(previous, sha, target, options.ocr, options.reuse_key):
             assert previous is not None
             return FileResult(
-                input=path, output=output, status=previous["status"], sha256=sha, pages=previous.get("pages"),
-                projects=previous.get("projects"), indicators=previous.get("indicators"),
-                warnings=previous.get("warnings", 0), warning_codes=dict(previous.get("warning_codes") or {}),
-                bytes=previous.get("bytes"), cached=True, seconds=round(time.perf_counter() - start, 3),
+                input=path, output=output, status=previous["status"], message=note, sha256=sha,
+                pages=previous.get("pages"), projects=previous.get("projects"),
+                indicators=previous.get("indicators"), warnings=previous.get("warnings", 0),
+                warning_codes=dict(previous.get("warning_codes") or {}), bytes=previous.get("bytes"), cached=True,
+                seconds=round(time.perf_counter() - start, 3),
             )
         try:
             progress = None
@@ -133,18 +149,18 @@ def convert_one(path: str, output: str, outdir: str, options: Options = Options(
             pages = getattr(exc, "pages", None)  # TooManyPages counts them; NoTextLayer's are a range
             return _failed(path, output, type(exc).__name__, _message(exc), start, sha,
                            pages if isinstance(pages, int) else None)
-        text = doc.to_json()
+        data = json_text(doc.to_json()).encode("utf-8")  # a name that is not UTF-8 is escaped, not fatal
         try:
-            write_atomic(target, text)  # never a partial file
+            write_atomic(target, data)  # never a partial file
         except OSError as exc:
-            return _failed(path, output, type(exc).__name__, f"cannot write {target}: {exc.strerror or exc}",
+            return _failed(path, output, "OutputError", f"cannot write {target}: {exc.strerror or exc}",
                            start, doc.source.sha256, doc.source.pages)
         codes = Counter(w.code for w in doc.warnings)
         return FileResult(
-            input=path, output=output, status="warnings" if doc.warnings else "ok", sha256=doc.source.sha256,
-            pages=doc.source.pages, projects=len(doc.projects),
+            input=path, output=output, status="warnings" if doc.warnings else "ok", message=note,
+            sha256=doc.source.sha256, pages=doc.source.pages, projects=len(doc.projects),
             indicators=sum(len(p.indicators) for p in doc.projects), warnings=len(doc.warnings),
-            warning_codes=dict(sorted(codes.items())), bytes=len(text.encode("utf-8")),
+            warning_codes=dict(sorted(codes.items())), bytes=len(data),
             seconds=round(time.perf_counter() - start, 3),
         )
     except Exception as exc:  # a bug here must not take the batch down either

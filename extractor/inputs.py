@@ -107,7 +107,56 @@ def output_names(names: Sequence[str], paths: Sequence[PathLike]) -> list[str]:
     out = []
     for name, path in zip(plain, paths):
         if taken[name.casefold()] > 1:
-            digest = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
-            name = f"{name[:-5]}-{digest}.json"
+            name = _hashed_name(name, path)
         out.append(name)
     return out
+
+
+def _hashed_name(name: str, path: PathLike) -> str:
+    digest = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{name[:-5]}-{digest}.json"
+
+
+def claimed_names(names: Sequence[str], paths: Sequence[PathLike], recorded: dict,
+                  outdir: Path) -> tuple[list[str], dict[int, str]]:
+    """``names`` (``output_names``), but an output that an earlier run
+    wrote for another input (its manifest entry, in ``recorded``, names
+    another path and records other content, and the file is still there)
+    is never overwritten, nor removed when this input fails: this input
+    gets its own name (``-`` and 8 hex digits of its path's hash, as for
+    names two inputs share).  Returns the names and, by index, a note
+    saying why a name changed."""
+    from .manifest import recorded_for
+
+    out = list(names)
+    notes: dict[int, str] = {}
+    taken = {n.casefold() for n in names}
+    for n, (name, path) in enumerate(zip(names, paths)):
+        entry = recorded.get(name)
+        absolute = os.path.abspath(path)
+        if entry is None or recorded_for(entry, absolute) or not (outdir / name).is_file():
+            continue
+        if entry.get("sha256") is not None and entry.get("sha256") == _sha256_or_none(absolute):
+            continue  # the same content (a moved archive): its output is this input's too
+        other = _hashed_name(name, path)
+        if other.casefold() in taken:  # pragma: no cover - a file named like a hashed name
+            continue
+        taken.add(other.casefold())
+        out[n] = other
+        notes[n] = (f"{name} holds the output of another input ({entry.get('input')}), written by an earlier "
+                    f"run; this input's is {other}")
+    return out, notes
+
+
+def _sha256_or_none(path: str):
+    """The file's sha256, or None when it is not a readable regular file
+    (the conversion reports why)."""
+    from . import errors
+    from .pipeline import sha256_of
+    from .readable import check_input
+
+    try:
+        check_input(path)
+        return sha256_of(Path(path))
+    except (errors.ExtractorError, OSError):
+        return None

@@ -9,9 +9,11 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from .errors import UsageError
+from .fsnames import json_text, shown
 
 if TYPE_CHECKING:
     from .conversion import FileResult, Options
@@ -25,14 +27,15 @@ def _version() -> str:
     return __version__
 
 
-def reusable(previous: Optional[dict], sha: Optional[str], target: Path, ocr: str) -> bool:
-    """The earlier output is this run's: same input, same extractor version,
-    same OCR mode (the only option that changes a converted document), and
-    the file is still there with the size written."""
+def reusable(previous: Optional[dict], sha: Optional[str], target: Path, ocr: str, key: str = "") -> bool:
+    """The earlier output is this run's: same input, made by the same
+    extractor (version and ``fingerprint.reuse_key``: code, vocabulary,
+    settings, readers) in the same OCR mode, and the file is still there
+    with the size written."""
     if not previous or sha is None:
         return False
-    if (previous.get("sha256"), previous.get("extractor_version"), previous.get("ocr", "auto")) != (
-            sha, _version(), ocr):
+    if (previous.get("sha256"), previous.get("extractor_version"), previous.get("ocr", "auto"),
+            previous.get("key", "")) != (sha, _version(), ocr, key):
         return False
     try:
         return target.stat().st_size == previous.get("bytes")
@@ -40,42 +43,88 @@ def reusable(previous: Optional[dict], sha: Optional[str], target: Path, ocr: st
         return False
 
 
-def read_manifest(outdir: Path) -> dict[str, dict]:
-    """Latest manifest entry per output name; a torn last line (a killed
-    run) is ignored."""
+def recorded_for(entry: dict, path: str) -> bool:
+    """Whether the manifest ``entry`` was written for the input at
+    ``path`` (absolute).  Entries of older runs name only the input as
+    given; it is taken relative to the current folder."""
+    recorded = entry.get("path")
+    if not isinstance(recorded, str):
+        given = entry.get("input")
+        recorded = os.path.abspath(given) if isinstance(given, str) and given else None
+    return recorded == path
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What ``read_manifest_lines`` found: the latest entry per output
+    name, and how many lines could not be read (torn by a killed run, or
+    damaged), which were skipped."""
+
+    entries: dict
+    skipped: int = 0
+
+
+def read_manifest_lines(outdir: Path) -> Manifest:
+    """The manifest's entries, each line on its own: a line cut anywhere,
+    even inside a UTF-8 character, or any other line that is not an entry,
+    is skipped and counted."""
     try:
-        text = (outdir / MANIFEST).read_text(encoding="utf-8")
+        data = (outdir / MANIFEST).read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        return {}
+        return Manifest({})
     entries: dict[str, dict] = {}
-    for line in text.splitlines():
+    skipped = 0
+    for raw in data.split(b"\n"):
+        if not raw.strip():
+            continue
         try:
-            entry = json.loads(line)
-        except ValueError:
+            entry = json.loads(raw.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError is one
+            skipped += 1
             continue
         if isinstance(entry, dict) and isinstance(entry.get("output"), str):
             entries[entry["output"]] = entry
-    return entries
+        else:
+            skipped += 1
+    return Manifest(entries, skipped)
 
 
-def _manifest_entry(r: "FileResult", options: "Options") -> dict[str, Any]:
+def read_manifest(outdir: Path) -> dict[str, dict]:
+    """Latest manifest entry per output name; lines that cannot be read (a
+    torn last line of a killed run) are skipped."""
+    return read_manifest_lines(outdir).entries
+
+
+def _manifest_entry(r: "FileResult", options: "Options", path: Optional[str] = None) -> dict[str, Any]:
+    """The manifest line of a written output.  ``path``: the input's
+    absolute path (``r.input`` when it is not given), which decides whose
+    output a name holds (``recorded_for``)."""
     keep = ("output", "input", "sha256", "status", "pages", "projects", "indicators", "warnings",
             "warning_codes", "bytes")
     entry = {k: getattr(r, k) for k in keep}
+    entry["path"] = path if path is not None else os.path.abspath(r.input)
     entry["extractor_version"] = _version()
     entry["ocr"] = options.ocr
+    entry["key"] = options.reuse_key
     return entry
 
 
 def _manifest_line(entry: dict) -> str:
-    return json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    """One line of JSON; names that are not UTF-8 escaped (``fsnames``)."""
+    return json_text(json.dumps(entry, ensure_ascii=False, sort_keys=True)) + "\n"
+
+
+#: The file a run locks.  Not the manifest: the end of a run replaces that
+#: (compaction), and a second run holding the old file would not be
+#: excluded.  This one is never replaced nor removed.
+LOCK = "_run.lock"
 
 
 @contextmanager
-def _locked_manifest(outdir: Path):
-    """The manifest opened for appending, locked against a second run on
-    the same OUTDIR (POSIX)."""
-    fh = open(outdir / MANIFEST, "a", encoding="utf-8")
+def run_lock(outdir: Path):
+    """Hold ``OUTDIR/_run.lock`` for the block: a second run on the same
+    OUTDIR is refused (``UsageError``) while this one runs (POSIX)."""
+    fh = open(outdir / LOCK, "a")
     try:
         try:
             import fcntl
@@ -85,10 +134,21 @@ def _locked_manifest(outdir: Path):
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                raise UsageError(f"another extractor run is writing to {outdir}; wait for it or use another -o") from None
+                raise UsageError(f"another extractor run is writing to {shown(outdir)}; wait for it or use "
+                                 "another -o") from None
         yield fh
     finally:
         fh.close()
+
+
+#: The lock, under the name it had when it locked the manifest.
+_locked_manifest = run_lock
+
+
+def open_manifest(outdir: Path) -> IO[bytes]:
+    """The manifest opened for appending (bytes: lines are UTF-8 by
+    ``_manifest_line``)."""
+    return open(outdir / MANIFEST, "ab")
 
 
 def orphaned_outputs(recorded: dict[str, dict], names: Sequence[str], outdir: Path) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from .furniture import edge_lines, remove_furniture
 from .grids import segment_page
 from .layout import Box, Cell, Char, Grid, Page, PageLayout, TextLine
 from .pages import iter_pages, open_pdf, page_notes
+from .readable import check_input
 from .projects import forms_to_projects
 from .prose import lines_to_paragraphs, overall_paragraphs, paragraphs_to_overall
 from .settings import DEFAULT, Settings
@@ -45,6 +47,12 @@ _UNIT_NAME = regex.compile(r"(?:单位名称|预算单位|部门名称|主管部
 _MONEY = regex.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?P<money>[千万亿]?元)")
 _YEAR_STATED = regex.compile(r"(?<!\d)(20\d{2})\s*年\s*度?\s*(?:[^\s，。；]{0,12}?)(?:部门|单位)(?:预算|决算)")
 _YEAR_IN_NAME = regex.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+# pdfminer reports what it works around ("Could not set text matrix") as log
+# warnings, which Python prints on stderr when nothing is configured: a
+# handler of its own keeps them off stderr, and an application that
+# configures logging still gets them (they propagate).
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 
 def sha256_of(path: Path) -> str:
@@ -213,6 +221,7 @@ def extract(
     (``pages.page_notes``).  ``ocr``: ``"auto"`` reads pages without a
     usable text layer by OCR when the ``ocr`` extra is installed, ``"force"``
     every page, ``"off"`` none; ``progress`` is called after each OCR'd page."""
+    check_input(path)  # before Path(): Path("") is the current folder
     with measuring(times), stage("document"):
         return _extract(Path(path), settings, password, times, strict, ocr, progress).document
 

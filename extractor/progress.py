@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, TextIO
 
+from .fsnames import shown
 from .inputs import PathLike
 
 if TYPE_CHECKING:
@@ -51,17 +52,19 @@ class _BatchProgress:
             self.drawn = False
 
     def line(self, text: str, error: bool = False) -> None:
-        """A per-file line: errors always, others only in log mode."""
+        """A per-file line: errors always, others only in log mode.  One
+        line whatever the names in it (``fsnames.shown``)."""
         if not error and (self.quiet or self.tty):
             return
         self._clear()
-        self._write(text + "\n")
+        self._write(shown(text) + "\n")
 
-    def message(self, text: str) -> None:
-        if self.quiet:
+    def message(self, text: str, always: bool = False) -> None:
+        """A line of the run (``always``: even when quiet, as the summary)."""
+        if self.quiet and not always:
             return
         self._clear()
-        self._write(text + "\n")
+        self._write(shown(text) + "\n")
 
     def update(self, done: int, total: int, failed: int, cached: int, pages: int, elapsed: float,
                force: bool = False) -> None:
@@ -103,6 +106,7 @@ def _file_line(r: "FileResult", outdir: Path) -> Optional[tuple[str, bool]]:
     if r.cached:
         return None
     notes = f"; warnings: {', '.join(r.warning_codes)}" if r.warning_codes else ""
+    notes += f"; {r.message}" if r.message else ""
     return (f"ok {r.input} -> {outdir / r.output} ({r.pages} pages, {r.projects} projects, "
             f"{r.indicators} indicators, {r.seconds:.1f} s{notes})"), False
 

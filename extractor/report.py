@@ -97,4 +97,7 @@ def _orphan_line(orphans: Sequence[dict]) -> str:
 def _write_report(outdir: Path, report: dict) -> None:
     from .export import write_atomic
 
-    write_atomic(outdir / REPORT, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    from .fsnames import json_text
+
+    # names that are not UTF-8 are escaped: they round-trip with os.fsencode
+    write_atomic(outdir / REPORT, json_text(json.dumps(report, ensure_ascii=False, indent=2)) + "\n")

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .errors import UsageError
+from .export import TEMPORARY_PREFIX
+from .fsnames import without_surrogates
 
 TABLES_DIR = "_tables"
 #: The tables ``--tables`` writes, from ``frames.to_frames``.
@@ -36,7 +38,7 @@ def _atomic_target(path: Path):
     """A temporary name beside ``path``, renamed to it when the block ends
     without an exception (else removed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-{path.name[:32]}.tmp")  # fits where the name fits
     try:
         yield tmp
         os.replace(tmp, path)
@@ -64,10 +66,13 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
     for start in range(0, max(len(outputs), 1), chunk):
         docs = [load(p) for p in outputs[start:start + chunk]]
         frames = to_frames(docs)
-        names = pd.Series(list(documents[start:start + chunk]), dtype=object)
+        # names that are not UTF-8 as \xNN: every table format needs valid text
+        names = pd.Series([without_surrogates(d) for d in documents[start:start + chunk]], dtype=object)
         for name in TABLES:
             df = frames[name]
             df.insert(1, "document", names.iloc[df["doc"].to_numpy()].to_numpy())
+            if "file" in df.columns:
+                df["file"] = _valid_text(df["file"])
             df["doc"] += start
             parts[name].append(df)
         del docs, frames
@@ -86,6 +91,15 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
         front = ["doc", "document", "file", "unit_code", "unit_name", "year", "project", "project_code"]
         out[name] = df[front + [c for c in df.columns if c not in front]]
     return out
+
+
+def _valid_text(column):
+    """A column of names (``Source.file``) with undecodable bytes as ``\\xNN``."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.rename_categories([without_surrogates(str(c)) for c in column.cat.categories])
+    return column.map(lambda v: without_surrogates(v) if isinstance(v, str) else v)
 
 
 def write_tables(frames: dict, outdir: Path, fmt: str) -> list[str]:
