@@ -28,11 +28,18 @@ class WorkerDied(Exception):
 _worker = {"busy": False, "stopping": False}
 
 
-def _worker_init() -> None:
+def _worker_init(parent: Optional[int] = None) -> None:
     # Ctrl-C is the parent's to handle (a terminal sends it to the whole
     # process group); the parent stops workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_terminated)
+    if parent is not None:
+        # A parent killed outright (kill -9, the OOM killer) cannot stop its
+        # workers, which would hold their memory and the caller's stderr on:
+        # the kernel kills them with it (Linux), as it does conversion children.
+        from .guard import _die_with_parent
+
+        _die_with_parent(parent)
 
 
 def _worker_terminated(signum, frame):
@@ -114,7 +121,7 @@ def run_local(fn: Callable, calls: Sequence[tuple], jobs: int, tick: float = 1.0
     suspects: deque[int] = deque()
     alone: set[int] = set()
     running: dict[Future, int] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
     try:
         while todo or suspects or running:
             if suspects:
@@ -154,7 +161,7 @@ def run_local(fn: Callable, calls: Sequence[tuple], jobs: int, tick: float = 1.0
                         suspects.append(n)
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+                pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
     except BaseException:
         _stop_workers(pool)
         raise

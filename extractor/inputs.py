@@ -67,7 +67,7 @@ def discover(args: Sequence[PathLike]) -> list[tuple[Path, str]]:
         path = Path(text)
         if path.is_dir():
             found = [(p, _relative(p, path)) for p in _pdfs_under(path)]
-        elif path.exists():
+        elif os.path.lexists(text):  # a broken link or a loop too: it fails with its reason
             found = [(path, path.name)]
         elif glob.has_magic(text):
             base = _glob_base(text)

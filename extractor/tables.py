@@ -64,15 +64,13 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
 
     parts: dict[str, list] = {name: [] for name in TABLES}
     for start in range(0, max(len(outputs), 1), chunk):
-        docs = [load(p) for p in outputs[start:start + chunk]]
+        docs = [_with_valid_name(load(p)) for p in outputs[start:start + chunk]]
         frames = to_frames(docs)
         # names that are not UTF-8 as \xNN: every table format needs valid text
         names = pd.Series([without_surrogates(d) for d in documents[start:start + chunk]], dtype=object)
         for name in TABLES:
             df = frames[name]
             df.insert(1, "document", names.iloc[df["doc"].to_numpy()].to_numpy())
-            if "file" in df.columns:
-                df["file"] = _valid_text(df["file"])
             df["doc"] += start
             parts[name].append(df)
         del docs, frames
@@ -93,13 +91,13 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
     return out
 
 
-def _valid_text(column):
-    """A column of names (``Source.file``) with undecodable bytes as ``\\xNN``."""
-    import pandas as pd
+def _with_valid_name(doc):
+    """``doc`` with its file name's undecodable bytes as ``\\xNN``: the
+    tables' text columns take valid Unicode only."""
+    import dataclasses
 
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.rename_categories([without_surrogates(str(c)) for c in column.cat.categories])
-    return column.map(lambda v: without_surrogates(v) if isinstance(v, str) else v)
+    name = without_surrogates(doc.source.file)
+    return doc if name == doc.source.file else dataclasses.replace(doc, source=dataclasses.replace(doc.source, file=name))
 
 
 def write_tables(frames: dict, outdir: Path, fmt: str) -> list[str]:
