@@ -6,6 +6,7 @@ writes its JSON atomically, or records why it could not, as a
 from __future__ import annotations
 
 import dataclasses
+import errno
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +15,11 @@ from typing import Any, Optional
 
 from .manifest import recorded_for, reusable
 from .settings import DEFAULT, Settings
+
+
+#: Errors writing an output that no other file would escape.
+_OUTPUT_SIDE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG,
+                          errno.EIO})
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,11 @@ def convert_one(path: str, output: str, outdir: str, options: Options = Options(
         try:
             write_atomic(target, data)  # never a partial file
         except OSError as exc:
-            return _failed(path, output, "OutputError", f"cannot write {target}: {exc.strerror or exc}",
+            # A full disk or a read-only folder fails every file alike: the
+            # run stops (OutputError).  Anything else is this name's problem
+            # (a folder in its place): this file fails, the batch goes on.
+            error = "OutputError" if exc.errno in _OUTPUT_SIDE else type(exc).__name__
+            return _failed(path, output, error, f"cannot write {target}: {exc.strerror or exc}",
                            start, doc.source.sha256, doc.source.pages)
         codes = Counter(w.code for w in doc.warnings)
         return FileResult(

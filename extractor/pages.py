@@ -247,6 +247,9 @@ def open_pdf(path: str | Path, *, password: str | None = None, settings: Setting
             raise
     if repaired is None and _used_fallback_xref(pdf):
         repaired = "its cross-reference table is broken; the objects were found by scanning the file"
+    if repaired is None and _page_tree_broken(pdf):
+        repaired = ("its page tree is broken; the pages were found by scanning the file's objects, so pages of "
+                    "earlier revisions may be among them and their order may differ")
     opened = OpenedPDF(path=path, pdf=pdf, page_count=len(pages), pages=pages, repaired=repaired,
                        declared_pages=declared, damaged=damaged)
     for number, reason in lost.items():
@@ -418,6 +421,19 @@ def _declared_pages(pdf) -> Optional[int]:
     except Exception:
         return None
     return count if isinstance(count, int) and count >= 0 else None
+
+
+def _page_tree_broken(pdf) -> bool:
+    """Whether the catalog's /Pages is not a page tree: pdfminer then
+    collects every object typed /Page, silently (another count, another
+    order, superseded revisions included)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        pages = resolve1(pdf.doc.catalog.get("Pages"))
+    except Exception:
+        return True
+    return not (isinstance(pages, dict) and "Kids" in pages)
 
 
 def _used_fallback_xref(pdf) -> bool:
@@ -817,6 +833,16 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
 
     def check(stream: PDFStream, role: str, text_needs_it: bool = True) -> None:
         nonlocal damage
+        length = stream.attrs.get("Length")
+        if isinstance(length, PDFObjRef) and resolve1(length) is None and not stream.rawdata:
+            # The object holding the length is gone (a damaged file): the
+            # parser then reads the stream as empty, silently.
+            missing = f"{role} cannot be read: its length (object {length.objid}) is missing"
+            if role.startswith("its content stream"):
+                raise _PageLost(missing)
+            if text_needs_it:
+                damage = damage or missing
+            return
         problem = _stream_problem(opened, stream, limit)
         if problem is None:
             return

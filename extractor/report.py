@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from .conversion import FileResult
 
 
+#: Warnings that say pages (and so maybe projects) of a converted file
+#: were lost or rebuilt from a damaged file: ``counts.incomplete``.
+LOSS_CODES = frozenset({"repaired_file", "lost_pages", "missing_pages", "damaged_pages", "ocr_failed"})
+
+
 def report_without_timings(report: dict) -> dict:
     """The report minus what depends on timing (``run`` and each file's
     ``seconds``): equal for the same inputs whatever the engine."""
@@ -38,6 +43,7 @@ def _report(results: "list[Optional[FileResult]]", documents: list[str], *, comp
             "files": len(results), "ok": counts["ok"], "warnings": counts["warnings"], "failed": counts["failed"],
             "cached": sum(r.cached for r, _ in done), "not_done": len(results) - len(done),
             "orphaned": len(orphaned),
+            "incomplete": sum(r.converted and bool(LOSS_CODES & set(r.warning_codes)) for r, _ in done),
         },
         "errors": dict(sorted(Counter(r.error for r, _ in done if r.error).items())),
         "warning_codes": dict(sorted(codes.items())),
@@ -63,6 +69,9 @@ def _summary(report: dict, outdir: Path, interrupted: bool, tables: Optional[str
     if interrupted:
         lines.append(f"  INTERRUPTED: {c['not_done']} files not done; run the same command again to go on "
                      "(finished files are kept)" + ("; tables not written" if tables else ""))
+    if c.get("incomplete"):
+        lines.append(f"  incomplete: {c['incomplete']} converted from damaged files with pages lost or rebuilt "
+                     f"(warnings {', '.join(sorted(LOSS_CODES))}): check them")
     if report["orphaned"]:
         lines.append(_orphan_line(report["orphaned"]))
     if report["errors"]:
