@@ -30,9 +30,13 @@ _SUFFIXES = (".py", ".tsv", ".json")
 
 @functools.cache
 def code_digest() -> str:
-    """sha256 of the package's code, vocabulary tables and schema (path
-    and content of each file, in a fixed order)."""
-    root = Path(__file__).resolve().parent
+    """``package_digest`` of this package (once per process)."""
+    return package_digest(Path(__file__).resolve().parent)
+
+
+def package_digest(root: Path) -> str:
+    """sha256 of the code, vocabulary tables and schema under ``root``
+    (path and content of each file, in a fixed order)."""
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in _SUFFIXES and "__pycache__" not in path.parts and path.is_file():
