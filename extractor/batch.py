@@ -88,7 +88,8 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from .conversion import FileResult, Options, _drop_stale_output, _failed, _message, convert_one
-from .engines import WorkerDied, _signal_handled, default_jobs, run_dask, run_local
+from .engines import (WorkerDied, _signal_handled, default_jobs, memory_per_file, physical_memory_mb, run_dask,
+                      run_local)
 from .errors import OutputError, UsageError
 from .fingerprint import reuse_key
 from .fsnames import shown
@@ -192,7 +193,16 @@ def convert_batch(
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create the output folder {shown(outdir)}: {exc.strerror or exc}") from None
-    options = dataclasses.replace(options, reuse_key=reuse_key(options.settings, options.ocr))
+    budget = options.memory_budget_mb
+    if budget is not None and (not isinstance(budget, int) or budget < 0):
+        raise UsageError(f"--max-memory takes a number of megabytes, 0 (no limit) or more, not {budget}")
+    at_once = min(workers, len(paths))
+    # An external Dask cluster's workers are other machines: each file there
+    # gets the per-file cap as it is.
+    per_file = options.settings.max_memory_mb if scheduler else memory_per_file(
+        budget, at_once, options.settings.max_memory_mb, physical_memory_mb())
+    options = dataclasses.replace(options, reuse_key=reuse_key(options.settings, options.ocr),
+                                  settings=options.settings.replace(max_memory_mb=per_file))
     try:
         with run_lock(outdir):
             return _run(paths, documents, outdir, options, workers, engine, scheduler, tables, quiet, prune, stream)
@@ -220,6 +230,8 @@ def _run(paths: list, documents: list[str], outdir: Path, options: Options, work
     where = f"the Dask scheduler at {scheduler}" if scheduler else (
         f"a local Dask cluster of {workers} worker{many}" if engine == "dask"
         else f"{workers} worker process{'' if workers == 1 else 'es'}")
+    memory = options.settings.max_memory_mb
+    where += f", {memory} MB each" if memory else ", no memory limit"
     files = f"{len(calls)} file{'' if len(calls) == 1 else 's'}"
     bar.message(f"extractor: converting {files} into {outdir} with {where}")
     results: list[Optional[FileResult]] = [None] * len(calls)
@@ -285,6 +297,7 @@ def _run(paths: list, documents: list[str], outdir: Path, options: Options, work
         "engine": engine, "workers": None if scheduler else workers, "scheduler": scheduler,
         "started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 3),
         "converted_pages": pages, "pages_per_second": round(pages / seconds, 2) if seconds > 0 else 0.0,
+        "memory_per_file_mb": options.settings.max_memory_mb,
     }
     orphans = orphaned_outputs(recorded, names, outdir)
     pruned = set(prune_outputs(outdir, orphans)) if prune and not interrupted else set()

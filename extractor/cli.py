@@ -55,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--timeout", type=float, metavar="SECONDS",
                          help="stop a file's conversion after this long and go on with the next (default 600; 0: no limit)")
     convert.add_argument("--max-memory", type=int, metavar="MB",
-                         help="stop a file's conversion when it needs more memory than this (default 4096; 0: no limit)")
+                         help="memory for the whole run, shared by the files converted at once: a file's conversion "
+                              "that needs more than its share is stopped (default: 4096 per file, all together "
+                              "at most 3/4 of the machine's memory; 0: no limit)")
     convert.add_argument("--ocr", dest="ocr", action="store_const", const="force", default="auto",
                          help="read every page by OCR, even pages with a text layer (needs the ocr extra: "
                               "pip install 'extractor[ocr]'); by default OCR reads only pages without a usable text layer")
@@ -113,7 +115,7 @@ def _convert(args: argparse.Namespace) -> int:
     except (AttributeError, ValueError):
         stderr_is_tty = False
     options = batch.Options(settings=settings, password=args.password, force=args.force, ocr=args.ocr,
-                            ocr_progress=not args.quiet and not stderr_is_tty)
+                            ocr_progress=not args.quiet and not stderr_is_tty, memory_budget_mb=args.max_memory)
     try:
         return batch.convert_batch(args.files, args.output, options=options, jobs=args.jobs, engine=engine,
                                    scheduler=args.scheduler, tables=args.tables, quiet=args.quiet,

@@ -38,6 +38,11 @@ class Options:
     #: (``fingerprint.reuse_key``): an earlier output is reused only when
     #: its manifest entry records the same key.
     reuse_key: str = ""
+    #: MB of memory for the whole run, shared by the files converted at once
+    #: (``--max-memory``; 0: no limit).  None: each conversion gets
+    #: ``settings.max_memory_mb``, all together at most 3/4 of the machine's
+    #: memory (``engines.memory_per_file``).
+    memory_budget_mb: Optional[int] = None
 
 
 @dataclass

@@ -87,6 +87,33 @@ def _stop_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
             p.join(1)
 
 
+#: The share of the machine's memory the conversions of a run may use
+#: together when no budget is given.
+MEMORY_SHARE = 0.75
+
+
+def physical_memory_mb() -> Optional[int]:
+    """The machine's memory in MB, where it can be read."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 20
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return None
+
+
+def memory_per_file(budget_mb: Optional[int], workers: int, per_file_mb: int,
+                    physical_mb: Optional[int]) -> int:
+    """Each conversion's memory cap (MB, 0: none) when ``workers`` run at
+    once: a budget for the whole run (``--max-memory``) is shared among
+    them; without one, each gets ``per_file_mb``, but all together no more
+    than ``MEMORY_SHARE`` of the machine's memory, so that ``--jobs`` files
+    at their cap cannot push the machine into swap."""
+    if budget_mb is not None:
+        return 0 if budget_mb == 0 else max(1, budget_mb // workers)
+    if not per_file_mb or not physical_mb:
+        return per_file_mb
+    return max(1, min(per_file_mb, int(physical_mb * MEMORY_SHARE) // workers))
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
