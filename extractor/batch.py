@@ -31,12 +31,14 @@ Isolation: one mechanism, the guard
 
 Resume
     ``OUTDIR/_manifest.jsonl`` gets one line per output written (output
-    name, input sha256, extractor version, size, counts), appended and
-    flushed right after the file is written, so an interruption loses at
-    most the files in flight.  A file is skipped (``cached`` in the report)
-    when its output exists with the recorded size and the manifest records
-    the same input sha256, extractor version and OCR mode; ``--force``
-    redoes it.  The
+    name, input path and sha256, extractor version and reuse key, size,
+    counts), appended and flushed right after the file is written, so an
+    interruption loses at most the files in flight.  A file is skipped
+    (``cached`` in the report) when its output exists with the recorded
+    size and the manifest records the same input sha256, extractor version
+    and reuse key (``fingerprint.reuse_key``: code, vocabulary, settings,
+    readers, OCR mode); ``--force`` redoes it.  A run holds the lock
+    ``OUTDIR/_run.lock`` (never replaced, unlike the manifest).  The
     check runs inside ``convert_one`` (on the worker, so hashing is parallel
     too).  At the end of a run the manifest is compacted to one line per
     output.  The JSON documents themselves stay exactly per contract.
@@ -51,7 +53,9 @@ Orphaned outputs
     entries at the end of a complete run.  Files the manifest does not
     record (the user's own) are never listed nor touched.  A file that
     fails loses the output an earlier run wrote for it: that output was not
-    made from this input by this version (``_drop_stale_output``).
+    made from this input by this version (``_drop_stale_output``).  An
+    output is never overwritten nor removed on behalf of another input
+    (``inputs.claimed_names``).
 
 Output names
     Each input has a name in the batch (``discover``): a file given by name
