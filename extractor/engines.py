@@ -197,10 +197,18 @@ def run_local(fn: Callable, calls: Sequence[tuple], jobs: int, tick: float = 1.0
 
 def _worker_facts() -> tuple[bool, str]:
     """Run on each Dask worker: is it a daemonic process, and which
-    extractor version does it run."""
+    extractor build does it run (``_build``)."""
     import multiprocessing
 
-    return bool(multiprocessing.current_process().daemon), _version()
+    return bool(multiprocessing.current_process().daemon), _build()
+
+
+def _build() -> str:
+    """The version and a digest of the code: a worker with the same version
+    number but other code would make other outputs."""
+    from .fingerprint import code_digest
+
+    return f"{_version()} (code {code_digest()[:12]})"
 
 
 @contextmanager
@@ -260,9 +268,9 @@ def run_dask(fn: Callable, calls: Sequence[tuple], scheduler: Optional[str], wor
             except Exception as exc:
                 raise UsageError(f"the Dask workers cannot run extractor ({type(exc).__name__}: {exc}); "
                                  "install it on the workers: pip install 'extractor[dask]'") from None
-            other = sorted({f"{w} runs extractor {v}" for w, (_, v) in facts.items() if v != _version()})
+            other = sorted({f"{w} runs extractor {v}" for w, (_, v) in facts.items() if v != _build()})
             if other:
-                raise UsageError(f"{'; '.join(other)}, this command {_version()}: install the same version on "
+                raise UsageError(f"{'; '.join(other)}, this command {_build()}: install the same version on "
                                  "the workers (the outputs must not depend on where a file ran)")
             daemonic = sorted(w for w, (d, _) in facts.items() if d)
             if daemonic:
