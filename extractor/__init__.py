@@ -30,11 +30,9 @@ def extract(path: "str | os.PathLike[str]", **options) -> "Document":
     """Convert one PDF into a :class:`Document` (see ``pipeline.extract``
     for the options: ``settings``, ``password``).  Raises an
     :class:`ExtractorError` subclass for a file that cannot be converted."""
-    from pathlib import Path
-
     from .pipeline import extract as _extract
 
-    return _extract(Path(path), **options)
+    return _extract(os.fspath(path), **options)
 
 
 def load(path: "str | os.PathLike[str]") -> "Document":

@@ -9,10 +9,12 @@ engine (``extractor.batch``): parallel, resumable, with a run report.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .extras import install_hint
+from .fsnames import json_text, shown
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -109,7 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--timeout", type=float, metavar="SECONDS",
                          help="stop a file's conversion after this long and go on with the next (default 600; 0: no limit)")
     convert.add_argument("--max-memory", type=int, metavar="MB",
-                         help="stop a file's conversion when it needs more memory than this (default 4096; 0: no limit)")
+                         help="memory for the whole run, shared by the files converted at once: a file's conversion "
+                              "that needs more than its share is stopped (default: 4096 per file, all together "
+                              "at most 3/4 of the machine's memory; 0: no limit)")
     convert.add_argument("--ocr", dest="ocr", action="store_const", const="force", default="auto",
                          help="read every page by OCR, even pages with a text layer (needs the ocr extra: "
                               f"{install_hint('ocr')}); by default OCR reads only pages without a usable text layer")
@@ -147,7 +151,13 @@ def _convert(args: argparse.Namespace) -> int:
 
     limits = {"max_pages": args.max_pages, "timeout": args.timeout, "max_memory_mb": args.max_memory}
     settings = DEFAULT.replace(**{k: v for k, v in limits.items() if v is not None})
-    from . import ocr
+    from . import batch, ocr
+
+    try:
+        batch.check_limits(settings)
+    except batch.UsageError as exc:
+        print(f"extractor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
     if args.ocr == "force" and ocr.missing_modules():
         print(f"extractor: --ocr needs the ocr extra ({', '.join(ocr.missing_modules())} missing): "
@@ -155,8 +165,6 @@ def _convert(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.output == "-":
         return _convert_to_stdout(args, settings)
-    from . import batch
-
     engine = args.engine or ("dask" if args.scheduler else "local")
     if args.scheduler and engine != "dask":
         print("extractor: --scheduler needs --engine dask", file=sys.stderr)
@@ -166,13 +174,13 @@ def _convert(args: argparse.Namespace) -> int:
     except (AttributeError, ValueError):
         stderr_is_tty = False
     options = batch.Options(settings=settings, password=args.password, force=args.force, ocr=args.ocr,
-                            ocr_progress=not args.quiet and not stderr_is_tty)
+                            ocr_progress=not args.quiet and not stderr_is_tty, memory_budget_mb=args.max_memory)
     try:
         return batch.convert_batch(args.files, args.output, options=options, jobs=args.jobs, engine=engine,
                                    scheduler=args.scheduler, tables=args.tables, quiet=args.quiet,
                                    prune=args.prune)
     except batch.UsageError as exc:
-        print(f"extractor: {exc}", file=sys.stderr)
+        print(f"extractor: {shown(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -199,11 +207,30 @@ def _convert_to_stdout(args: argparse.Namespace, settings) -> int:
     try:
         doc = extract_guarded(path, settings=settings, password=args.password, ocr=args.ocr, progress=progress)
     except ExtractorError as exc:
-        from .batch import _message
+        from .conversion import _message
 
-        print(f"FAILED {path}: {type(exc).__name__}: {_message(exc)}", file=sys.stderr)
+        print(shown(f"FAILED {path}: {type(exc).__name__}: {_message(exc)}"), file=sys.stderr)
         return EXIT_FAILED
-    sys.stdout.write(doc.to_json())
+    return _write_stdout(json_text(doc.to_json()))
+
+
+def _write_stdout(text: str) -> int:
+    """``-o -``'s output: a closed or broken stdout is one line and exit
+    code 2 (the output side failed), not a traceback."""
+    try:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:  # UTF-8 whatever the locale says
+            buffer.write(text.encode("utf-8"))
+        else:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError) as exc:
+        try:  # nothing more may go to the broken stdout when Python exits
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        print(f"extractor: cannot write to stdout: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

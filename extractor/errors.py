@@ -49,6 +49,15 @@ class NotAPDF(ExtractorError):
         super().__init__(path, f"not a PDF ({what}); check the download or the file's real type")
 
 
+class UnreadableInput(ExtractorError):
+    """The file is there but cannot be read (no permission, an I/O error):
+    nothing is wrong with extractor or, as far as is known, the file."""
+
+    def __init__(self, path: str, reason: str):
+        self.reason = reason
+        super().__init__(path, f"the file cannot be read ({reason}); check its permissions, or copy it again")
+
+
 class EncryptedPDF(ExtractorError):
     def __init__(self, path: str, with_password: bool, unsupported: Optional[str] = None):
         self.with_password = with_password
@@ -159,3 +168,14 @@ class InvalidDocument(ExtractorError):
         where = field or "the document"
         super().__init__(path, f"not an extractor output of a known schema: {where}: {detail}; "
                                "convert the PDF again, or check that this is the right file")
+
+
+class UsageError(Exception):
+    """A problem with the command itself, not with a file (exit code 2):
+    nothing matched, a nonsense limit, a missing optional dependency, an
+    unreachable scheduler, an output folder that cannot be written …"""
+
+
+class OutputError(UsageError):
+    """The output side failed (a read-only folder, a full disk): no file
+    can be written, so the run stops with one line and exit code 2."""

@@ -14,12 +14,22 @@ from .contract import schema_text
 from .document import Document
 
 
-def write_atomic(path: Path, text: str) -> None:
+#: The temporary name's prefix.  Not derived from the final name: a name
+#: that fits the file system must not fail because its temporary one,
+#: longer by the prefix and suffix, does not (255 bytes is about 80
+#: Chinese characters).
+TEMPORARY_PREFIX = ".extractor-"
+
+
+def write_atomic(path: Path, text: "str | bytes") -> None:
+    """Write ``text`` (str: as UTF-8) to ``path`` through a temporary file
+    in the same folder, fsync'd and renamed into place."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp creates the file private (0600); outputs are ordinary files.

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import errors
+from .readable import check_input
 from .settings import DEFAULT, Settings
 
 #: The guarded conversion running in this process, for ``cancel``.
@@ -78,6 +79,7 @@ def extract_guarded(
     from . import pipeline  # imported before forking: children inherit it
 
     _preload()
+    check_input(path)  # a FIFO or a device would hang the child until the timeout
 
     path = Path(path)
     if not settings.timeout and not settings.max_memory_mb:

@@ -139,7 +139,8 @@ def extract_many(
     """See ``extractor.extract_many``."""
     import sys
 
-    from .batch import _BatchProgress, default_jobs, run_local
+    from .engines import default_jobs, run_local
+    from .progress import _BatchProgress
     from .settings import DEFAULT
 
     limits = Limits(timeout, max_memory)

@@ -793,9 +793,26 @@ class OcrStage:
         #: itself shows mis-decoded text (see ``_plausible``).
         self.rejected: dict[int, str] = {}
         self.text_settings = text_settings
+        #: Why PDFium could not open the file for OCR (a damaged file), and
+        #: the pages needing OCR that were therefore not read, with why.
+        self.unopenable: Optional[str] = None
+        self.unread: dict[int, str] = {}
         self.enabled = mode == "force" or (mode == "auto" and available())
         if mode == "force" and not available():
             raise OcrUnavailable(str(path), ", ".join(missing_modules()))
+
+    def _open_for_ocr(self):
+        """The file opened by PDFium for rendering, or None when it cannot
+        be (``unopenable`` says why).  pdfminer repairs a truncated file or a
+        broken cross-reference table that PDFium refuses: its pages without
+        text then stay unread, with a warning, instead of failing the file."""
+        import pypdfium2
+
+        try:
+            return pypdfium2.PdfDocument(str(self.path), password=self.password)
+        except _pdfium_error() as exc:
+            self.unopenable = str(exc)
+            return None
 
     @property
     def pages(self) -> list[int]:
@@ -823,11 +840,18 @@ class OcrStage:
                     self.too_coarse[page.number] = native
                     yield page
                     continue
-                if document is None:
-                    import pypdfium2
-
-                    document = pypdfium2.PdfDocument(str(self.path), password=self.password)
-                read = self.read(document, page, native)
+                if document is None and self.unopenable is None:
+                    document = self._open_for_ocr()
+                if document is None:  # pdfium cannot open what pdfminer repaired
+                    self.unread[page.number] = self.unopenable or ""
+                    yield page
+                    continue
+                try:
+                    read = self.read(document, page, native)
+                except _pdfium_error() as exc:  # a damaged page pdfium cannot render
+                    self.unread[page.number] = str(exc)
+                    yield page
+                    continue
                 problem = self._implausible(read)
                 if problem is not None:
                     # OCR read faithfully what is printed, and what is printed
@@ -881,6 +905,9 @@ class OcrStage:
             hint = "convert without --no-ocr to read it with OCR"
         elif not self.enabled:
             hint = INSTALL_HINT
+        elif self.unread:
+            hint = (f"the file is damaged and could not be rendered for OCR ({self.unopenable or 'page by page'}): "
+                    "repair it (qpdf) or re-download it")
         elif self.too_coarse:
             worst = min(self.too_coarse.values())
             hint = (f"the scan is {worst:.0f} dpi, too coarse to OCR (at least {self.settings.min_scan_dpi:.0f} dpi "
@@ -931,6 +958,13 @@ class OcrStage:
                 "wrong encoding before it was typeset), so nothing of them was kept; ask the publisher for a "
                 "correct export",
             ))
+        if self.unread:
+            reason = self.unopenable or next(iter(self.unread.values()))
+            out.append(Warning(
+                "ocr_failed", _where(self.unread),
+                f"these pages have no usable text layer and could not be rendered for OCR ({reason.rstrip('.')}): the file is "
+                "damaged; they stay unread: repair the file (qpdf) or re-download it",
+            ))
         if self.too_coarse:
             worst = min(self.too_coarse.values())
             out.append(Warning(
@@ -939,6 +973,16 @@ class OcrStage:
                 f"{self.settings.min_scan_dpi:.0f} dpi is needed); rescan them, or force OCR with --ocr",
             ))
         return out
+
+
+def _pdfium_error():
+    """What PDFium raises for a file or page it cannot read (imported only
+    when something was raised: pypdfium2 is heavy)."""
+    try:
+        from pypdfium2 import PdfiumError
+    except ImportError:  # pragma: no cover - without pypdfium2 nothing is OCR'd
+        return OSError
+    return PdfiumError
 
 
 def _native_dpi(pdf, number: int) -> Optional[float]:

@@ -247,6 +247,9 @@ def open_pdf(path: str | Path, *, password: str | None = None, settings: Setting
             raise
     if repaired is None and _used_fallback_xref(pdf):
         repaired = "its cross-reference table is broken; the objects were found by scanning the file"
+    if repaired is None and _page_tree_broken(pdf):
+        repaired = ("its page tree is broken; the pages were found by scanning the file's objects, so pages of "
+                    "earlier revisions may be among them and their order may differ")
     opened = OpenedPDF(path=path, pdf=pdf, page_count=len(pages), pages=pages, repaired=repaired,
                        declared_pages=declared, damaged=damaged)
     for number, reason in lost.items():
@@ -420,6 +423,19 @@ def _declared_pages(pdf) -> Optional[int]:
     return count if isinstance(count, int) and count >= 0 else None
 
 
+def _page_tree_broken(pdf) -> bool:
+    """Whether the catalog's /Pages is not a page tree: pdfminer then
+    collects every object typed /Page, silently (another count, another
+    order, superseded revisions included)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        pages = resolve1(pdf.doc.catalog.get("Pages"))
+    except Exception:
+        return True
+    return not (isinstance(pages, dict) and "Kids" in pages)
+
+
 def _used_fallback_xref(pdf) -> bool:
     return any(type(x).__name__ == "PDFXRefFallback" for x in getattr(pdf.doc, "xrefs", ()))
 
@@ -531,6 +547,9 @@ def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
     are dropped; an unreadable page keeps no text (and no rulings: an empty
     grid is not data either)."""
     chars_in, lines_in, rects_in, images_in = plumber_objects(ppage)
+    if len(chars_in) > settings.max_page_chars:
+        raise _PageLost(f"it holds {len(chars_in)} characters, more than {settings.max_page_chars} "
+                        "(Settings.max_page_chars): not a form page, a generated or hostile one")
     kept, texts, kinds = [], [], []
     for c in chars_in:
         text = c["text"]
@@ -813,11 +832,22 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
 
     page = ppage.page_obj
     limit = settings.max_stream_mb << 20
+    lzw_limit = settings.max_lzw_mb << 20
     damage: Optional[str] = None
 
     def check(stream: PDFStream, role: str, text_needs_it: bool = True) -> None:
         nonlocal damage
-        problem = _stream_problem(opened, stream, limit)
+        length = stream.attrs.get("Length")
+        if isinstance(length, PDFObjRef) and resolve1(length) is None and not stream.rawdata:
+            # The object holding the length is gone (a damaged file): the
+            # parser then reads the stream as empty, silently.
+            missing = f"{role} cannot be read: its length (object {length.objid}) is missing"
+            if role.startswith("its content stream"):
+                raise _PageLost(missing)
+            if text_needs_it:
+                damage = damage or missing
+            return
+        problem = _stream_problem(opened, stream, limit, lzw_limit)
         if problem is None:
             return
         kind, text = problem
@@ -827,12 +857,17 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
             damage = damage or f"{role} {text}"
 
     contents = page.attrs.get("Contents")
+    operators = 0
     if contents is not None:
         items = resolve1(contents)
         for item in items if isinstance(items, list) else [contents]:
             obj = resolve1(item)
             if isinstance(obj, PDFStream):
                 check(obj, f"its content stream{_objid(item, obj)}")
+                operators += _operator_count(obj)
+                if operators > settings.max_page_operators:
+                    raise _PageLost(f"its content draws more than {settings.max_page_operators} objects "
+                                    "(Settings.max_page_operators): not a form page, a generated or hostile one")
             elif isinstance(item, PDFObjRef):
                 what = "is missing" if obj is None else "is not a stream"
                 raise _PageLost(f"its content stream (object {item.objid}) {what}")
@@ -878,24 +913,37 @@ def _objid(ref, obj) -> str:
     return f" (object {objid})" if objid is not None else ""
 
 
-def _stream_problem(opened: OpenedPDF, stream, limit: int) -> Optional[tuple[str, str]]:
+#: The operators that make a page object (path construction and painting
+#: of rectangles and lines, text showing, XObjects), as tokens.
+_OPERATORS = re.compile(rb"(?:(?<=[\s\])>])|^)(?:re|l|c|v|y|Tj|TJ|'|\"|Do)(?=[\s\[(<]|$)")
+
+
+def _operator_count(stream) -> int:
+    """How many drawing and text operators the stream holds: counted on
+    its data when it is inflated already (``_inflate`` keeps Flate streams'
+    data) or not compressed, else 0 (other filters are rare in content)."""
+    data = stream.data if stream.data is not None else (None if stream.get_filters() else stream.rawdata)
+    return len(_OPERATORS.findall(data)) if data else 0
+
+
+def _stream_problem(opened: OpenedPDF, stream, limit: int, lzw_limit: int) -> Optional[tuple[str, str]]:
     key = stream.objid
     if key is not None and key in opened.checked:
         return opened.checked[key]
-    problem = _inflate(stream, limit)
+    problem = _inflate(stream, limit, lzw_limit)
     if key is not None:
         opened.checked[key] = problem
     return problem
 
 
-def _inflate(stream, limit: int) -> Optional[tuple[str, str]]:
+def _inflate(stream, limit: int, lzw_limit: int = 16 << 20) -> Optional[tuple[str, str]]:
     """Inflate the leading FlateDecode filters of a stream (one or several
     chained) in bounded steps.  ("bomb", …) when the output exceeds ``limit``
     bytes, ("corrupt", …) for bad or cut-short compressed data, else None.
     A stream whose filters are all Flate (no predictor) keeps what was
     inflated, so pdfminer does not inflate it again (nor attempt its slow
     byte-wise recovery of corrupt data)."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, LITERALS_LZW_DECODE
 
     if stream.data is not None:
         return ("bomb", f"inflates to {len(stream.data) >> 20} MB") if len(stream.data) > limit else None
@@ -906,6 +954,8 @@ def _inflate(stream, limit: int) -> Optional[tuple[str, str]]:
             break
         layers += 1
     if not layers:
+        if filters and filters[0][0] in LITERALS_LZW_DECODE:
+            return _lzw_problem(stream, filters, lzw_limit)
         return None  # other filters expand little; the memory limit covers the rest
     data = stream.rawdata or b""
     if stream.decipher:
@@ -932,6 +982,29 @@ def _inflate(stream, limit: int) -> Optional[tuple[str, str]]:
         stream.data = b"".join(chunks)
         stream.rawdata = None
     return problem
+
+
+def _lzw_problem(stream, filters, limit: int) -> Optional[tuple[str, str]]:
+    """Decode a stream's leading LZW filter with a bound (pdfminer decodes
+    it whole, in pure Python: minutes for a bomb).  ("bomb", …) past
+    ``Settings.max_lzw_mb``; a stream that is LZW only keeps its data."""
+    from pdfminer.lzw import LZWDecoder
+
+    data = stream.rawdata or b""
+    if stream.decipher:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in LZWDecoder(io.BytesIO(data)).run():
+        size += len(chunk)
+        if size > limit:
+            return ("bomb", f"decodes (LZW) beyond {limit >> 20} MB (a decompression bomb)")
+        chunks.append(chunk)
+    params = filters[0][1]
+    if len(filters) == 1 and not (isinstance(params, dict) and "Predictor" in params):
+        stream.data = b"".join(chunks)
+        stream.rawdata = None
+    return None
 
 
 class _CutShort(Exception):

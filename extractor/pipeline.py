@@ -36,6 +36,7 @@ from .furniture import edge_lines, remove_furniture
 from .grids import segment_page
 from .layout import Box, Cell, Char, Grid, Page, PageLayout, TextLine
 from .pages import iter_pages, open_pdf, page_notes
+from .readable import check_input
 from .projects import forms_to_projects
 from .prose import lines_to_paragraphs, overall_paragraphs, paragraphs_to_overall
 from .settings import DEFAULT, Settings
@@ -45,6 +46,12 @@ from .triage import triage
 
 #: ``extractor -v`` shows these records (cli.configure_logging).
 log = logging.getLogger("extractor.pipeline")
+
+# pdfminer reports what it works around ("Could not set text matrix") as log
+# warnings, which Python prints on stderr when nothing is configured: a
+# handler of its own keeps them off stderr, and an application that
+# configures logging still gets them (they propagate).
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 
 def sha256_of(path: Path) -> str:
@@ -181,6 +188,7 @@ def extract(
     (``pages.page_notes``).  ``ocr``: ``"auto"`` reads pages without a
     usable text layer by OCR when the ``ocr`` extra is installed, ``"force"``
     every page, ``"off"`` none; ``progress`` is called after each OCR'd page."""
+    check_input(path)  # before Path(): Path("") is the current folder
     with measuring(times), stage("document"):
         return _extract(Path(path), settings, password, times, strict, ocr, progress).document
 

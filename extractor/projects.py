@@ -20,7 +20,7 @@ from .header_block import BlockValues, Warn, amount_of, parse_amount, parse_perc
 from .indicators import row_to_indicator
 
 #: A goal's printed number: "1.", "2、", "（3）", "目标4：".
-_GOAL_MARK = regex.compile(r"\s*(?:[（(]\s*(?P<n>\d{1,2})\s*[)）]|目标\s*(?P<n>\d{1,2})\s*[:：.．、]|(?P<n>\d{1,2})\s*[.．、](?!\d))\s*")
+_GOAL_MARK = regex.compile(r"\s*(?:[（(]\s*(?P<n>\d{1,2})\s*[)）]|目标\s*(?P<n>\d{1,2})\s*[:：.．、]|(?P<n>\d{1,2})\s*(?:[.．](?!\d)|、))\s*")
 _CN_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
 
@@ -51,9 +51,11 @@ def split_goals(span: Span) -> list[str]:
         before = text[:at].rstrip()
         if at not in starts and before and before[-1] not in "。；;，,":
             continue
-        if int(m.group("n")) == expected and (expected > 1 or not text[:at].strip()):
+        n = int(m.group("n"))
+        # the next number, or the one after it (a list that skips one: 目标4, 目标6)
+        if (n == expected or (expected > 1 and n == expected + 1)) and (expected > 1 or not text[:at].strip()):
             opens.append((at, m.end()))
-            expected += 1
+            expected = n + 1
     if len(opens) >= 2 or (opens and opens[0][0] == 0 and len(lines) == 1 and text[opens[0][1]:].strip()):
         goals = [text[a_end:(opens[k + 1][0] if k + 1 < len(opens) else len(text))]
                  for k, (_, a_end) in enumerate(opens)]

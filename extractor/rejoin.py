@@ -183,8 +183,34 @@ def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    # jieba keeps its dictionary cache in the shared temporary folder by
+    # default, where a file another user left cannot be replaced and every
+    # run would print jieba's traceback: each user gets a folder of their
+    # own.  The cache only saves time, so failing to write it says nothing.
+    jieba.dt.tmp_dir = _cache_folder()
+    if jieba.dt.tmp_dir is None:
+        jieba.setLogLevel(logging.CRITICAL)
     jieba.initialize()
     return jieba
+
+
+def _cache_folder():
+    """A folder of this user's for caches (``$XDG_CACHE_HOME/extractor``,
+    ``~/.cache/extractor``, else ``extractor-<uid>`` in the temporary
+    folder), created private; None when none can be made."""
+    import os
+    import tempfile
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    user = getattr(os, "getuid", lambda: "user")()
+    for folder in (os.path.join(base, "extractor"), os.path.join(tempfile.gettempdir(), f"extractor-{user}")):
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            if os.access(folder, os.W_OK) and os.stat(folder).st_uid == user:
+                return folder
+        except (OSError, TypeError):
+            continue
+    return None
 
 
 @timed("rejoin")

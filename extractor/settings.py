@@ -84,6 +84,21 @@ class Settings:
     #: use it are reported lost instead of being parsed.  Real page content
     #: is well under 10 MB; a full embedded CJK font about 20 MB.
     max_stream_mb: int = 64
+    #: An LZW stream that decodes beyond this many megabytes is a bomb, its
+    #: pages lost (``max_stream_mb`` bounds Flate only; a 2.5 MB file can
+    #: hold 650 MB of LZW content, which held a conversion for its whole
+    #: timeout).  Real LZW page content (old producers) is well under a
+    #: megabyte.
+    max_lzw_mb: int = 16
+    #: A page whose content streams hold more drawing and text operators
+    #: than this is lost before it is parsed (a page of a million
+    #: rectangles would take minutes and gigabytes).  A dense real form page
+    #: has a few thousand.
+    max_page_operators: int = 200_000
+    #: A page with more characters than this is lost once parsed: the later
+    #: stages are not made for it (a page of 200,000 characters took
+    #: minutes).  A full page of small print has about 5,000.
+    max_page_chars: int = 60_000
 
     # -- text layer (stage: pages) ------------------------------------------------
     #: A page is unreadable when at least this share of its glyphs are either

@@ -52,8 +52,8 @@ def convert_one(path: Path, out: Path, *extra):
 
 def outputs(out_dir: Path) -> list[Path]:
     """What a convert run left in OUTDIR besides its run report and
-    manifest (``_report.json``, ``_manifest.jsonl``)."""
-    return [p for p in out_dir.iterdir() if p.name not in ("_report.json", "_manifest.jsonl")]
+    manifest and lock (``_report.json``, ``_manifest.jsonl``, ``_run.lock``)."""
+    return [p for p in out_dir.iterdir() if p.name not in ("_report.json", "_manifest.jsonl", "_run.lock")]
 
 
 def assert_failed(proc, out_dir: Path, path: Path, cls: type, *phrases: str):

@@ -29,7 +29,7 @@ from extractor import batch
 from extractor.extras import install_hint
 from extractor.pipeline import extract
 
-RUN_FILES = {"_report.json", "_manifest.jsonl"}
+RUN_FILES = {"_report.json", "_manifest.jsonl", "_run.lock"}
 
 
 def cli(*args, timeout=180):
@@ -123,7 +123,7 @@ def test_a_folder_of_good_and_bad_files(archive, expected, tmp_path):
     with_warnings = sum(bool(d["warnings"]) for d in docs.values())
     assert r["complete"] is True and r["extractor_version"] == batch._version()
     assert r["counts"] == {"files": 8, "ok": 5 - with_warnings, "warnings": with_warnings, "failed": 3,
-                           "cached": 0, "not_done": 0, "orphaned": 0}
+                           "cached": 0, "not_done": 0, "orphaned": 0, "incomplete": 0}
     assert r["orphaned"] == []
     assert r["errors"] == {"DamagedPDF": 1, "NotAPDF": 2}
     files = {f["document"]: f for f in r["files"]}

@@ -30,7 +30,7 @@ def cli(*args, timeout=180):
 
 def documents(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
-            and p.name not in ("_report.json", "_manifest.jsonl")}
+            and p.name not in ("_report.json", "_manifest.jsonl", "_run.lock")}
 
 
 def report(out: Path) -> dict:

@@ -44,3 +44,9 @@ def test_split_goals_counts_its_numbers_in_a_wrapped_cell():
     assert split_goals(span("目标1：有效保证系统运行。目标2：优化经办流程。")) == ["有效保证系统运行", "优化经办流程"]
     assert split_goals(span("1.提高覆盖率2.5个百分点；2.完成培训")) == ["提高覆盖率2.5个百分点", "完成培训"]
     assert split_goals(span("（1）甲；（2）乙")) == ["甲", "乙"]
+
+
+def test_split_goals_reads_numbers_before_digits_and_a_skipped_number():
+    assert split_goals(span("1、2022年6月施工完成", "2、2022年6月底交付", "3、2022年9月底完工")) == [
+        "2022年6月施工完成", "2022年6月底交付", "2022年9月底完工"]
+    assert split_goals(span("目标1：甲。", "目标2：乙。", "目标4：丁。")) == ["甲", "乙", "丁"]
