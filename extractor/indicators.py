@@ -33,7 +33,8 @@ _POINTS_SUFFIX = regex.compile(r"(?:分|%|％|分值)$")
 
 def parse_points(text: str) -> Optional[float]:
     """A weight or score as printed ("10", "12.5", "10分", "20%"), or None."""
-    t = unicodedata.normalize("NFKC", text).replace(" ", "")
+    # a bracket of the header above spilled into the cell: "）10"
+    t = unicodedata.normalize("NFKC", text).replace(" ", "").strip(")）(（")
     t = _POINTS_SUFFIX.sub("", t)
     return float(t.replace("−", "-")) if _NUMBER.match(t) else None
 

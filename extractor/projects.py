@@ -134,7 +134,9 @@ def form_to_project(form: ProjectForm, ordinal: int, year: Optional[int] = None)
     execution = execution_of(block, warn)
     total = amount_of(block, "total", "预算数", warn)
     if total is None and execution is not None:
-        total = execution.planned  # a self-evaluation's 年度资金总额 is printed under 年初预算数
+        # a self-evaluation's 年度资金总额 is printed under 年初预算数 (or,
+        # where that is blank, under 全年预算数)
+        total = execution.planned if execution.planned is not None else execution.adjusted
     budget = Budget(
         total=total, fiscal=amount_of(block, "fiscal", "财政资金", warn),
         other=amount_of(block, "other", "其他资金", warn), sources=sources_of(block, warn), execution=execution,

@@ -184,7 +184,6 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
         return
     current: Optional[tuple[str, Cell]] = None
     paired = False
-    extra_amounts = 0
     for found, cell in zip(kinds, own):
         role = found
         if role is None and cell.text and current is not None and paired and unknown_label(current[0], b):
@@ -192,8 +191,10 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
                 # More amounts in the row of one label (a self-evaluation's
                 # 财政拨款 under 年初预算数 | 全年预算数 | 全年执行数): the first
                 # is the label's value, the others are kept by position.
-                extra_amounts += 1
-                b.labels.append(("extra", f"{current[1].text}（{extra_amounts + 1}）", Span.of_cell(cell)))
+                # keyed by the column's place after the label, blank cells
+                # counted, so that one key is one column on every form
+                place = own.index(cell) - own.index(current[1])
+                b.labels.append(("extra", f"{current[1].text}（{place}）", Span.of_cell(cell)))
                 continue
             role = "extra"  # a label the vocabulary does not know: a value stops there
         if role:
