@@ -76,6 +76,12 @@ class OpenedPDF:
     declared_pages: Optional[int] = None
     #: Streams already checked (object id -> problem or None), shared by pages.
     checked: dict[int, Optional[tuple[str, str]]] = field(default_factory=dict)
+    #: The password the file was opened with (the pdfium reader opens it again).
+    password: Optional[str] = None
+    #: The pdfium reader's document (``pdfium_pages.PdfiumPages``), opened
+    #: on the first page it reads; False when the pdfplumber reader reads
+    #: every page (``Settings.reader``, or pdfium cannot read the file).
+    pdfium: object = None
 
     def lose(self, number: int, reason: str) -> None:
         if number not in self.lost_reasons:
@@ -83,6 +89,9 @@ class OpenedPDF:
             self.lost_reasons[number] = reason
 
     def close(self) -> None:
+        if self.pdfium:
+            self.pdfium.close()
+            self.pdfium = False
         _close(self.pdf)
 
     def __enter__(self) -> "OpenedPDF":
@@ -137,7 +146,7 @@ def open_pdf(path: str | Path, *, password: str | None = None, settings: Setting
     if repaired is None and _used_fallback_xref(pdf):
         repaired = "its cross-reference table is broken; the objects were found by scanning the file"
     opened = OpenedPDF(path=path, pdf=pdf, page_count=len(pages), pages=pages, repaired=repaired,
-                       declared_pages=declared, damaged=damaged)
+                       declared_pages=declared, damaged=damaged, password=password)
     for number, reason in lost.items():
         opened.lose(number, reason)
     return opened
@@ -386,7 +395,9 @@ def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = No
         try:
             with stage("pages"), _captured_log() as complaints:
                 damage = check_page_streams(opened, ppage, settings)
-                page, stats = read_page(ppage, number, settings)
+                reader = _pdfium(opened, settings)
+                objects = reader.objects(index, ppage) if reader else None
+                page, stats = read_page(ppage, number, settings, objects)
         except _PageLost as lost:
             opened.lose(number, str(lost))
             continue
@@ -412,11 +423,25 @@ def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = No
         yield page
 
 
-def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
+def _pdfium(opened: OpenedPDF, settings: Settings):
+    """The pdfium reader of ``opened`` when ``settings`` choose it and it
+    can read the file (``pdfium_pages.PdfiumPages.open``), else None."""
+    if settings.reader != "pdfium" or opened.pdfium is False:
+        return None
+    if opened.pdfium is None:
+        from .pdfium_pages import PdfiumPages
+
+        opened.pdfium = PdfiumPages.open(opened, opened.password) or False
+    return opened.pdfium or None
+
+
+def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Page, PageStats]:
     """One pdfplumber page -> ``Page`` and its text check.  Unmapped glyphs
     are dropped; an unreadable page keeps no text (and no rulings: an empty
-    grid is not data either)."""
-    chars_in, lines_in, rects_in, images_in = plumber_objects(ppage)
+    grid is not data either).  ``objects``: the page's characters, lines,
+    rectangles and images as another reader gives them (``pdfium_pages``),
+    else pdfminer's (``plumber_objects``)."""
+    chars_in, lines_in, rects_in, images_in = objects if objects is not None else plumber_objects(ppage)
     kept, texts, kinds = [], [], []
     for c in chars_in:
         text = c["text"]

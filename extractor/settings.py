@@ -117,6 +117,13 @@ class Settings:
     #: words may name a rare place).
     mojibake_min_chars: int = 8
 
+    # -- reading pages (stage: pages) -------------------------------------------------
+    #: Which parser reads a page's content: "pdfplumber" (pdfminer, in
+    #: Python) or "pdfium" (PDFium, in C: several times faster).  Both fill
+    #: the same page model through the same text check; README, "How it
+    #: works", says where their pages differ (``--reader``).
+    reader: str = "pdfplumber"
+
     # -- triage (stage: pages) -------------------------------------------------------
     #: Read the text of the pages before the performance section with pdfium
     #: (1-2 ms a page) and parse only from the first page with form

@@ -1,0 +1,289 @@
+"""The characters of a page, read with PDFium, as the pdfplumber reader gives them.
+
+PDFium parses a page's content ten times faster than pdfminer, but its
+text page does not describe characters the way pdfminer does, and the rest
+of the pipeline was built on pdfminer's description.  This module reads
+PDFium's characters and rebuilds pdfminer's:
+
+- a character's box is its advance (the width the font's ``/Widths`` or
+  ``/W`` declare) by the font size, from the font's declared descent
+  (``/Descent``, made negative) upwards, through the text matrix; PDFium's
+  own "loose" box takes the width from the font program instead, which
+  differs from the declared one (a substituted STSong digit: 0.49 em
+  against 0.46), so the declared widths and descent are read from the
+  fonts as pdfminer loads them (``FontMetrics``);
+- coordinates are pdfplumber's: the page's ``/Rotate`` applied as pdfminer
+  applies it, then top-down from the page box (``Geometry``);
+- a space PDFium generated (between words, at line ends) is not a
+  character;
+- characters come in the order the page draws their text objects, which
+  PDFium's text page does not always keep (it moves an object to the line
+  it joins);
+- a glyph without a Unicode mapping reads "(cid:?)", so the text check
+  (``textcheck``) counts it as pdfminer's "(cid:N)" would be counted.
+
+What PDFium's text page leaves out and pdfminer keeps (README, "How it
+works"): text objects without ink (a run of spaces drawn on its own),
+runs of spaces (it keeps one), a glyph drawn again on itself (fake bold),
+and positions after character spacing (``Tc``) differ where pdfminer
+applies the spacing before a glyph instead of after it.
+
+Each character is a dictionary with the keys ``pages.read_page`` reads
+(``text``, ``upright``, ``size``, ``x0``, ``x1``, ``top``, ``bottom``), so
+both readers share the text check and the model.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from typing import Optional
+
+#: What an unmapped glyph reads as (see ``textcheck.glyph_kind``).
+UNMAPPED = "(cid:?)"
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """How pdfplumber places a page: pdfminer's device matrix for the
+    page's rotation (``ctm``) and the top-down shift of pdfplumber
+    (``height``, ``mb_x0``, ``mb_top``), from the same page attributes the
+    pdfplumber reader uses, so both readers agree on the page box."""
+
+    ctm: tuple[float, float, float, float, float, float]
+    height: float
+    mb_x0: float
+    mb_top: float
+
+    @classmethod
+    def of(cls, ppage) -> "Geometry":
+        """From a pdfplumber page (its pdfminer page's MediaBox and Rotate:
+        ``pdfinterp.PDFPageInterpreter.process_page``)."""
+        x0, y0, x1, y1 = ppage.page_obj.mediabox
+        rotate = ppage.page_obj.rotate
+        if rotate == 90:
+            ctm = (0.0, -1.0, 1.0, 0.0, -y0, x1)
+        elif rotate == 180:
+            ctm = (-1.0, 0.0, 0.0, -1.0, x1, y1)
+        elif rotate == 270:
+            ctm = (0.0, 1.0, -1.0, 0.0, y1, -x0)
+        else:
+            ctm = (1.0, 0.0, 0.0, 1.0, -x0, -y0)
+        mb_x0, mb_top = ppage.mediabox[:2]
+        return cls(tuple(float(v) for v in ctm), float(ppage.height), float(mb_x0), float(mb_top))
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A box in PDF user space -> (x0, top, x1, bottom) as pdfplumber
+        gives it: the corners through the device matrix, then top-down."""
+        a, b, c, d, e, f = self.ctm
+        xs = (a * x0 + c * y0 + e, a * x1 + c * y1 + e, a * x0 + c * y1 + e, a * x1 + c * y0 + e)
+        ys = (b * x0 + d * y0 + f, b * x1 + d * y1 + f, b * x0 + d * y1 + f, b * x1 + d * y0 + f)
+        left, right = min(xs), max(xs)
+        if self.mb_x0 != 0:
+            left, right = left + self.mb_x0, right + self.mb_x0
+        return left, (self.height - max(ys)) + self.mb_top, right, (self.height - min(ys)) + self.mb_top
+
+    def matrix(self, a: float, b: float, c: float, d: float) -> tuple[float, float, float, float]:
+        """The linear part of a user-space matrix after the device matrix
+        (for pdfminer's upright test)."""
+        ra, rb, rc, rd = self.ctm[:4]
+        return a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
+
+
+class FontMetrics:
+    """The declared widths and descent of the fonts a page uses, as pdfminer
+    loads them (``PDFResourceManager.get_font``: the same objects, cached
+    for the document), looked up by a font's ``/BaseFont`` and a
+    character's Unicode text, since PDFium names fonts but not the codes of
+    the characters it read.  When several fonts of a page share a name the
+    first one that maps the character decides; a font not found leaves the
+    character to PDFium's own metrics."""
+
+    def __init__(self, rsrcmgr) -> None:
+        self.rsrcmgr = rsrcmgr
+        self._fonts: dict[object, Optional[tuple]] = {}  # font key -> (font, {text: width}) or None
+
+    def for_page(self, resources) -> dict[str, list[tuple]]:
+        """Base font name -> the page's fonts of that name (also those of
+        its forms), each as (pdfminer font, {text: width in text space})."""
+        from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+        from pdfminer.psparser import PSLiteral
+
+        named: dict[str, list[tuple]] = {}
+        seen: set[int] = set()
+        todo: list[object] = [resources]
+        budget = 2000  # resources nest; a hostile file must not make this loop forever
+        while todo and budget > 0:
+            budget -= 1
+            res = resolve1(todo.pop())
+            if not isinstance(res, dict):
+                continue
+            fonts = resolve1(res.get("Font"))
+            if isinstance(fonts, dict):
+                for spec in fonts.values():
+                    objid = spec.objid if isinstance(spec, PDFObjRef) else None
+                    key = objid if objid is not None else id(spec)
+                    if key not in self._fonts:
+                        self._fonts[key] = self._load(objid, spec, dict_value, resolve1)
+                    loaded = self._fonts[key]
+                    if loaded is None:
+                        continue
+                    base = resolve1(dict_value(spec).get("BaseFont"))
+                    name = base.name if isinstance(base, PSLiteral) else str(base or "")
+                    if isinstance(name, bytes):
+                        name = name.decode("latin-1")
+                    # PDFium names a font with its subset tag or without
+                    # it: both names find it, the full name first.
+                    for key in dict.fromkeys((name, _unprefixed(name))):
+                        entries = named.setdefault(key, [])
+                        if loaded not in entries:
+                            entries.append(loaded)
+            xobjects = resolve1(res.get("XObject"))
+            if isinstance(xobjects, dict):
+                for ref in xobjects.values():
+                    if isinstance(ref, PDFObjRef):
+                        if ref.objid in seen:
+                            continue
+                        seen.add(ref.objid)
+                    xobj = resolve1(ref)
+                    if isinstance(xobj, PDFStream) and "Resources" in xobj.attrs:
+                        todo.append(xobj.attrs["Resources"])
+        return named
+
+    def _load(self, objid, spec, dict_value, resolve1) -> Optional[tuple]:
+        try:
+            font = self.rsrcmgr.get_font(objid, dict_value(spec))
+        except MemoryError:
+            raise
+        except Exception:
+            return None
+        if font.is_vertical():
+            return None  # vertical writing: boxes from advances down the page; left to PDFium
+        return font, _widths_by_text(font)
+
+
+def _widths_by_text(font) -> dict[str, float]:
+    """{text: declared width in text space (em)} over the codes with a width
+    of their own (``/Widths``, ``/W``); any other code has the font's
+    default width (``PDFFont.char_width``)."""
+    out: dict[str, float] = {}
+    for cid in list(font.widths):
+        if not isinstance(cid, int):
+            continue
+        try:
+            text = font.to_unichr(cid)
+        except Exception:
+            continue
+        if text not in out:
+            out[text] = font.char_width(cid)
+    return out
+
+
+def _metrics(candidates: list[tuple], text: str) -> Optional[tuple[float, float]]:
+    """(width in em, descent in em) of ``text`` in the first of the fonts
+    that maps it (else in the first font: its default width)."""
+    if not candidates:
+        return None
+    for font, widths in candidates:
+        width = widths.get(text)
+        if width is not None:
+            return width, font.get_descent()
+    font = candidates[0][0]
+    return font.default_width * font.hscale, font.get_descent()
+
+
+def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
+               order: Optional[dict[int, int]] = None) -> list[dict]:
+    """Every character a page draws, in drawing order (see the module's doc):
+    ``order`` gives the position of each text object in the page's drawing
+    (``pdfium_drawing.read_drawing``); PDFium's text page puts a text object
+    on the line it joins, pdfminer (and the text check of its runs) where
+    the page draws it."""
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    is_generated, unicode_of, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode, raw.FPDFText_HasUnicodeMapError
+    origin_of, matrix_of, object_of = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetMatrix, raw.FPDFText_GetTextObject
+    loose_box = raw.FPDFText_GetLooseCharBox
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    m = raw.FS_MATRIX()
+    rect = raw.FS_RECTF()
+    objects: dict[int, tuple] = {}  # text object address -> (font size, metric candidates, pdfium descent)
+    chars: list[dict] = []
+    owners: list[int] = []  # the text object of each character
+    for i in range(count):
+        if is_generated(handle, i) == 1:
+            continue
+        obj = object_of(handle, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        info = objects.get(key)
+        if info is None:
+            info = objects[key] = (*_object_info(raw, obj, fonts), obj)
+        size, candidates, pdfium_descent, _ = info
+        code = unicode_of(handle, i)
+        if map_error(handle, i) == 1 or code == 0:
+            text = UNMAPPED
+        else:
+            try:
+                text = chr(code)
+            except ValueError:
+                text = UNMAPPED
+        origin_of(handle, i, ox, oy)
+        matrix_of(handle, i, m)
+        a, b, c, d = m.a, m.b, m.c, m.d
+        found = _metrics(candidates, text)
+        if found is not None:
+            width, descent = found
+            advance = width * size
+        else:
+            # No declared metrics: PDFium's loose box (its own advance).
+            loose_box(handle, i, rect)
+            advance = (rect.right - rect.left) / a if a else 0.0
+            descent = pdfium_descent
+        low = descent * size
+        # pdfminer's LTChar: (0, descent) .. (advance, descent + size) in text
+        # space, through the character's matrix, at its origin.
+        x, y = ox.value, oy.value
+        high = low + size
+        xs = (x + c * low, x + a * advance + c * low, x + c * high, x + a * advance + c * high)
+        ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
+        x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
+        da, db, dc, dd = geometry.matrix(a, b, c, d)
+        chars.append({
+            "text": text, "upright": da * dd > 0 and db * dc <= 0, "size": bottom - top,
+            "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+        })
+        owners.append(key)
+    if order:
+        ranks = [order.get(key, -1) for key in owners]
+        if any(a > b for a, b in zip(ranks, ranks[1:])):
+            chars = [ch for _, ch in sorted(zip(ranks, chars), key=lambda pair: pair[0])]
+    return chars
+
+
+def _object_info(raw, obj, fonts: dict[str, list[tuple]]) -> tuple:
+    """(font size, metric candidates, PDFium's descent in em) of a text object."""
+    size = ctypes.c_float(0.0)
+    if not obj or not raw.FPDFTextObj_GetFontSize(obj, size):
+        return 0.0, [], 0.0
+    font = raw.FPDFTextObj_GetFont(obj)
+    name = ""
+    descent = 0.0
+    if font:
+        buf = ctypes.create_string_buffer(256)
+        n = raw.FPDFFont_GetBaseFontName(font, buf, 256)
+        name = buf.raw[: max(0, n - 1)].decode("latin-1") if n else ""
+        out = ctypes.c_float(0.0)
+        if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), out):
+            descent = out.value / 1000.0
+            descent = -descent if descent > 0 else descent
+    return size.value, fonts.get(name) or fonts.get(_unprefixed(name), []), descent
+
+
+def _unprefixed(name: str) -> str:
+    """A font name without its subset tag ("BAAAAA+SimSun" -> "SimSun"):
+    PDFium reports the name without it, the font dictionary with it."""
+    head, plus, rest = name.partition("+")
+    return rest if plus and len(head) == 6 and head.isalpha() and head.isupper() else name
+
