@@ -202,12 +202,12 @@ def _message(exc: BaseException) -> str:
 
 def _reusable(previous: Optional[dict], sha: Optional[str], target: Path, options: Options) -> bool:
     """The earlier output is this run's: same input, same extractor version,
-    same OCR mode (the only option that changes a converted document), and
-    the file is still there with the size written."""
+    same OCR mode and page reader (the options that may change a converted
+    document), and the file is still there with the size written."""
     if not previous or sha is None or options.force:
         return False
-    if (previous.get("sha256"), previous.get("extractor_version"), previous.get("ocr", "auto")) != (
-            sha, _version(), options.ocr):
+    if (previous.get("sha256"), previous.get("extractor_version"), previous.get("ocr", "auto"),
+            previous.get("reader", "pdfplumber")) != (sha, _version(), options.ocr, options.settings.reader):
         return False
     try:
         return target.stat().st_size == previous.get("bytes")
@@ -398,6 +398,7 @@ def _manifest_entry(r: FileResult, options: Options) -> dict[str, Any]:
     entry = {k: getattr(r, k) for k in keep}
     entry["extractor_version"] = _version()
     entry["ocr"] = options.ocr
+    entry["reader"] = options.settings.reader
     return entry
 
 

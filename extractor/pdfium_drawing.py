@@ -27,7 +27,7 @@ from __future__ import annotations
 import ctypes
 from typing import Iterator
 
-from .pdfium_text import Geometry
+from .pdfium_text import Geometry, written
 
 #: Objects nest in forms; a hostile file must not recurse without end.
 _MAX_DEPTH = 16
@@ -49,7 +49,7 @@ def _matrix(raw, obj) -> Matrix:
     m = raw.FS_MATRIX()
     if not raw.FPDFPageObj_GetMatrix(obj, m):
         return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+    return (written(m.a), written(m.b), written(m.c), written(m.d), written(m.e), written(m.f))
 
 
 def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix]]:
@@ -125,7 +125,7 @@ def _read_path(raw, obj, outer: Matrix, geometry: Geometry, lines: list[dict], r
         op = "m" if kind == _MOVETO else "l" if kind == _LINETO else "c"
         if op == "m" or not subpaths:
             subpaths.append([])
-        subpaths[-1].append((op, x.value, y.value))
+        subpaths[-1].append((op, written(x.value), written(y.value)))
         if raw.FPDFPathSegment_GetClose(seg):
             start = subpaths[-1][0]
             subpaths[-1].append(("h", start[1], start[2]))

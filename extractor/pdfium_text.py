@@ -36,11 +36,33 @@ both readers share the text check and the model.
 from __future__ import annotations
 
 import ctypes
+import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 #: What an unmapped glyph reads as (see ``textcheck.glyph_kind``).
 UNMAPPED = "(cid:?)"
+
+
+_F32 = struct.Struct("f").pack
+
+
+@lru_cache(maxsize=65536)
+def written(value: float) -> float:
+    """The number the file most likely wrote for a single-precision
+    ``value``: the shortest decimal that is the same float32.  PDFium keeps
+    coordinates in single precision (754.189 comes back as
+    754.1890258789062), pdfminer in double precision from the decimals of
+    the content stream; a position computed from the one or the other
+    falls on the other side of a snapping tolerance or a cell border now
+    and then.  Restoring the decimals removes most of that difference."""
+    packed = _F32(value)
+    for digits in (6, 7, 8):
+        shorter = float(f"{value:.{digits}g}")
+        if _F32(shorter) == packed:
+            return shorter
+    return value
 
 
 @dataclass(frozen=True)
@@ -163,13 +185,20 @@ class FontMetrics:
 
 
 def _widths_by_text(font) -> dict[str, float]:
-    """{text: declared width in text space (em)} over the codes with a width
-    of their own (``/Widths``, ``/W``); any other code has the font's
-    default width (``PDFFont.char_width``)."""
+    """{text: declared width in text space (em)} over every code the font
+    maps to text (its ToUnicode map, its encoding) or gives a width of its
+    own (``/Widths``, ``/W``): ``PDFFont.char_width`` of the lowest such
+    code.  A font whose map is the identity (any code is its own
+    character) is looked up by code instead (``_metrics``)."""
+    codes = {cid for cid in font.widths if isinstance(cid, int)}
+    table = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
+    if isinstance(table, dict):
+        codes.update(table)
+    encoding = getattr(font, "cid2unicode", None)
+    if isinstance(encoding, dict):
+        codes.update(encoding)
     out: dict[str, float] = {}
-    for cid in list(font.widths):
-        if not isinstance(cid, int):
-            continue
+    for cid in sorted(codes):
         try:
             text = font.to_unichr(cid)
         except Exception:
@@ -181,13 +210,19 @@ def _widths_by_text(font) -> dict[str, float]:
 
 def _metrics(candidates: list[tuple], text: str) -> Optional[tuple[float, float]]:
     """(width in em, descent in em) of ``text`` in the first of the fonts
-    that maps it (else in the first font: its default width)."""
+    that maps it: fonts of one name may be a simple font and a CID font
+    (Word writes both under one subset name); then a font whose map is
+    the identity; else the first font's default width."""
     if not candidates:
         return None
     for font, widths in candidates:
         width = widths.get(text)
         if width is not None:
             return width, font.get_descent()
+    if len(text) == 1:
+        for font, _ in candidates:
+            if type(getattr(font, "unicode_map", None)).__name__ == "IdentityUnicodeMap":
+                return font.char_width(ord(text)), font.get_descent()
     font = candidates[0][0]
     return font.default_width * font.hscale, font.get_descent()
 
@@ -209,9 +244,16 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     ox, oy = ctypes.c_double(), ctypes.c_double()
     m = raw.FS_MATRIX()
     rect = raw.FS_RECTF()
-    objects: dict[int, tuple] = {}  # text object address -> (font size, metric candidates, pdfium descent)
+    objects: dict[int, tuple] = {}  # text object address -> (font size, metric candidates, pdfium descent, font)
+    chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
     chars: list[dict] = []
     owners: list[int] = []  # the text object of each character
+    # pdfminer places a glyph at the previous one's origin plus its
+    # advance, in double precision; PDFium's single-precision origins are a
+    # few 1e-5 pt off, enough to turn a tie into an overlap.  Along a run of
+    # a text object the origin is recomputed the same way wherever PDFium's
+    # agrees with it (no character spacing, no kerning in between).
+    run_key, run_start, run_next = None, 0.0, None
     for i in range(count):
         if is_generated(handle, i) == 1:
             continue
@@ -219,8 +261,8 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
         key = ctypes.cast(obj, ctypes.c_void_p).value or 0
         info = objects.get(key)
         if info is None:
-            info = objects[key] = (*_object_info(raw, obj, fonts), obj)
-        size, candidates, pdfium_descent, _ = info
+            info = objects[key] = _object_info(raw, obj, fonts)
+        size, candidates, pdfium_descent, font = info
         code = unicode_of(handle, i)
         if map_error(handle, i) == 1 or code == 0:
             text = UNMAPPED
@@ -231,7 +273,11 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
                 text = UNMAPPED
         origin_of(handle, i, ox, oy)
         matrix_of(handle, i, m)
-        a, b, c, d = m.a, m.b, m.c, m.d
+        a, b, c, d = written(m.a), written(m.b), written(m.c), written(m.d)
+        if len(candidates) > 1:
+            mapping = [entry for entry in candidates if text in entry[1]]
+            if len(mapping) > 1:
+                candidates = _same_width(raw, font, text, mapping, chosen)
         found = _metrics(candidates, text)
         if found is not None:
             width, descent = found
@@ -244,7 +290,12 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
         low = descent * size
         # pdfminer's LTChar: (0, descent) .. (advance, descent + size) in text
         # space, through the character's matrix, at its origin.
-        x, y = ox.value, oy.value
+        x, y = written(ox.value), written(oy.value)
+        if key == run_key and b == 0 and c == 0 and run_next is not None and abs(run_start + a * run_next - x) < 1e-3:
+            x = run_start + a * run_next
+        else:
+            run_key, run_start, run_next = key, x, 0.0
+        run_next = (run_next or 0.0) + advance if b == 0 and c == 0 else None
         high = low + size
         xs = (x + c * low, x + a * advance + c * low, x + c * high, x + a * advance + c * high)
         ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
@@ -263,10 +314,10 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
 
 
 def _object_info(raw, obj, fonts: dict[str, list[tuple]]) -> tuple:
-    """(font size, metric candidates, PDFium's descent in em) of a text object."""
+    """(font size, metric candidates, PDFium's descent in em, font) of a text object."""
     size = ctypes.c_float(0.0)
     if not obj or not raw.FPDFTextObj_GetFontSize(obj, size):
-        return 0.0, [], 0.0
+        return 0.0, [], 0.0, None
     font = raw.FPDFTextObj_GetFont(obj)
     name = ""
     descent = 0.0
@@ -278,7 +329,22 @@ def _object_info(raw, obj, fonts: dict[str, list[tuple]]) -> tuple:
         if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), out):
             descent = out.value / 1000.0
             descent = -descent if descent > 0 else descent
-    return size.value, fonts.get(name) or fonts.get(_unprefixed(name), []), descent
+    return written(size.value), fonts.get(name) or fonts.get(_unprefixed(name), []), descent, font
+
+
+def _same_width(raw, font, text: str, mapping: list[tuple], chosen: dict) -> list[tuple]:
+    """Of several fonts of one name that map ``text``, the one whose
+    declared width of it is the one PDFium reads from the font it draws
+    with (a simple font and a CID font under one name declare different
+    widths: 0 and 1000 for "“")."""
+    key = (ctypes.cast(font, ctypes.c_void_p).value, text)
+    if key not in chosen:
+        width = ctypes.c_float(0.0)
+        fits = mapping
+        if len(text) == 1 and font and raw.FPDFFont_GetGlyphWidth(font, ord(text), ctypes.c_float(1000.0), width):
+            fits = [c for c in mapping if abs(c[1][text] * 1000.0 - width.value) < 0.5] or mapping
+        chosen[key] = fits
+    return chosen[key]
 
 
 def _unprefixed(name: str) -> str:

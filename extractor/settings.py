@@ -118,11 +118,12 @@ class Settings:
     mojibake_min_chars: int = 8
 
     # -- reading pages (stage: pages) -------------------------------------------------
-    #: Which parser reads a page's content: "pdfplumber" (pdfminer, in
-    #: Python) or "pdfium" (PDFium, in C: several times faster).  Both fill
-    #: the same page model through the same text check; README, "How it
+    #: Which parser reads a page's content: "pdfium" (PDFium, in C: several
+    #: times faster) or "pdfplumber" (pdfminer, in Python).  Both fill the
+    #: same page model through the same text check and give the same JSON
+    #: on every test document (``tests/test_readers.py``); README, "How it
     #: works", says where their pages differ (``--reader``).
-    reader: str = "pdfplumber"
+    reader: str = "pdfium"
 
     # -- triage (stage: pages) -------------------------------------------------------
     #: Read the text of the pages before the performance section with pdfium

@@ -1,0 +1,133 @@
+"""The two page readers give the same document: PDFium (the default) and
+pdfplumber (pdfminer) over every fixture the suite has: the sample, every
+layout variant, and the real documents of ``../shared`` (the performance
+forms of ``realforms``, the budgets without any of ``realdocs``, read
+there with the first pass off so that every page goes through both
+readers).  Before the documents, the pages: characters, boxes, sizes,
+rulings and images of the sample and of a layout variant with a grid of
+filled rectangles agree within rounding.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import layout_variants as lv
+from conftest import GOLDEN, SAMPLE, SAMPLES, SHARED
+from jsondiff import report
+
+from extractor import extract
+from extractor.pages import open_pdf, plumber_objects
+from extractor.pdfium_pages import PdfiumPages
+from extractor.settings import DEFAULT
+
+REALFORMS = sorted((SHARED / "realforms").glob("*.pdf")) if (SHARED / "realforms").is_dir() else []
+REALDOCS = sorted((SHARED / "realdocs").glob("*.pdf")) if (SHARED / "realdocs").is_dir() else []
+
+
+def _both(pdf, **changes) -> tuple[dict, dict]:
+    plumber = extract(pdf, settings=DEFAULT.replace(reader="pdfplumber", **changes)).to_dict()
+    pdfium = extract(pdf, settings=DEFAULT.replace(reader="pdfium", **changes)).to_dict()
+    return plumber, pdfium
+
+
+def _assert_same(pdf, **changes) -> None:
+    plumber, pdfium = _both(pdf, **changes)
+    if plumber != pdfium:
+        pytest.fail(f"{pdf.name}: pdfplumber -> pdfium\n{report(plumber, pdfium)}", pytrace=False)
+
+
+def test_pdfium_is_the_default_reader():
+    assert DEFAULT.reader == "pdfium"
+
+
+@pytest.mark.parametrize("pdf", sorted(SAMPLES.glob("*.pdf")), ids=lambda p: p.stem)
+def test_same_json_on_the_samples(pdf):
+    _assert_same(pdf)
+
+
+@pytest.mark.parametrize("name", sorted(lv.VARIANTS))
+def test_same_json_on_the_layout_variants(name, tmp_path):
+    pdf = tmp_path / f"julu-2023-{name}.pdf"
+    lv.render(lv.load_content(GOLDEN / "julu-2023-zonggonghui.json"), lv.VARIANTS[name], pdf)
+    _assert_same(pdf)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REALFORMS, reason="shared/realforms (real performance forms) is not beside this checkout")
+@pytest.mark.parametrize("pdf", REALFORMS, ids=lambda p: p.stem)
+def test_same_json_on_the_real_forms(pdf):
+    _assert_same(pdf)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REALDOCS, reason="shared/realdocs (real budgets without forms) is not beside this checkout")
+@pytest.mark.parametrize("pdf", REALDOCS, ids=lambda p: p.stem[:12])
+def test_same_json_on_the_real_budgets_every_page_read(pdf):
+    _assert_same(pdf, triage=False)
+
+
+def _pages(pdf):
+    """Each page's objects from both readers: (pdfplumber's, pdfium's)."""
+    with open_pdf(pdf, settings=DEFAULT) as opened:
+        reader = PdfiumPages.open(opened, None)
+        assert reader is not None
+        try:
+            for index, ppage in enumerate(opened.pages):
+                yield plumber_objects(ppage), reader.objects(index, ppage)
+                ppage.close()
+        finally:
+            reader.close()
+
+
+def _close(a: dict, b: dict, keys) -> bool:
+    return all(abs(float(a[k]) - float(b[k])) < 1e-3 for k in keys)
+
+
+@pytest.mark.parametrize("source", ["sample", "excel_rects"])
+def test_same_page_objects(source, tmp_path):
+    """Characters (text, box, size, upright), lines, rectangles (and
+    whether stroked) and images of every page, in the same order.  The
+    sample draws real spaces as text objects of their own, which PDFium's
+    text page leaves out: spaces are compared apart (README, "How it
+    works")."""
+    if source == "sample":
+        pdf = SAMPLE
+    else:
+        pdf = tmp_path / "excel_rects.pdf"
+        lv.render(lv.load_content(GOLDEN / "julu-2023-zonggonghui.json"), lv.VARIANTS[source], pdf)
+    box = ("x0", "x1", "top", "bottom")
+    seen = 0
+    for (chars, lines, rects, images), (chars2, lines2, rects2, images2) in _pages(pdf):
+        ink = [c for c in chars if not c["text"].isspace()]
+        ink2 = [c for c in chars2 if not c["text"].isspace()]
+        assert [c["text"] for c in ink2] == [c["text"] for c in ink]
+        assert all(_close(a, b, (*box, "size")) and a["upright"] == b["upright"] for a, b in zip(ink, ink2))
+        assert len([c for c in chars2 if c["text"].isspace()]) <= len(chars) - len(ink)
+        for mine, theirs in ((lines, lines2), (rects, rects2), (images, images2)):
+            assert len(theirs) == len(mine)
+            assert all(_close(a, b, box) for a, b in zip(mine, theirs))
+        assert [r["stroke"] for r in rects2] == [r["stroke"] for r in rects]
+        seen += len(ink) + len(lines) + len(rects)
+    assert seen > 1000
+
+
+def test_the_pdfplumber_reader_is_chosen_by_the_command_line(tmp_path):
+    import json
+
+    from extractor.cli import main
+
+    assert main(["convert", str(SAMPLE), "-o", str(tmp_path / "a"), "--reader", "pdfplumber", "-q",
+                 "--timeout", "0", "--max-memory", "0"]) == 0
+    assert main(["convert", str(SAMPLE), "-o", str(tmp_path / "b"), "--reader", "pdfium", "-q",
+                 "--timeout", "0", "--max-memory", "0"]) == 0
+    name = f"{SAMPLE.stem}.json"
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    manifests = [json.loads((tmp_path / d / "_manifest.jsonl").read_text().splitlines()[-1]) for d in "ab"]
+    assert [m["reader"] for m in manifests] == ["pdfplumber", "pdfium"]
+    # an output of the other reader is converted again, not reused
+    assert main(["convert", str(SAMPLE), "-o", str(tmp_path / "a"), "--reader", "pdfium", "-q",
+                 "--timeout", "0", "--max-memory", "0"]) == 0
+    report = json.loads((tmp_path / "a" / "_report.json").read_text())
+    assert report["counts"]["cached"] == 0
+    assert json.loads((tmp_path / "a" / "_manifest.jsonl").read_text().splitlines()[-1])["reader"] == "pdfium"
