@@ -55,26 +55,23 @@ def _matrix(raw, obj) -> Matrix:
 def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix]]:
     """Every object of a page, forms' contents in place of the form:
     (object, type, matrix from the object's space to the page's)."""
-    identity: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    count = raw.FPDFPage_CountObjects(page)
-    stack = [(iter(range(count)), lambda i: raw.FPDFPage_GetObject(page, i), identity)]
-    while stack:
-        indices, get, outer = stack[-1]
-        for i in indices:
-            obj = get(i)
-            if not obj:
-                continue
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == _FORM:
-                if len(stack) < _MAX_DEPTH:
-                    inner = _times(_matrix(raw, obj), outer)
-                    n = raw.FPDFFormObj_CountObjects(obj)
-                    stack.append((iter(range(n)), (lambda form: lambda j: raw.FPDFFormObj_GetObject(form, j))(obj), inner))
-                    break
-                continue
+    yield from _holder_objects(raw, raw.FPDFPage_CountObjects(page), lambda i: raw.FPDFPage_GetObject(page, i),
+                               (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+
+
+def _holder_objects(raw, count: int, get, outer: Matrix, depth: int) -> Iterator[tuple[object, int, Matrix]]:
+    type_of = raw.FPDFPageObj_GetType
+    for i in range(count):
+        obj = get(i)
+        if not obj:
+            continue
+        kind = type_of(obj)
+        if kind != _FORM:
             yield obj, kind, outer
-        else:
-            stack.pop()
+        elif depth < _MAX_DEPTH:
+            inner = _times(_matrix(raw, obj), outer)
+            yield from _holder_objects(raw, raw.FPDFFormObj_CountObjects(obj),
+                                       lambda j, form=obj: raw.FPDFFormObj_GetObject(form, j), inner, depth + 1)
 
 
 def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list[dict], dict[int, int]]:
@@ -89,9 +86,10 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     rects: list[dict] = []
     images: list[dict] = []
     order: dict[int, int] = {}
+    address = ctypes.c_void_p.from_buffer
     for obj, kind, outer in page_objects(raw, page):
         if kind == _TEXT:
-            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = len(order)
+            order[address(obj).value or 0] = len(order)
         elif kind == _PATH:
             _read_path(raw, obj, outer, geometry, lines, rects)
         elif kind == _IMAGE:

@@ -94,16 +94,24 @@ class Geometry:
         mb_x0, mb_top = ppage.mediabox[:2]
         return cls(tuple(float(v) for v in ctm), float(ppage.height), float(mb_x0), float(mb_top))
 
+    @property
+    def upright(self) -> bool:
+        """The page is not rotated: boxes keep their corners."""
+        return self.ctm[:4] == (1.0, 0.0, 0.0, 1.0)
+
     def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
         """A box in PDF user space -> (x0, top, x1, bottom) as pdfplumber
         gives it: the corners through the device matrix, then top-down."""
         a, b, c, d, e, f = self.ctm
-        xs = (a * x0 + c * y0 + e, a * x1 + c * y1 + e, a * x0 + c * y1 + e, a * x1 + c * y0 + e)
-        ys = (b * x0 + d * y0 + f, b * x1 + d * y1 + f, b * x0 + d * y1 + f, b * x1 + d * y0 + f)
-        left, right = min(xs), max(xs)
+        if b == 0 and c == 0 and a == 1 and d == 1:
+            left, right, low, high = x0 + e, x1 + e, y0 + f, y1 + f
+        else:
+            xs = (a * x0 + c * y0 + e, a * x1 + c * y1 + e, a * x0 + c * y1 + e, a * x1 + c * y0 + e)
+            ys = (b * x0 + d * y0 + f, b * x1 + d * y1 + f, b * x0 + d * y1 + f, b * x1 + d * y0 + f)
+            left, right, low, high = min(xs), max(xs), min(ys), max(ys)
         if self.mb_x0 != 0:
             left, right = left + self.mb_x0, right + self.mb_x0
-        return left, (self.height - max(ys)) + self.mb_top, right, (self.height - min(ys)) + self.mb_top
+        return left, (self.height - high) + self.mb_top, right, (self.height - low) + self.mb_top
 
     def matrix(self, a: float, b: float, c: float, d: float) -> tuple[float, float, float, float]:
         """The linear part of a user-space matrix after the device matrix
@@ -239,13 +247,13 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     is_generated, unicode_of, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode, raw.FPDFText_HasUnicodeMapError
-    origin_of, matrix_of, object_of = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetMatrix, raw.FPDFText_GetTextObject
-    loose_box = raw.FPDFText_GetLooseCharBox
+    origin_of, object_of = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetTextObject
+    address = ctypes.c_void_p.from_buffer
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    m = raw.FS_MATRIX()
-    rect = raw.FS_RECTF()
-    objects: dict[int, tuple] = {}  # text object address -> (font size, metric candidates, pdfium descent, font)
+    objects: dict[int, _TextObject] = {}
+    font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
     chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
+    made: dict[tuple, _TextObject] = {}  # text objects alike (see ``_TextObject.like``)
     chars: list[dict] = []
     owners: list[int] = []  # the text object of each character
     # pdfminer places a glyph at the previous one's origin plus its
@@ -255,54 +263,58 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     # agrees with it (no character spacing, no kerning in between).
     run_key, run_start, run_next = None, 0.0, None
     for i in range(count):
-        if is_generated(handle, i) == 1:
+        code = unicode_of(handle, i)
+        # PDFium generates only spaces and line breaks (and marks a
+        # hyphen it joined with 2): the check is needed for those only.
+        if code in _MAYBE_GENERATED and is_generated(handle, i) == 1:
             continue
         obj = object_of(handle, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        key = address(obj).value or 0
         info = objects.get(key)
         if info is None:
-            info = objects[key] = _object_info(raw, obj, fonts)
-        size, candidates, pdfium_descent, font = info
-        code = unicode_of(handle, i)
-        if map_error(handle, i) == 1 or code == 0:
+            info = objects[key] = _TextObject.of(raw, obj, handle, i, fonts, font_cache, geometry, made)
+        if code == 0 or map_error(handle, i) == 1:
             text = UNMAPPED
         else:
             try:
                 text = chr(code)
             except ValueError:
                 text = UNMAPPED
-        origin_of(handle, i, ox, oy)
-        matrix_of(handle, i, m)
-        a, b, c, d = written(m.a), written(m.b), written(m.c), written(m.d)
+        candidates = info.candidates
         if len(candidates) > 1:
             mapping = [entry for entry in candidates if text in entry[1]]
             if len(mapping) > 1:
-                candidates = _same_width(raw, font, text, mapping, chosen)
+                candidates = _same_width(raw, info.font, text, mapping, chosen)
+        size = info.size
         found = _metrics(candidates, text)
         if found is not None:
             width, descent = found
             advance = width * size
         else:
-            # No declared metrics: PDFium's loose box (its own advance).
-            loose_box(handle, i, rect)
-            advance = (rect.right - rect.left) / a if a else 0.0
-            descent = pdfium_descent
-        low = descent * size
-        # pdfminer's LTChar: (0, descent) .. (advance, descent + size) in text
-        # space, through the character's matrix, at its origin.
+            advance, descent = _loose_advance(raw, handle, i, info.a), info.descent
+        origin_of(handle, i, ox, oy)
         x, y = written(ox.value), written(oy.value)
-        if key == run_key and b == 0 and c == 0 and run_next is not None and abs(run_start + a * run_next - x) < 1e-3:
+        a, b, c, d = info.a, info.b, info.c, info.d
+        axis = b == 0 and c == 0
+        if axis and key == run_key and run_next is not None and abs(run_start + a * run_next - x) < 1e-3:
             x = run_start + a * run_next
         else:
             run_key, run_start, run_next = key, x, 0.0
-        run_next = (run_next or 0.0) + advance if b == 0 and c == 0 else None
+        run_next = (run_next or 0.0) + advance if axis else None
+        # pdfminer's LTChar: (0, descent) .. (advance, descent + size) in text
+        # space, through the character's matrix, at its origin.
+        low = descent * size
         high = low + size
-        xs = (x + c * low, x + a * advance + c * low, x + c * high, x + a * advance + c * high)
-        ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
-        x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
-        da, db, dc, dd = geometry.matrix(a, b, c, d)
+        if axis and geometry.upright:
+            xa, xb = x, x + a * advance
+            ya, yb = y + d * low, y + d * high
+            x0, top, x1, bottom = geometry.box(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+        else:
+            xs = (x + c * low, x + a * advance + c * low, x + c * high, x + a * advance + c * high)
+            ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
+            x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
         chars.append({
-            "text": text, "upright": da * dd > 0 and db * dc <= 0, "size": bottom - top,
+            "text": text, "upright": info.upright, "size": bottom - top,
             "x0": x0, "x1": x1, "top": top, "bottom": bottom,
         })
         owners.append(key)
@@ -313,23 +325,76 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     return chars
 
 
-def _object_info(raw, obj, fonts: dict[str, list[tuple]]) -> tuple:
-    """(font size, metric candidates, PDFium's descent in em, font) of a text object."""
-    size = ctypes.c_float(0.0)
-    if not obj or not raw.FPDFTextObj_GetFontSize(obj, size):
-        return 0.0, [], 0.0, None
-    font = raw.FPDFTextObj_GetFont(obj)
-    name = ""
+#: The code points of the characters PDFium may generate.
+_MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))
+
+
+def _loose_advance(raw, handle, index: int, a: float) -> float:
+    """No declared metrics: the advance of PDFium's loose box (its own)."""
+    rect = raw.FS_RECTF()
+    raw.FPDFText_GetLooseCharBox(handle, index, rect)
+    return (rect.right - rect.left) / a if a else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _TextObject:
+    """What every character of one text object shares: the font size, the
+    linear part of the text matrix (PDF user space), pdfminer's upright
+    test of it, and the font's metrics."""
+
+    size: float
+    a: float
+    b: float
+    c: float
+    d: float
+    upright: bool
+    candidates: list
+    descent: float
+    font: object
+
+    @classmethod
+    def of(cls, raw, obj, handle, index: int, fonts: dict, cache: dict, geometry: Geometry,
+           made: dict) -> "_TextObject":
+        m = raw.FS_MATRIX()
+        raw.FPDFText_GetMatrix(handle, index, m)
+        size = ctypes.c_float(0.0)
+        if not obj or not raw.FPDFTextObj_GetFontSize(obj, size):
+            return cls.like(made, 0.0, m.a, m.b, m.c, m.d, geometry, None, 0, ([], 0.0))
+        font = raw.FPDFTextObj_GetFont(obj)
+        key = ctypes.c_void_p.from_buffer(font).value if font else 0
+        if key not in cache:
+            cache[key] = _font_info(raw, font, fonts)
+        return cls.like(made, size.value, m.a, m.b, m.c, m.d, geometry, font, key, cache[key])
+
+    @classmethod
+    def like(cls, made: dict, size: float, a: float, b: float, c: float, d: float, geometry: Geometry, font,
+             font_key: int, metrics: tuple) -> "_TextObject":
+        """One object for the text objects of a page alike (same font, size
+        and matrix): documents that draw each glyph as a text object of its
+        own repeat a handful of them thousands of times."""
+        key = (size, a, b, c, d, font_key)
+        found = made.get(key)
+        if found is None:
+            a, b, c, d = written(a), written(b), written(c), written(d)
+            da, db, dc, dd = geometry.matrix(a, b, c, d)
+            found = made[key] = cls(written(size), a, b, c, d, da * dd > 0 and db * dc <= 0, metrics[0], metrics[1],
+                                    font)
+        return found
+
+
+def _font_info(raw, font, fonts: dict[str, list[tuple]]) -> tuple[list, float]:
+    """(metric candidates, PDFium's descent in em) of a PDFium font."""
+    if not font:
+        return [], 0.0
+    buf = ctypes.create_string_buffer(256)
+    n = raw.FPDFFont_GetBaseFontName(font, buf, 256)
+    name = buf.raw[: max(0, n - 1)].decode("latin-1") if n else ""
     descent = 0.0
-    if font:
-        buf = ctypes.create_string_buffer(256)
-        n = raw.FPDFFont_GetBaseFontName(font, buf, 256)
-        name = buf.raw[: max(0, n - 1)].decode("latin-1") if n else ""
-        out = ctypes.c_float(0.0)
-        if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), out):
-            descent = out.value / 1000.0
-            descent = -descent if descent > 0 else descent
-    return written(size.value), fonts.get(name) or fonts.get(_unprefixed(name), []), descent, font
+    out = ctypes.c_float(0.0)
+    if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), out):
+        descent = out.value / 1000.0
+        descent = -descent if descent > 0 else descent
+    return fonts.get(name) or fonts.get(_unprefixed(name), []), descent
 
 
 def _same_width(raw, font, text: str, mapping: list[tuple], chosen: dict) -> list[tuple]:
@@ -337,7 +402,7 @@ def _same_width(raw, font, text: str, mapping: list[tuple], chosen: dict) -> lis
     declared width of it is the one PDFium reads from the font it draws
     with (a simple font and a CID font under one name declare different
     widths: 0 and 1000 for "“")."""
-    key = (ctypes.cast(font, ctypes.c_void_p).value, text)
+    key = (ctypes.c_void_p.from_buffer(font).value if font else 0, text)
     if key not in chosen:
         width = ctypes.c_float(0.0)
         fits = mapping
