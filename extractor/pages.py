@@ -74,8 +74,9 @@ class OpenedPDF:
     repaired: Optional[str] = None
     #: Pages the file's page tree declares, when it says so.
     declared_pages: Optional[int] = None
-    #: Streams already checked (object id -> problem or None), shared by pages.
-    checked: dict[int, Optional[tuple[str, str]]] = field(default_factory=dict)
+    #: Streams already checked (object id -> problem or None), and resources
+    #: walked (("resources", id) -> their damage note), shared by pages.
+    checked: dict = field(default_factory=dict)
     #: The password the file was opened with (the pdfium reader opens it again).
     password: Optional[str] = None
     #: The pdfium reader's document (``pdfium_pages.PdfiumPages``), opened

@@ -132,6 +132,7 @@ class FontMetrics:
     def __init__(self, rsrcmgr) -> None:
         self.rsrcmgr = rsrcmgr
         self._fonts: dict[object, Optional[tuple]] = {}  # font key -> (font, {text: width}) or None
+        self._named: dict[int, dict[str, list[tuple]]] = {}  # id of a page's resources -> ``for_page``
 
     def for_page(self, resources) -> dict[str, list[tuple]]:
         """Base font name -> the page's fonts of that name (also those of
@@ -139,7 +140,9 @@ class FontMetrics:
         from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
         from pdfminer.psparser import PSLiteral
 
-        named: dict[str, list[tuple]] = {}
+        if id(resources) in self._named:  # pages share their resources
+            return self._named[id(resources)]
+        named: dict[str, list[tuple]] = self._named.setdefault(id(resources), {})
         seen: set[int] = set()
         todo: list[object] = [resources]
         budget = 2000  # resources nest; a hostile file must not make this loop forever
@@ -262,6 +265,12 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     # a text object the origin is recomputed the same way wherever PDFium's
     # agrees with it (no character spacing, no kerning in between).
     run_key, run_start, run_next = None, 0.0, None
+    # An unrotated page (the rule) takes the short way to pdfplumber's
+    # coordinates: the same arithmetic as ``Geometry.box``.
+    flat = geometry.upright and geometry.ctm[:4] == (1.0, 0.0, 0.0, 1.0)
+    e, f = geometry.ctm[4], geometry.ctm[5]
+    height, mb_x0, mb_top = geometry.height, geometry.mb_x0, geometry.mb_top
+    last_oy, last_y = None, 0.0
     for i in range(count):
         code = unicode_of(handle, i)
         # PDFium generates only spaces and line breaks (and marks a
@@ -293,19 +302,27 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
         else:
             advance, descent = _loose_advance(raw, handle, i, info.a), info.descent
         origin_of(handle, i, ox, oy)
-        x, y = written(ox.value), written(oy.value)
+        if oy.value != last_oy:
+            last_oy, last_y = oy.value, written(oy.value)
+        y = last_y
         a, b, c, d = info.a, info.b, info.c, info.d
         axis = b == 0 and c == 0
-        if axis and key == run_key and run_next is not None and abs(run_start + a * run_next - x) < 1e-3:
+        if axis and key == run_key and run_next is not None and abs(run_start + a * run_next - ox.value) < 1e-3:
             x = run_start + a * run_next
         else:
+            x = written(ox.value)
             run_key, run_start, run_next = key, x, 0.0
         run_next = (run_next or 0.0) + advance if axis else None
         # pdfminer's LTChar: (0, descent) .. (advance, descent + size) in text
         # space, through the character's matrix, at its origin.
         low = descent * size
         high = low + size
-        if axis and geometry.upright:
+        if axis and flat and a > 0 and d > 0:
+            x0, x1 = x + e, x + a * advance + e
+            if mb_x0 != 0:
+                x0, x1 = x0 + mb_x0, x1 + mb_x0
+            top, bottom = (height - (y + d * high + f)) + mb_top, (height - (y + d * low + f)) + mb_top
+        elif axis and geometry.upright:
             xa, xb = x, x + a * advance
             ya, yb = y + d * low, y + d * high
             x0, top, x1, bottom = geometry.box(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
