@@ -4,8 +4,10 @@ layout variant, and the real documents of ``../shared`` (the performance
 forms of ``realforms``, the budgets without any of ``realdocs``, read
 there with the first pass off so that every page goes through both
 readers).  Before the documents, the pages: characters, boxes, sizes,
-rulings and images of the sample and of a layout variant with a grid of
-filled rectangles agree within rounding.
+lines, rectangles and images of the sample, of a layout variant with a
+grid of filled rectangles, and of the sample's pages turned by ``/Rotate``,
+with a MediaBox and CropBox away from the origin, and drawn through a form
+XObject, agree within rounding.
 """
 
 from __future__ import annotations
@@ -25,16 +27,30 @@ REALFORMS = sorted((SHARED / "realforms").glob("*.pdf")) if (SHARED / "realforms
 REALDOCS = sorted((SHARED / "realdocs").glob("*.pdf")) if (SHARED / "realdocs").is_dir() else []
 
 
+def _outcome(pdf, settings):
+    """The document, or the error (class and message) when it fails."""
+    from extractor.errors import ExtractorError
+
+    try:
+        return extract(pdf, settings=settings).to_dict()
+    except ExtractorError as exc:
+        return {"error": type(exc).__name__, "message": str(exc)}
+
+
 def _both(pdf, **changes) -> tuple[dict, dict]:
-    plumber = extract(pdf, settings=DEFAULT.replace(reader="pdfplumber", **changes)).to_dict()
-    pdfium = extract(pdf, settings=DEFAULT.replace(reader="pdfium", **changes)).to_dict()
-    return plumber, pdfium
+    return (_outcome(pdf, DEFAULT.replace(reader="pdfplumber", **changes)),
+            _outcome(pdf, DEFAULT.replace(reader="pdfium", **changes)))
 
 
 def _assert_same(pdf, **changes) -> None:
     plumber, pdfium = _both(pdf, **changes)
     if plumber != pdfium:
         pytest.fail(f"{pdf.name}: pdfplumber -> pdfium\n{report(plumber, pdfium)}", pytrace=False)
+
+
+@pytest.mark.parametrize("kind", ["rot90", "boxes", "form"])
+def test_same_json_on_turned_shifted_and_wrapped_pages(kind, tmp_path):
+    _assert_same(_geometry_variant(kind, tmp_path / f"{kind}.pdf"))
 
 
 def test_pdfium_is_the_default_reader():
@@ -84,7 +100,36 @@ def _close(a: dict, b: dict, keys) -> bool:
     return all(abs(float(a[k]) - float(b[k])) < 1e-3 for k in keys)
 
 
-@pytest.mark.parametrize("source", ["sample", "excel_rects"])
+def _geometry_variant(kind: str, path):
+    """The sample with its pages turned (``rot90`` …), with page boxes away
+    from the origin (``boxes``), or drawn through a form XObject placed by
+    a matrix (``form``)."""
+    import pikepdf
+
+    with pikepdf.open(SAMPLE) as pdf:
+        if kind.startswith("rot"):
+            for page in pdf.pages:
+                page.Rotate = int(kind[3:])
+            pdf.save(path)
+        elif kind == "boxes":
+            for page in pdf.pages:
+                x0, y0, x1, y1 = (float(v) for v in page.MediaBox)
+                page.MediaBox = pikepdf.Array([x0 - 30, y0 - 40, x1 + 20, y1 + 10])
+                page.CropBox = pikepdf.Array([x0 - 10, y0 - 20, x1 + 5, y1 + 5])
+            pdf.save(path)
+        else:
+            out = pikepdf.new()
+            for page in pdf.pages:
+                form = out.copy_foreign(pikepdf.Page(page).as_form_xobject())
+                x0, y0, x1, y1 = (float(v) for v in page.MediaBox)
+                new = out.add_blank_page(page_size=(x1 - x0 + 40, y1 - y0 + 40))
+                new.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm0=form))
+                new.Contents = out.make_stream(b"q 0.9 0 0 0.95 20 15 cm /Fm0 Do Q")
+            out.save(path)
+    return path
+
+
+@pytest.mark.parametrize("source", ["sample", "excel_rects", "rot90", "rot180", "rot270", "boxes", "form"])
 def test_same_page_objects(source, tmp_path):
     """Characters (text, box, size, upright), lines, rectangles (and
     whether stroked) and images of every page, in the same order.  The
@@ -93,9 +138,11 @@ def test_same_page_objects(source, tmp_path):
     works")."""
     if source == "sample":
         pdf = SAMPLE
-    else:
-        pdf = tmp_path / "excel_rects.pdf"
+    elif source in lv.VARIANTS:
+        pdf = tmp_path / f"{source}.pdf"
         lv.render(lv.load_content(GOLDEN / "julu-2023-zonggonghui.json"), lv.VARIANTS[source], pdf)
+    else:
+        pdf = _geometry_variant(source, tmp_path / f"{source}.pdf")
     box = ("x0", "x1", "top", "bottom")
     seen = 0
     for (chars, lines, rects, images), (chars2, lines2, rects2, images2) in _pages(pdf):
