@@ -396,9 +396,7 @@ def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = No
         try:
             with stage("pages"), _captured_log() as complaints:
                 damage = check_page_streams(opened, ppage, settings)
-                reader = _pdfium(opened, settings)
-                objects = reader.objects(index, ppage) if reader else None
-                page, stats = read_page(ppage, number, settings, objects)
+                page, stats = read_page(ppage, number, settings, _pdfium_objects(opened, settings, index, ppage))
         except _PageLost as lost:
             opened.lose(number, str(lost))
             continue
@@ -434,6 +432,21 @@ def _pdfium(opened: OpenedPDF, settings: Settings):
 
         opened.pdfium = PdfiumPages.open(opened, opened.password) or False
     return opened.pdfium or None
+
+
+def _pdfium_objects(opened: OpenedPDF, settings: Settings, index: int, ppage):
+    """The page's objects as the pdfium reader gives them, or None for the
+    pdfplumber reader: when it is chosen, and for a page pdfium fails on
+    (pdfminer may still read it; what it cannot read is lost as before)."""
+    reader = _pdfium(opened, settings)
+    if reader is None:
+        return None
+    try:
+        return reader.objects(index, ppage)
+    except MemoryError:
+        raise
+    except Exception:
+        return None
 
 
 def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Page, PageStats]:

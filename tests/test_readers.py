@@ -178,3 +178,20 @@ def test_the_pdfplumber_reader_is_chosen_by_the_command_line(tmp_path):
     report = json.loads((tmp_path / "a" / "_report.json").read_text())
     assert report["counts"]["cached"] == 0
     assert json.loads((tmp_path / "a" / "_manifest.jsonl").read_text().splitlines()[-1])["reader"] == "pdfium"
+
+
+def test_a_page_pdfium_fails_on_is_read_by_pdfminer(monkeypatch):
+    read = PdfiumPages.objects
+    failed = []
+
+    def failing(self, index, ppage):
+        if index == 4:
+            failed.append(index)
+            raise RuntimeError("PDFium cannot load this page")
+        return read(self, index, ppage)
+
+    monkeypatch.setattr(PdfiumPages, "objects", failing)
+    got = extract(SAMPLE).to_dict()
+    assert failed == [4]
+    assert got == extract(SAMPLE, settings=DEFAULT.replace(reader="pdfplumber")).to_dict()
+    assert not [w for w in got["warnings"] if w["code"] in ("lost_pages", "damaged_pages")]
