@@ -282,7 +282,9 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
         info = objects.get(key)
         if info is None:
             info = objects[key] = _TextObject.of(raw, obj, handle, i, fonts, font_cache, geometry, made)
-        if code == 0 or map_error(handle, i) == 1:
+        if code == 2 and raw.FPDFText_IsHyphen(handle, i) == 1:
+            text = "-"  # PDFium marks a hyphen that ends a line it joins with 2
+        elif code == 0 or map_error(handle, i) == 1:
             text = UNMAPPED
         else:
             try:

@@ -195,3 +195,29 @@ def test_a_page_pdfium_fails_on_is_read_by_pdfminer(monkeypatch):
     assert failed == [4]
     assert got == extract(SAMPLE, settings=DEFAULT.replace(reader="pdfplumber")).to_dict()
     assert not [w for w in got["warnings"] if w["code"] in ("lost_pages", "damaged_pages")]
+
+
+def test_paths_are_judged_as_pdfminer_judges_them():
+    from extractor.pdfium_drawing import _shape
+
+    rect = [("m", 10, 20), ("l", 110, 20), ("l", 110, 21), ("l", 10, 21), ("l", 10, 20), ("h", 10, 20)]
+    assert _shape(rect) == ("rect", [(10, 20), (110, 21)])  # re: the closing segment is dropped
+    assert _shape(rect[:4] + [("h", 10, 20)]) == ("rect", [(10, 20), (110, 21)])  # m l l l h
+    assert _shape([("m", 0, 0), ("l", 50, 0)]) == ("line", [(0, 0), (50, 0)])
+    assert _shape([("m", 0, 0), ("l", 50, 0), ("h", 0, 0)]) == ("line", [(0, 0), (50, 0)])
+    slanted = [("m", 0, 0), ("l", 100, 1), ("l", 100, 2), ("l", 0, 1), ("h", 0, 0)]
+    assert _shape(slanted) is None
+    curve = [("m", 0, 0), ("c", 10, 10), ("c", 20, 10), ("c", 30, 0)]
+    assert _shape(curve) is None
+    assert _shape([("l", 0, 0), ("l", 5, 0)]) is None  # a path must start with a move
+
+
+def test_single_precision_numbers_read_as_written():
+    import struct
+
+    from extractor.pdfium_text import written
+
+    for value in (754.189, 178.6, 0.75, -2.352, 841.89, 1e-3, 12345.67):
+        single = struct.unpack("f", struct.pack("f", value))[0]
+        assert single != value or value in (0.75,)
+        assert written(single) == value
