@@ -257,19 +257,6 @@ def find_regions(rows: Sequence[list[Piece]], settings: Settings, margins: Margi
     return regions
 
 
-def _column_width(pieces: Sequence[Piece], piece: Piece) -> float:
-    """Widest run aligned with ``piece`` (same centre or same left edge):
-    the width its column's text wraps at."""
-    tol = 0.5 * piece.line.size
-    return max(
-        p.box.width
-        for p in pieces
-        if (abs(p.box.cx - piece.box.cx) <= tol or abs(p.box.x0 - piece.box.x0) <= tol)
-        # a much wider run aligned by chance belongs to a spanning cell
-        and p.box.width <= 2.5 * piece.box.width
-    )
-
-
 def _filled(piece: Piece, column_width: float) -> bool:
     return column_width - piece.box.width < 0.6 * piece.line.size
 
@@ -378,12 +365,20 @@ def pieces_to_cells(pieces: Sequence[Piece], rules: Sequence[Ruling], settings: 
     # The runs of each section, and the column width of each run that has
     # one below it, made once: per pair they made this quadratic in the
     # runs of a page (a page of a dense budget table: 0.1 s).
-    sections = {True: [p for p in ordered if section(p)], False: [p for p in ordered if not section(p)]}
+    # (centre, left edge, width) of each run.  A run's column width is the
+    # widest run aligned with it (same centre or same left edge): the width
+    # its column's text wraps at; a much wider run aligned by chance belongs
+    # to a spanning cell.
+    sections = {flag: [(p.box.cx, p.box.x0, p.box.width) for p in ordered if section(p) == flag]
+                for flag in (True, False)}
     widths: dict[int, float] = {}
 
     def column_width(j: int, upper: Piece) -> float:
         if j not in widths:
-            widths[j] = _column_width(sections[section(upper)], upper)
+            tol = 0.5 * upper.line.size
+            cx, x0, width = upper.box.cx, upper.box.x0, upper.box.width
+            widths[j] = max(w for c, x, w in sections[section(upper)]
+                            if (abs(c - cx) <= tol or abs(x - x0) <= tol) and w <= 2.5 * width)
         return widths[j]
 
     # Plain numbers for the scan of the runs above each run (the same
