@@ -25,6 +25,7 @@ no-text-layer check).
 from __future__ import annotations
 
 import ctypes
+from functools import lru_cache
 from typing import Iterator
 
 from .pdfium_text import Geometry, written
@@ -49,7 +50,14 @@ def _matrix(raw, obj) -> Matrix:
     m = raw.FS_MATRIX()
     if not raw.FPDFPageObj_GetMatrix(obj, m):
         return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    return (written(m.a), written(m.b), written(m.c), written(m.d), written(m.e), written(m.f))
+    return _written_matrix(m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+@lru_cache(maxsize=4096)
+def _written_matrix(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
+    """A matrix's numbers as the file wrote them (``pdfium_text.written``):
+    a page's paths share a handful of matrices."""
+    return (written(a), written(b), written(c), written(d), written(e), written(f))
 
 
 def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix]]:
@@ -115,16 +123,18 @@ def _read_path(raw, obj, outer: Matrix, geometry: Geometry, lines: list[dict], r
     m = _times(_matrix(raw, obj), outer)
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list[tuple[str, float, float]]] = []
+    segment, point, type_of, closes = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
+                                       raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose)
     for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        if not seg or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+        seg = segment(obj, i)
+        if not seg or not point(seg, x, y):
             return
-        kind = raw.FPDFPathSegment_GetType(seg)
+        kind = type_of(seg)
         op = "m" if kind == _MOVETO else "l" if kind == _LINETO else "c"
         if op == "m" or not subpaths:
             subpaths.append([])
         subpaths[-1].append((op, written(x.value), written(y.value)))
-        if raw.FPDFPathSegment_GetClose(seg):
+        if op != "m" and closes(seg):  # a move closes nothing
             start = subpaths[-1][0]
             subpaths[-1].append(("h", start[1], start[2]))
     for ops in subpaths:

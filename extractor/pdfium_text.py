@@ -257,6 +257,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
     chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
     made: dict[tuple, _TextObject] = {}  # text objects alike (see ``_TextObject.like``)
+    metrics: dict[tuple, Optional[tuple]] = {}  # (font address, text) -> ``_metrics``
     chars: list[dict] = []
     owners: list[int] = []  # the text object of each character
     # pdfminer places a glyph at the previous one's origin plus its
@@ -291,13 +292,15 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
                 text = chr(code)
             except ValueError:
                 text = UNMAPPED
-        candidates = info.candidates
-        if len(candidates) > 1:
-            mapping = [entry for entry in candidates if text in entry[1]]
-            if len(mapping) > 1:
-                candidates = _same_width(raw, info.font, text, mapping, chosen)
         size = info.size
-        found = _metrics(candidates, text)
+        found = metrics.get((info.font_key, text), _UNSEEN)
+        if found is _UNSEEN:
+            candidates = info.candidates
+            if len(candidates) > 1:
+                mapping = [entry for entry in candidates if text in entry[1]]
+                if len(mapping) > 1:
+                    candidates = _same_width(raw, info.font, text, mapping, chosen)
+            found = metrics[info.font_key, text] = _metrics(candidates, text)
         if found is not None:
             width, descent = found
             advance = width * size
@@ -344,6 +347,8 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     return chars
 
 
+_UNSEEN = object()
+
 #: The code points of the characters PDFium may generate.
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))
 
@@ -370,6 +375,7 @@ class _TextObject:
     candidates: list
     descent: float
     font: object
+    font_key: int
 
     @classmethod
     def of(cls, raw, obj, handle, index: int, fonts: dict, cache: dict, geometry: Geometry,
@@ -397,7 +403,7 @@ class _TextObject:
             a, b, c, d = written(a), written(b), written(c), written(d)
             da, db, dc, dd = geometry.matrix(a, b, c, d)
             found = made[key] = cls(written(size), a, b, c, d, da * dd > 0 and db * dc <= 0, metrics[0], metrics[1],
-                                    font)
+                                    font, font_key)
         return found
 
 

@@ -77,6 +77,10 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
     if resources and walked in opened.checked:
         return damage or opened.checked[walked]
     before, damage = damage, None
+    # Objects a complete walk of an earlier page found clean (no bomb, no
+    # damage under them) need no second look: pages give each other their
+    # fonts and forms even where each has its resource dictionary of its own.
+    clean = opened.checked.setdefault("clean objects", set())
     seen: set[int] = set()
     todo: list[tuple[str, object]] = [("Resources", resources)]
     budget = _WALK_BUDGET
@@ -84,7 +88,7 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
         key, obj = todo.pop()
         budget -= 1
         if isinstance(obj, PDFObjRef):
-            if obj.objid not in seen:
+            if obj.objid not in seen and obj.objid not in clean:
                 seen.add(obj.objid)
                 todo.append((key, resolve1(obj)))
             continue
@@ -105,6 +109,8 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
         todo.extend((k, v) for k, v in items if isinstance(v, (PDFObjRef, PDFStream, dict, list)))
     if resources and not todo:
         opened.checked[walked] = damage
+        if damage is None:
+            clean.update(seen)
     return before or damage
 
 
