@@ -125,9 +125,10 @@ class FontMetrics:
     loads them (``PDFResourceManager.get_font``: the same objects, cached
     for the document), looked up by a font's ``/BaseFont`` and a
     character's Unicode text, since PDFium names fonts but not the codes of
-    the characters it read.  When several fonts of a page share a name the
-    first one that maps the character decides; a font not found leaves the
-    character to PDFium's own metrics."""
+    the characters it read.  When several fonts of a page share a name, the
+    one that maps the character and declares the width PDFium reads for it
+    decides (``_same_width``); a font not found leaves the character to
+    PDFium's own metrics."""
 
     def __init__(self, rsrcmgr) -> None:
         self.rsrcmgr = rsrcmgr
@@ -268,7 +269,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     run_key, run_start, run_next = None, 0.0, None
     # An unrotated page (the rule) takes the short way to pdfplumber's
     # coordinates: the same arithmetic as ``Geometry.box``.
-    flat = geometry.upright and geometry.ctm[:4] == (1.0, 0.0, 0.0, 1.0)
+    flat = geometry.upright
     e, f = geometry.ctm[4], geometry.ctm[5]
     height, mb_x0, mb_top = geometry.height, geometry.mb_x0, geometry.mb_top
     last_oy, last_y = None, 0.0
