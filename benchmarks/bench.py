@@ -17,6 +17,12 @@ generated into ``build/bench``):
 - a 62-page department budget (prose and budget tables, then the
   performance section): time to JSON, with the triage first pass on and off,
   against the performance section alone;
+- the real documents of ``../shared/realforms`` (``--quick``: three of
+  them): end to end against pdfplumber's tables + text over all their pages
+  (and against this project with the pdfplumber reader), and the pages
+  stage alone (every page: the first pass off) against raw PDFium reading
+  of the same pages (every character with its box, every page object with
+  its bounds, forms' contents included);
 - peak RSS (VmHWM) of a conversion in a fresh process: the sample and 300
   table pages;
 - ``import extractor`` and ``extractor --help`` start-up, and which heavy
@@ -55,12 +61,19 @@ sys.path.insert(0, str(HERE))
 
 import inputs as bench_inputs  # noqa: E402
 
-#: The targets of issue 9.
+#: The targets of issues 9 and 15.
 E2E_MAX_RATIO = 1.3          # extract() vs pdfplumber's bare extraction, same pages
 LATTICE_MIN_SPEEDUP = 5.0    # vs camelot lattice on the table pages
-JOBS_MIN_SCALING = 1.7       # docs/s with --jobs 2 vs --jobs 1
-RSS_MAX_MB = 200.0           # 300-page document
+JOBS_MIN_SCALING = 1.8       # docs/s with --jobs 2 vs --jobs 1
+RSS_MAX_MB = 150.0           # 300-page document
 IMPORT_MAX_S = 0.3
+REAL_MAX_RATIO = 0.15        # extract() vs pdfplumber tables+text on a real document
+PAGES_MAX_RATIO = 2.0        # the pages stage vs raw PDFium reading, same pages
+
+#: The real development set (beside the checkout), and the three documents
+#: of ``--quick``.
+REALFORMS = ROOT.parent / "shared" / "realforms"
+QUICK_REAL = ("yantai-minzhengju-2026", "xian-sifaju-2026", "changsha-gonganju-2026")
 HEAVY_MODULES = ("pdfplumber", "pdfminer", "pandas", "numpy", "camelot", "cv2", "jieba", "pypdfium2", "regex")
 
 
@@ -146,6 +159,64 @@ def child_budget(args) -> dict:
     return {"times": _interleaved(fns, args.runs, not args.smoke), "same_output": same}
 
 
+def _raw_pdfium(path: Path):
+    """PDFium reading a document with nothing built on it: every
+    character's text and box, every page object's bounds (forms' contents
+    included)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    def run():
+        doc = pdfium.PdfDocument(str(path))
+        box = [ctypes.c_double() for _ in range(4)]
+        bounds = [ctypes.c_float() for _ in range(4)]
+        try:
+            for index in range(len(doc)):
+                page = doc[index]
+                textpage = page.get_textpage()
+                handle = textpage.raw
+                for k in range(raw.FPDFText_CountChars(handle)):
+                    raw.FPDFText_GetUnicode(handle, k)
+                    raw.FPDFText_GetCharBox(handle, k, *box)
+                for obj in page.get_objects(max_depth=16):
+                    raw.FPDFPageObj_GetBounds(obj.raw, *bounds)
+                textpage.close()
+                page.close()
+        finally:
+            doc.close()
+
+    return run
+
+
+def child_real(args) -> dict:
+    """One real document: end to end (ours with each reader, pdfplumber
+    tables+text), then the pages stage of every page (first pass off)
+    against raw PDFium reading, runs interleaved."""
+    from extractor.pipeline import extract
+    from extractor.settings import DEFAULT
+    from extractor.timing import StageTimes
+
+    path = Path(args.file)
+    extract(ROOT / "samples" / "julu-2023-zonggonghui.pdf")  # imports, jieba's dictionary
+    fns = {"ours": _ours(path), "ours_plumber_reader": _ours(path, settings=DEFAULT.replace(reader="pdfplumber")),
+           "pdfplumber": _plumber(path)}
+    times = _interleaved(fns, args.runs, warm=False)
+    every = DEFAULT.replace(triage=False)
+    raw = _raw_pdfium(path)
+    raw()
+    times["pages_stage"], times["raw_pdfium"] = [], []
+    for _ in range(args.runs):
+        stages = StageTimes()
+        doc = extract(path, settings=every, times=stages)
+        times["pages_stage"].append(stages.seconds.get("pages", 0.0))
+        start = time.perf_counter()
+        raw()
+        times["raw_pdfium"].append(time.perf_counter() - start)
+    return {"times": times, "pages": doc.source.pages}
+
+
 def child_profile(args) -> dict:
     import cProfile
     import pstats
@@ -222,7 +293,8 @@ def child_rss(args) -> dict:
             "jieba": "jieba" in sys.modules}
 
 
-CHILDREN = {"e2e": child_e2e, "tables": child_tables, "budget": child_budget, "profile": child_profile, "rss": child_rss}
+CHILDREN = {"e2e": child_e2e, "tables": child_tables, "budget": child_budget, "profile": child_profile, "rss": child_rss,
+            "real": child_real}
 
 
 def run_child(name: str, *, timeout: float = 1800, smoke: bool = False, **kw) -> dict:
@@ -451,6 +523,19 @@ def build_rows(r: dict, inp: bench_inputs.Inputs) -> list[dict]:
     row(f"department budget ({inp.budget_pages} pages) vs pdfplumber, s", f"{full:.2f}",
         f"pdfplumber tables+text, all pages {pl:.2f}", f"{full / pl:.2f}x", "—", info=True)
 
+    for name, real in r.get("real", {}).items():
+        t = real["times"]
+        ours, plumber = _med(t["ours"]), _med(t["pdfplumber"])
+        row(f"real: {name} ({real['pages']} pages), end to end, s", f"{ours:.2f}",
+            f"pdfplumber tables+text {plumber:.2f}", f"{ours / plumber:.2f}x", f"≤ {REAL_MAX_RATIO}x",
+            ours / plumber <= REAL_MAX_RATIO)
+        old = _med(t["ours_plumber_reader"])
+        row(f"real: {name}, end to end with --reader pdfplumber, s", f"{ours:.2f}", f"pdfplumber reader {old:.2f}",
+            f"{old / ours:.1f}x faster", "—", info=True)
+        stage, raw = _med(t["pages_stage"]), _med(t["raw_pdfium"])
+        row(f"real: {name}, pages stage, every page, s", f"{stage:.2f}", f"raw PDFium chars+objects {raw:.2f}",
+            f"{stage / raw:.2f}x", f"≤ {PAGES_MAX_RATIO:g}x", stage / raw <= PAGES_MAX_RATIO)
+
     rs, rl = r["rss_sample"], r["rss_long"]
     row(f"peak RSS, sample ({n} pages), MB", f"{rs['peak_mb']:.0f}", "", "", "—", info=True)
     peer = r.get("rss_long_plumber")
@@ -506,7 +591,7 @@ def render_profile(p: dict) -> str:
     what = {
         "open": "open the file, read the page tree (pdfplumber)",
         "triage": "first pass: pdfium text of the pages before the section",
-        "pages": "pdfminer parses the pages read; characters and rulings",
+        "pages": "PDFium parses the pages read; characters and rulings",
         "ocr": "is there a usable text layer? (OCR only where there is none)",
         "grids": "segmentation: rulings -> merged cells, text-aligned tables",
         "rejoin": "characters -> lines -> cell text; jieba",
@@ -589,6 +674,13 @@ def main(argv=None) -> int:
     r["rss_long_single"] = run_child("rss", file=inp.long_single, what="ours", runs=1)
     say("bench: start-up ...")
     r["startup"] = measure_startup(max(3, runs))
+    real = sorted(REALFORMS.glob("*.pdf")) if REALFORMS.is_dir() and not args.smoke else []
+    if args.quick:
+        real = [p for p in real if p.stem in QUICK_REAL]
+    r["real"] = {}
+    for pdf in real:
+        say(f"bench: real document {pdf.stem} ...")
+        r["real"][pdf.stem] = run_child("real", file=pdf, runs=max(1, min(runs, 3)))
     say(f"bench: batch of {len(inp.batch)} documents, --jobs 1 and 2 ...")
     r["batch"] = measure_batch(inp.batch, (1, 2), args.batch_runs)
     if args.profile:

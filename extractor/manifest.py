@@ -105,6 +105,7 @@ def _manifest_entry(r: "FileResult", options: "Options", path: Optional[str] = N
     entry["path"] = path if path is not None else os.path.abspath(r.input)
     entry["extractor_version"] = _version()
     entry["ocr"] = options.ocr
+    entry["reader"] = options.settings.reader  # (the reuse key covers it: settings)
     entry["key"] = options.reuse_key
     return entry
 

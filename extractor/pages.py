@@ -21,8 +21,10 @@ never costs the others:
   text is withheld, never passed on as data (``Settings.unreadable_ratio``,
   ``Settings.mojibake_ratio``).
 
-``page_notes`` turns all of this into the document's warnings, or raises
-``NoTextLayer`` / ``UnreadableText`` / ``DamagedPDF`` when no page has text.
+The text check lives in ``textcheck``, the stream check in ``streams``, the
+verdict (``page_notes``: the document's warnings, or ``NoTextLayer`` /
+``UnreadableText`` / ``DamagedPDF`` when no page has text) in ``page_notes``.
+The pdfium reader (``pdfium_text``, ``pdfium_drawing``) fills the same model.
 """
 
 from __future__ import annotations
@@ -31,115 +33,24 @@ import io
 import logging
 import re
 import unicodedata
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
-import regex
-
-from .errors import DamagedPDF, EncryptedPDF, NoTextLayer, NotAPDF, TooManyPages, UnreadableText
+from .errors import DamagedPDF, EncryptedPDF, NotAPDF, TooManyPages
 from .layout import Box, Char, Page, Ruling
+# The text check, the stream check and the verdict moved to modules of
+# their own; their names stay importable from here.
+from .page_notes import Note, page_notes, page_ranges  # noqa: F401
 from .settings import Settings
+from .streams import PageLost, _PageLost, check_page_streams  # noqa: F401
+from .textcheck import (PageStats, TextCounts, common_han, glyph_kind, is_readable,  # noqa: F401
+                        text_counts, unreadable_reason)
 from .timing import stage
-from .vocab import read_table
 
 #: How far into a file the ``%PDF-`` header may start (some servers prepend junk).
 _HEADER_WINDOW = 1024
-
-#: Objects visited per page when checking the streams it uses.
-_WALK_BUDGET = 20000
-
-
-@dataclass(frozen=True)
-class TextCounts:
-    """What the text check counts on one page (``text_counts``); each glyph
-    counts once, by its ``glyph_kind``, except that glyphs inside garbled
-    runs count as garbled whatever their kind."""
-
-    #: Non-space glyphs drawn upright on the page.
-    glyphs: int = 0
-    #: Glyphs without a Unicode mapping ("(cid:N)", private use, controls, U+FFFD).
-    unmapped: int = 0
-    #: Glyphs mapped to characters foreign to these documents (Latin-1
-    #: letters, Cyrillic, kana …: see ``_EXPECTED``).
-    foreign: int = 0
-    #: Glyphs inside runs that only mis-decoded text produces (锟斤拷, UTF-8
-    #: read as Latin-1: "éƒ¨é—¨"), see ``_GARBLED``.
-    garbled: int = 0
-    #: Han ideographs outside the common-character list (``common_han``).
-    rare: int = 0
-    #: ASCII digits and punctuation: every encoding these documents meet
-    #: keeps them intact, so they say nothing about mis-decoding (a table
-    #: of contents is mostly leader dots, a budget table mostly digits).
-    filler: int = 0
-
-    @property
-    def bad(self) -> int:
-        """Glyphs that are not text."""
-        return self.unmapped + self.foreign + self.garbled
-
-    @property
-    def suspect(self) -> int:
-        """Glyphs that are mojibake, or look like it (rare ideographs)."""
-        return self.foreign + self.garbled + self.rare
-
-    @property
-    def words(self) -> int:
-        """Mapped glyphs other than filler: where mis-decoding shows."""
-        return self.glyphs - self.unmapped - self.filler
-
-
-@dataclass(frozen=True)
-class PageStats:
-    """What the text check measured on one page that could be parsed (the
-    fields of ``TextCounts``, flat: ``ocr._record_text`` replaces ``glyphs``,
-    ``unmapped``, ``foreign`` and ``readable`` of a page OCR has read)."""
-
-    number: int
-    #: Non-space glyphs drawn upright on the page.
-    glyphs: int
-    #: Glyphs without a Unicode mapping ("(cid:N)", private use, controls).
-    unmapped: int
-    #: Glyphs mapped to characters foreign to these documents (mojibake).
-    foreign: int
-    image_area: float
-    #: False when the page's text was withheld as unreadable.
-    readable: bool
-    #: The rest of ``TextCounts``.
-    garbled: int = 0
-    rare: int = 0
-    filler: int = 0
-    #: Why an unreadable page is: "unmapped" or "mojibake" (``unreadable_reason``).
-    reason: Optional[str] = None
-    #: False for a readable page that cannot vouch for the document's text:
-    #: too few glyphs to be judged (``Settings.unreadable_min_glyphs``), or
-    #: as much mojibake as an unreadable page but too few glyphs in all to
-    #: tell (``Settings.mojibake_min_chars``).  See ``page_notes``.
-    vouches: bool = True
-
-    @classmethod
-    def of(cls, number: int, counts: TextCounts, image_area: float, reason: Optional[str],
-           settings: Settings) -> "PageStats":
-        vouches = reason is not None or (
-            counts.glyphs >= settings.unreadable_min_glyphs and counts.suspect < settings.mojibake_ratio * counts.words)
-        return cls(number, counts.glyphs, counts.unmapped, counts.foreign, image_area, reason is None,
-                   counts.garbled, counts.rare, counts.filler, reason, vouches)
-
-    @property
-    def counts(self) -> TextCounts:
-        return TextCounts(self.glyphs, self.unmapped, self.foreign, self.garbled, self.rare, self.filler)
-
-
-@dataclass(frozen=True)
-class Note:
-    """A problem with part of the file, for the document's ``warnings``."""
-
-    code: str
-    where: str
-    message: str
 
 
 @dataclass
@@ -163,8 +74,15 @@ class OpenedPDF:
     repaired: Optional[str] = None
     #: Pages the file's page tree declares, when it says so.
     declared_pages: Optional[int] = None
-    #: Streams already checked (object id -> problem or None), shared by pages.
-    checked: dict[int, Optional[tuple[str, str]]] = field(default_factory=dict)
+    #: Streams already checked (object id -> problem or None), and resources
+    #: walked (("resources", id) -> their damage note), shared by pages.
+    checked: dict = field(default_factory=dict)
+    #: The password the file was opened with (the pdfium reader opens it again).
+    password: Optional[str] = None
+    #: The pdfium reader's document (``pdfium_pages.PdfiumPages``), opened
+    #: on the first page it reads; False when the pdfplumber reader reads
+    #: every page (``Settings.reader``, or pdfium cannot read the file).
+    pdfium: Any = None
 
     def lose(self, number: int, reason: str) -> None:
         if number not in self.lost_reasons:
@@ -172,6 +90,9 @@ class OpenedPDF:
             self.lost_reasons[number] = reason
 
     def close(self) -> None:
+        if self.pdfium:
+            self.pdfium.close()
+            self.pdfium = False
         _close(self.pdf)
 
     def __enter__(self) -> "OpenedPDF":
@@ -179,28 +100,6 @@ class OpenedPDF:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def page_ranges(numbers) -> str:
-    """[1, 2, 3, 7] -> "1-3, 7"."""
-    numbers = sorted(set(numbers))
-    out, start = [], None
-    for i, n in enumerate(numbers):
-        if start is None:
-            start = n
-        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
-            out.append(f"{start}-{n}" if n != start else f"{n}")
-            start = None
-    return ", ".join(out)
-
-
-def _these(numbers) -> str:
-    return "this page" if len(set(numbers)) == 1 else "these pages"
-
-
-def _where(numbers) -> str:
-    numbers = sorted(set(numbers))
-    return f"page {numbers[0]}" if len(numbers) == 1 else f"pages {page_ranges(numbers)}"
 
 
 # -- opening ----------------------------------------------------------------------
@@ -251,7 +150,7 @@ def open_pdf(path: str | Path, *, password: str | None = None, settings: Setting
         repaired = ("its page tree is broken; the pages were found by scanning the file's objects, so pages of "
                     "earlier revisions may be among them and their order may differ")
     opened = OpenedPDF(path=path, pdf=pdf, page_count=len(pages), pages=pages, repaired=repaired,
-                       declared_pages=declared, damaged=damaged)
+                       declared_pages=declared, damaged=damaged, password=password)
     for number, reason in lost.items():
         opened.lose(number, reason)
     return opened
@@ -500,9 +399,6 @@ def _captured_log() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-class _PageLost(Exception):
-    pass
-
 
 def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = None) -> Iterator[Page]:
     """Yield each readable page; pages that fail to parse are recorded in
@@ -516,7 +412,7 @@ def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = No
         try:
             with stage("pages"), _captured_log() as complaints:
                 damage = check_page_streams(opened, ppage, settings)
-                page, stats = read_page(ppage, number, settings)
+                page, stats = read_page(ppage, number, settings, _pdfium_objects(opened, settings, index, ppage))
         except _PageLost as lost:
             opened.lose(number, str(lost))
             continue
@@ -542,11 +438,40 @@ def iter_pages(opened: OpenedPDF, settings: Settings, only: set[int] | None = No
         yield page
 
 
-def read_page(ppage, number: int, settings: Settings) -> tuple[Page, PageStats]:
+def _pdfium(opened: OpenedPDF, settings: Settings):
+    """The pdfium reader of ``opened`` when ``settings`` choose it and it
+    can read the file (``pdfium_pages.PdfiumPages.open``), else None."""
+    if settings.reader != "pdfium" or opened.pdfium is False:
+        return None
+    if opened.pdfium is None:
+        from .pdfium_pages import PdfiumPages
+
+        opened.pdfium = PdfiumPages.open(opened, opened.password) or False
+    return opened.pdfium or None
+
+
+def _pdfium_objects(opened: OpenedPDF, settings: Settings, index: int, ppage):
+    """The page's objects as the pdfium reader gives them, or None for the
+    pdfplumber reader: when it is chosen, and for a page pdfium fails on
+    (pdfminer may still read it; what it cannot read is lost as before)."""
+    reader = _pdfium(opened, settings)
+    if reader is None:
+        return None
+    try:
+        return reader.objects(index, ppage)
+    except MemoryError:
+        raise
+    except Exception:
+        return None
+
+
+def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Page, PageStats]:
     """One pdfplumber page -> ``Page`` and its text check.  Unmapped glyphs
     are dropped; an unreadable page keeps no text (and no rulings: an empty
-    grid is not data either)."""
-    chars_in, lines_in, rects_in, images_in = plumber_objects(ppage)
+    grid is not data either).  ``objects``: the page's characters, lines,
+    rectangles and images as another reader gives them (``pdfium_pages``),
+    else pdfminer's (``plumber_objects``)."""
+    chars_in, lines_in, rects_in, images_in = objects if objects is not None else plumber_objects(ppage)
     if len(chars_in) > settings.max_page_chars:
         raise _PageLost(f"it holds {len(chars_in)} characters, more than {settings.max_page_chars} "
                         "(Settings.max_page_chars): not a form page, a generated or hostile one")
@@ -636,155 +561,6 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
     return chars, lines, rects, images
 
 
-def unreadable_reason(counts: TextCounts, settings: Settings) -> Optional[str]:
-    """The page-level text check: None for a readable page, else why not,
-    "unmapped" (glyphs without a correct Unicode mapping: fonts without a
-    correct ToUnicode map) or "mojibake" (text decoded with the wrong
-    encoding before it was typeset, or by a wrong map; see
-    ``Settings.mojibake_ratio``).  Unreadable when:
-
-    - all its glyphs are unmapped;
-    - at least ``unreadable_ratio`` of its glyphs are unmapped, foreign or
-      garbled (``TextCounts.bad``);
-    - at least ``mojibake_ratio`` of its words (glyphs but filler) and at
-      least ``mojibake_min_chars`` glyphs are foreign, garbled or rare
-      ideographs (``TextCounts.suspect``).
-
-    The reason is "mojibake" when the signs of mis-decoding (garbled runs,
-    rare ideographs) outweigh the unmapped glyphs; foreign characters come
-    from both faults and do not decide.  Pages with fewer than
-    ``unreadable_min_glyphs`` glyphs prove little (a page number, a rare
-    place name in a heading) and pass unless all are unmapped."""
-    c = counts
-    if not c.glyphs:
-        return None
-    if c.unmapped == c.glyphs:
-        return "unmapped"
-    if c.glyphs < settings.unreadable_min_glyphs:
-        return None
-    kind = "mojibake" if c.garbled + c.rare > c.unmapped else "unmapped"
-    if c.bad >= settings.unreadable_ratio * c.glyphs:
-        return kind
-    if c.suspect >= max(settings.mojibake_min_chars, settings.mojibake_ratio * c.words):
-        return kind
-    return None
-
-
-def is_readable(counts: TextCounts, settings: Settings) -> bool:
-    """Whether a page's text can be passed on (see ``unreadable_reason``)."""
-    return unreadable_reason(counts, settings) is None
-
-
-#: Characters these documents are written in: CJK ideographs and punctuation,
-#: ASCII, and the punctuation and symbols Chinese office documents use.
-#: Anything else (Latin-1 letters, Greek, Cyrillic, Hangul, kana …) in
-#: quantity is what fonts without a correct ToUnicode map produce.
-_EXPECTED = regex.compile(
-    r"[\p{Han}\x20-\x7e\s"
-    r"\u00a5\u00b0\u00b1\u00b7\u00d7\u00f7"  # ¥ ° ± · × ÷
-    r"\u2000-\u206f"  # general punctuation: “ ” ‘ ’ — … ‰ ※
-    r"\u2100-\u21ff"  # letterlike symbols, number forms, arrows: ℃ Ⅰ Ⅱ →
-    r"\u2200-\u22ff"  # mathematical operators: ≥ ≤ ≠
-    r"\u2460-\u24ff"  # enclosed alphanumerics: ① ⑴ ⒈
-    r"\u2500-\u27bf"  # box drawing, shapes, symbols, dingbats: ■ ● ★ ✓
-    r"\u2e80-\u2fdf"  # CJK radicals
-    r"\u3000-\u303f"  # CJK symbols and punctuation: 、。《》【】〇
-    r"\u3200-\u33ff"  # enclosed CJK, CJK compatibility: ㈠ ㎡
-    r"\ufe10-\ufe1f\ufe30-\ufe6f"  # vertical, CJK compatibility and small forms: ﹒
-    r"\uff00-\uffef"  # fullwidth forms: ，：（）％
-    r"]"
-)
-
-#: Han ideographs (unified, extension A, compatibility, and the
-#: supplementary planes), as opposed to other characters of the Han script
-#: (radicals, 〇, 々): the characters the common-character list speaks of.
-_IDEOGRAPH = regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-
-#: What a byte of UTF-8's continuation range (0x80-0xBF) becomes when read as
-#: Latin-1 or Windows-1252 (a dropped 0x81/0x8D/0x8F/0x90/0x9D: U+FFFD).
-_CONTINUATION = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-                 r"\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
-                 r"\u20ac\u2122\ufffd]")
-
-#: Runs that only mis-decoded text produces (matched on a page's glyphs
-#: joined in drawing order, spaces left out):
-#: - UTF-8 read as Latin-1/Windows-1252: a lead byte (Â-ß: two bytes, à-ï:
-#:   three, ð-ô: four) followed by its continuation bytes, "éƒ¨é—¨" for 部门
-#:   (one continuation may be missing: 0xA0 becomes a no-break space);
-#: - 锟斤拷: U+FFFD (the replacement of bytes that were not UTF-8) written as
-#:   UTF-8 and read as GBK; 锟 and the character after it, up to the next 拷
-#:   (an odd replacement pairs its last byte with the next character's).
-#: Real text has neither: 锟 is a sword's name, and a Latin letter followed
-#: by ¨, ƒ or ‰ no language writes.
-_GARBLED = regex.compile(
-    rf"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{1,2}}|[\u00f0-\u00f4]{_CONTINUATION}{{1,3}}"
-    r"|锟.拷|锟.?"
-)
-
-
-@cache
-def common_han() -> frozenset[str]:
-    """The common-character list: GB2312's level 1 (一级汉字, 3755
-    characters), from ``vocab/common_han.tsv``.  Every Han ideograph of the
-    sample, the layout variants and the ten real budget PDFs tried
-    (some 70,000) is in it; text decoded with the wrong encoding mostly
-    lands outside it (see the table's comments).  A table, not Python's
-    gb2312 codec: the codec's module is loaded on first use, which a
-    conversion under a memory cap (``guard``) may not be able to do."""
-    return frozenset("".join(row["chars"] for row in read_table("common_han")))
-
-
-@lru_cache(maxsize=8192)
-def glyph_kind(text: str) -> str:
-    """"unmapped" (pdfminer's "(cid:N)" for glyphs without a ToUnicode
-    entry, private-use, unassigned, surrogate and control code points,
-    U+FFFD), "foreign" (see ``_EXPECTED``), "rare" (an ideograph outside
-    ``common_han``), "filler" (ASCII digits and punctuation) or "text".  A
-    glyph of several characters takes the first of these kinds that one of
-    its characters has."""
-    if text.startswith("(cid:"):
-        return "unmapped"
-    kind = "filler"
-    for ch in text:
-        if ch == "\ufffd" or (unicodedata.category(ch) in ("Co", "Cn", "Cc", "Cs") and not ch.isspace()):
-            return "unmapped"
-        if not _EXPECTED.match(ch):
-            kind = "foreign"
-        elif kind == "foreign":
-            continue
-        elif _IDEOGRAPH.match(ch) and ch not in common_han():
-            kind = "rare"
-        elif kind == "filler" and not ("!" <= ch <= "@" or "[" <= ch <= "`" or "{" <= ch <= "~"):
-            kind = "text"
-    return kind
-
-
-def text_counts(texts: list[str], kinds: Optional[list[str]] = None) -> TextCounts:
-    """The text check of one page: ``texts`` are its glyphs' texts in
-    drawing order, spaces left out (``kinds`` their ``glyph_kind``, when
-    known).  Garbled runs (``_GARBLED``) are only looked for on a page with
-    foreign or rare characters, which real pages rarely have: no cost
-    otherwise."""
-    if kinds is None:
-        kinds = [glyph_kind(t) for t in texts]
-    n = dict.fromkeys(("unmapped", "foreign", "rare", "filler", "text"), 0)
-    for kind in kinds:
-        n[kind] += 1
-    runs = dict.fromkeys(n, 0)
-    if n["foreign"] or n["rare"]:
-        for m in _GARBLED.finditer("".join(texts)):
-            for ch in m.group():
-                runs[glyph_kind(ch)] += 1
-    return TextCounts(
-        glyphs=len(kinds),
-        unmapped=n["unmapped"],
-        foreign=max(0, n["foreign"] - runs["foreign"]),
-        garbled=runs["foreign"] + runs["rare"] + runs["filler"] + runs["text"],
-        rare=max(0, n["rare"] - runs["rare"]),
-        filler=max(0, n["filler"] - runs["filler"]),
-    )
-
-
 def _char(c: dict) -> Char:
     return Char(
         text=unicodedata.normalize("NFC", c["text"]),
@@ -816,349 +592,3 @@ def objects_to_rulings(lines, rects, settings: Settings) -> Iterator[Ruling]:
             yield Ruling("h", (top + bottom) / 2, x0, x1)
         elif w <= thick and h >= min_len:
             yield Ruling("v", (x0 + x1) / 2, top, bottom)
-
-
-# -- checking the streams a page uses --------------------------------------------------
-
-
-def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional[str]:
-    """Before a page is parsed: inflate (with a bound) every stream it uses.
-    Raises ``_PageLost`` for a decompression bomb or a missing content stream
-    or font; returns a damage note for corrupt compressed data in a stream
-    the text depends on (content, forms, ToUnicode and encoding CMaps; what
-    inflates before the damage is kept, as pdfminer would).  Corrupt font
-    programs are not reported: text extraction does not need them."""
-    from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
-
-    page = ppage.page_obj
-    limit = settings.max_stream_mb << 20
-    lzw_limit = settings.max_lzw_mb << 20
-    damage: Optional[str] = None
-
-    def check(stream: PDFStream, role: str, text_needs_it: bool = True) -> None:
-        nonlocal damage
-        length = stream.attrs.get("Length")
-        if isinstance(length, PDFObjRef) and resolve1(length) is None and not stream.rawdata:
-            # The object holding the length is gone (a damaged file): the
-            # parser then reads the stream as empty, silently.
-            missing = f"{role} cannot be read: its length (object {length.objid}) is missing"
-            if role.startswith("its content stream"):
-                raise _PageLost(missing)
-            if text_needs_it:
-                damage = damage or missing
-            return
-        problem = _stream_problem(opened, stream, limit, lzw_limit)
-        if problem is None:
-            return
-        kind, text = problem
-        if kind == "bomb":
-            raise _PageLost(f"{role} {text}")
-        if text_needs_it:
-            damage = damage or f"{role} {text}"
-
-    contents = page.attrs.get("Contents")
-    operators = 0
-    if contents is not None:
-        items = resolve1(contents)
-        for item in items if isinstance(items, list) else [contents]:
-            obj = resolve1(item)
-            if isinstance(obj, PDFStream):
-                check(obj, f"its content stream{_objid(item, obj)}")
-                operators += _operator_count(obj)
-                if operators > settings.max_page_operators:
-                    raise _PageLost(f"its content draws more than {settings.max_page_operators} objects "
-                                    "(Settings.max_page_operators): not a form page, a generated or hostile one")
-            elif isinstance(item, PDFObjRef):
-                what = "is missing" if obj is None else "is not a stream"
-                raise _PageLost(f"its content stream (object {item.objid}) {what}")
-    resources = page.resources if isinstance(page.resources, dict) else {}
-    fonts = resolve1(resources.get("Font"))
-    if isinstance(fonts, dict):
-        for name, ref in fonts.items():
-            font = resolve1(ref)
-            if not isinstance(font, dict):
-                where = f" (object {ref.objid})" if isinstance(ref, PDFObjRef) else ""
-                raise _PageLost(f"its font /{name}{where} is missing")
-    seen: set[int] = set()
-    todo: list[tuple[str, object]] = [("Resources", resources)]
-    budget = _WALK_BUDGET
-    while todo and budget > 0:
-        key, obj = todo.pop()
-        budget -= 1
-        if isinstance(obj, PDFObjRef):
-            if obj.objid not in seen:
-                seen.add(obj.objid)
-                todo.append((key, resolve1(obj)))
-            continue
-        if isinstance(obj, PDFStream):
-            subtype = getattr(obj.get("Subtype"), "name", None)
-            if subtype == "Image":
-                continue  # image data is never decoded for text
-            needed = subtype == "Form" or key in ("ToUnicode", "Encoding")
-            role = {"ToUnicode": "a ToUnicode map", "Encoding": "a font encoding"}.get(key, "a resource stream")
-            check(obj, f"{'a form' if subtype == 'Form' else role}{_objid(None, obj)}", needed)
-            items = [(k, v) for k, v in obj.attrs.items() if k not in ("Parent", "Length")]
-        elif isinstance(obj, dict):
-            items = [(k, v) for k, v in obj.items() if k != "Parent"]
-        elif isinstance(obj, list):
-            items = [(key, v) for v in obj]
-        else:
-            continue
-        todo.extend((k, v) for k, v in items if isinstance(v, (PDFObjRef, PDFStream, dict, list)))
-    return damage
-
-
-def _objid(ref, obj) -> str:
-    objid = getattr(ref, "objid", None) or getattr(obj, "objid", None)
-    return f" (object {objid})" if objid is not None else ""
-
-
-#: The operators that make a page object (path construction and painting
-#: of rectangles and lines, text showing, XObjects), as tokens.
-_OPERATORS = re.compile(rb"(?:(?<=[\s\])>])|^)(?:re|l|c|v|y|Tj|TJ|'|\"|Do)(?=[\s\[(<]|$)")
-
-
-def _operator_count(stream) -> int:
-    """How many drawing and text operators the stream holds: counted on
-    its data when it is inflated already (``_inflate`` keeps Flate streams'
-    data) or not compressed, else 0 (other filters are rare in content)."""
-    data = stream.data if stream.data is not None else (None if stream.get_filters() else stream.rawdata)
-    return len(_OPERATORS.findall(data)) if data else 0
-
-
-def _stream_problem(opened: OpenedPDF, stream, limit: int, lzw_limit: int) -> Optional[tuple[str, str]]:
-    key = stream.objid
-    if key is not None and key in opened.checked:
-        return opened.checked[key]
-    problem = _inflate(stream, limit, lzw_limit)
-    if key is not None:
-        opened.checked[key] = problem
-    return problem
-
-
-def _inflate(stream, limit: int, lzw_limit: int = 16 << 20) -> Optional[tuple[str, str]]:
-    """Inflate the leading FlateDecode filters of a stream (one or several
-    chained) in bounded steps.  ("bomb", …) when the output exceeds ``limit``
-    bytes, ("corrupt", …) for bad or cut-short compressed data, else None.
-    A stream whose filters are all Flate (no predictor) keeps what was
-    inflated, so pdfminer does not inflate it again (nor attempt its slow
-    byte-wise recovery of corrupt data)."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, LITERALS_LZW_DECODE
-
-    if stream.data is not None:
-        return ("bomb", f"inflates to {len(stream.data) >> 20} MB") if len(stream.data) > limit else None
-    filters = stream.get_filters()
-    layers = 0
-    for f, params in filters:
-        if f not in LITERALS_FLATE_DECODE:
-            break
-        layers += 1
-    if not layers:
-        if filters and filters[0][0] in LITERALS_LZW_DECODE:
-            return _lzw_problem(stream, filters, lzw_limit)
-        return None  # other filters expand little; the memory limit covers the rest
-    data = stream.rawdata or b""
-    if stream.decipher:
-        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    keep = layers == len(filters) and not any(isinstance(p, dict) and "Predictor" in p for _, p in filters)
-    chunks: list[bytes] = []
-    size = 0
-    problem = None
-    output: Iterator[bytes] = iter([data])
-    for _ in range(layers):
-        output = _inflate_steps(output)
-    try:
-        for out in output:
-            size += len(out)
-            if size > limit:
-                return ("bomb", f"inflates beyond {limit >> 20} MB (a decompression bomb)")
-            if keep:
-                chunks.append(out)
-    except _CutShort:
-        problem = ("corrupt", "is cut short (its compressed data ends early)")
-    except zlib.error as exc:
-        problem = ("corrupt", f"has corrupt compressed data ({exc})")
-    if keep:
-        stream.data = b"".join(chunks)
-        stream.rawdata = None
-    return problem
-
-
-def _lzw_problem(stream, filters, limit: int) -> Optional[tuple[str, str]]:
-    """Decode a stream's leading LZW filter with a bound (pdfminer decodes
-    it whole, in pure Python: minutes for a bomb).  ("bomb", …) past
-    ``Settings.max_lzw_mb``; a stream that is LZW only keeps its data."""
-    from pdfminer.lzw import LZWDecoder
-
-    data = stream.rawdata or b""
-    if stream.decipher:
-        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in LZWDecoder(io.BytesIO(data)).run():
-        size += len(chunk)
-        if size > limit:
-            return ("bomb", f"decodes (LZW) beyond {limit >> 20} MB (a decompression bomb)")
-        chunks.append(chunk)
-    params = filters[0][1]
-    if len(filters) == 1 and not (isinstance(params, dict) and "Predictor" in params):
-        stream.data = b"".join(chunks)
-        stream.rawdata = None
-    return None
-
-
-class _CutShort(Exception):
-    pass
-
-
-def _inflate_steps(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Inflate a sequence of compressed chunks, in bounded steps.  At bad
-    data, the step is replayed byte by byte so that everything before the
-    damage is still produced (as pdfminer's own recovery does, but only for
-    the one step), then the error is raised."""
-    inflater = zlib.decompressobj()
-    seen = False
-    step = 1 << 14
-    for chunk in chunks:
-        seen = seen or bool(chunk)
-        for start in range(0, len(chunk), step):
-            if inflater.eof:
-                return
-            piece = chunk[start:start + step]
-            backup = inflater.copy()
-            produced = 0
-            try:
-                pending = piece
-                while pending and not inflater.eof:
-                    out = inflater.decompress(pending, 1 << 20)
-                    produced += len(out)
-                    if out:
-                        yield out
-                    pending = inflater.unconsumed_tail
-            except zlib.error:
-                inflater, replayed = backup, 0
-                for k in range(len(piece)):
-                    out = inflater.decompress(piece[k:k + 1])  # raises at the damage
-                    if replayed + len(out) > produced:
-                        yield out[max(0, produced - replayed):]
-                    replayed += len(out)
-                    if inflater.eof:
-                        return
-                raise
-        if inflater.eof:
-            return
-    if seen:
-        out = inflater.flush()
-        if out:
-            yield out
-        if not inflater.eof:
-            raise _CutShort
-
-
-# -- the verdict ---------------------------------------------------------------------
-
-
-def page_notes(opened: OpenedPDF) -> list[Note]:
-    """After every page was read: raise when no page has text
-    (``UnreadableText``, ``DamagedPDF``, ``NoTextLayer``), else the notes on
-    rebuilt files, lost, damaged, unreadable and image-only pages."""
-    path = str(opened.path)
-    stats = opened.stats
-    with_text = [s for s in stats if s.readable and s.glyphs > s.unmapped]
-    garbled = [s for s in stats if not s.readable]
-    if garbled and not any(s.vouches for s in with_text):
-        # The pages left are too short to tell (a page number, a heading)
-        # and no better than the others: the whole document is unreadable.
-        with_text = []
-    if not with_text:
-        if garbled:
-            mojibake = _mostly_mojibake(garbled)
-            raise UnreadableText(path, page_ranges(s.number for s in garbled), _bad_share(garbled, mojibake),
-                                 mojibake=mojibake)
-        if opened.lost_pages:
-            raise DamagedPDF(path, f"{_where(opened.lost_pages)}: {_reasons(opened.lost_reasons)}")
-        blank = [s.number for s in stats]
-        raise NoTextLayer(path, page_ranges(blank), scanned=any(s.image_area > 0 for s in stats))
-    notes: list[Note] = []
-    if opened.repaired:
-        if opened.declared_pages is not None and opened.declared_pages <= opened.page_count:
-            recovered = f"all {opened.page_count} pages it declares were recovered; re-download it if you can"
-        else:
-            recovered = (f"{opened.page_count} pages were recovered from the objects it still contains, "
-                         "others may be lost: re-download it if you can")
-        notes.append(Note("repaired_file", "document", f"the file is damaged ({opened.repaired}); {recovered}"))
-    if opened.declared_pages is not None and opened.declared_pages > opened.page_count:
-        notes.append(Note(
-            "missing_pages", "document",
-            f"the file declares {opened.declared_pages} pages but only {opened.page_count} could be found; "
-            "the others are lost: re-download the file if you can",
-        ))
-    if opened.lost_pages:
-        notes.append(Note(
-            "lost_pages", _where(opened.lost_pages),
-            f"{_these(opened.lost_pages)} could not be read ({_reasons(opened.lost_reasons)}); the rest was extracted",
-        ))
-    damaged = {n: reason for n, reason in opened.damaged.items() if n not in opened.lost_reasons}
-    if damaged:
-        notes.append(Note(
-            "damaged_pages", _where(damaged),
-            f"the PDF parser reported damage on {_these(damaged)} ({_reasons(damaged)}); "
-            "the content may be incomplete",
-        ))
-    if garbled:
-        mojibake = _mostly_mojibake(garbled)
-        bad = _bad_share(garbled, mojibake)
-        these = _these([s.number for s in garbled])
-        if mojibake:
-            message = (f"the text of {these} is mojibake, not Chinese text ({bad:.0%} of its characters, digits and "
-                       f"punctuation aside, {UnreadableText.MOJIBAKE_WHAT}); it was left out: {UnreadableText.MOJIBAKE_HINT}")
-        else:
-            message = (f"the text of {these} cannot be decoded ({bad:.0%} of the glyphs have no Unicode mapping or "
-                       "are not Chinese text: fonts without a correct ToUnicode map); it was left out: OCR is needed")
-        notes.append(Note("unreadable_text", _where(s.number for s in garbled), message))
-    dropped = [s for s in stats if s.readable and s.unmapped]
-    if dropped:
-        notes.append(Note(
-            "unmapped_glyphs", _where(s.number for s in dropped),
-            f"{sum(s.unmapped for s in dropped)} glyphs without a Unicode mapping were dropped from "
-            f"{_these([s.number for s in dropped])}; "
-            "some text may be incomplete",
-        ))
-    scanned = [s.number for s in stats if s.glyphs == 0 and s.image_area > 0]
-    if scanned:
-        notes.append(Note(
-            "no_text_layer", _where(scanned),
-            f"{'this page is an image' if len(scanned) == 1 else 'these pages are images'} without a text layer; "
-            "OCR is needed for their content",
-        ))
-    return notes
-
-
-def _bad_share(stats: list[PageStats], mojibake: bool) -> float:
-    """For the messages: the share of the glyphs of ``stats`` that are not
-    text, or with ``mojibake`` of their words that are suspect (see
-    ``TextCounts``)."""
-    counts = [s.counts for s in stats]
-    if mojibake:
-        return min(1.0, sum(c.suspect for c in counts) / max(1, sum(c.words for c in counts)))
-    return min(1.0, sum(c.bad for c in counts) / max(1, sum(c.glyphs for c in counts)))
-
-
-def _mostly_mojibake(stats: list[PageStats]) -> bool:
-    """Whether most glyphs of the unreadable pages ``stats`` are on pages
-    judged mojibake (the message then says so, and what to do about it)."""
-    mojibake = sum(s.glyphs for s in stats if s.reason == "mojibake")
-    return 2 * mojibake > sum(s.glyphs for s in stats)
-
-
-def _reasons(by_page: dict[int, str]) -> str:
-    """{2: "x", 3: "x", 5: "y"} -> "pages 2-3: x; page 5: y"."""
-    groups: dict[str, list[int]] = {}
-    for number in sorted(by_page):
-        groups.setdefault(by_page[number], []).append(number)
-    if len(groups) == 1:
-        return next(iter(groups))
-    parts = [f"{_where(pages)}: {reason}" for reason, pages in groups.items()]
-    if len(parts) > 3:
-        parts = parts[:3] + [f"{len(parts) - 3} more"]
-    return "; ".join(parts)

@@ -148,7 +148,7 @@ def _cost_amounts(doc: Document, p: Project) -> list[tuple[int, Indicator]]:
     out = []
     for n, i in enumerate(p.indicators, start=1):
         t = i.target
-        if label_key(i.level2) not in _cost_headings() or t.kind != "quantitative" or t.value is None:
+        if label_key(i.level2 or "") not in _cost_headings() or t.kind != "quantitative" or t.value is None:
             continue
         if (t.unit is None and t.unit_raw is None) or (t.unit is not None and t.unit == doc.money_unit):
             out.append((n, i))

@@ -132,6 +132,14 @@ class Settings:
     #: words may name a rare place).
     mojibake_min_chars: int = 8
 
+    # -- reading pages (stage: pages) -------------------------------------------------
+    #: Which parser reads a page's content: "pdfium" (PDFium, in C: several
+    #: times faster) or "pdfplumber" (pdfminer, in Python).  Both fill the
+    #: same page model through the same text check and give the same JSON
+    #: on every test document (``tests/test_readers.py``); README, "How it
+    #: works", says where their pages differ (``--reader``).
+    reader: str = "pdfium"
+
     # -- triage (stage: pages) -------------------------------------------------------
     #: Read the text of the pages before the performance section with pdfium
     #: (1-2 ms a page) and parse only from the first page with form

@@ -424,7 +424,8 @@ def test_a_hanging_file_times_out_and_the_batch_goes_on(tmp_path):
     shutil.copy(SAMPLE, folder / "good.pdf")
     out = tmp_path / "out"
     # ample for the good file on a loaded machine; the stuck one needs minutes
-    proc = cli("convert", folder, "-o", out, "--jobs", "2", "--timeout", "10")
+    # with pdfminer (PDFium reads its page in a moment: the pdfplumber reader)
+    proc = cli("convert", folder, "-o", out, "--jobs", "2", "--timeout", "10", "--reader", "pdfplumber")
     assert proc.returncode == 1
     (line,) = failed_lines(proc.stderr)
     assert line.startswith(f"FAILED {folder / 'slow.pdf'}: ConversionTimeout: ")

@@ -1,0 +1,190 @@
+"""The lines, rectangles and images of a page, read with PDFium, as pdfplumber gives them.
+
+Rulings are made from what pdfminer calls lines (``LTLine``) and
+rectangles (``LTRect``): ``pages.objects_to_rulings`` reads their boxes
+and whether a rectangle is stroked.  pdfminer decides what a painted path
+is from its operators alone, and this module decides the same from
+PDFium's path segments:
+
+- each subpath (from a move to the next) is judged alone;
+- a closing segment that returns to the start is dropped before judging
+  (``re`` and ``m l l l h`` are the same rectangle);
+- one straight segment (``m l``, ``m l h``) is a line;
+- four straight segments that close on the start along the axes are a
+  rectangle; anything else (curves, polygons, slanted quadrilaterals) is
+  neither, and no ruling.
+
+Paths inside form XObjects are placed through the form's matrix; a path
+that is only a clip (``n``) paints nothing and is skipped, as pdfminer
+skips it; a clip that hides part of a painted path is not applied, as
+pdfminer does not apply it (both readers must give the same rulings).
+Images are the boxes of the unit square through their matrices (for the
+no-text-layer check).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from functools import lru_cache
+from typing import Iterator
+
+from .pdfium_text import Geometry, written
+
+#: Objects nest in forms; a hostile file must not recurse without end.
+_MAX_DEPTH = 16
+
+_TEXT, _PATH, _IMAGE, _SHADING, _FORM = 1, 2, 3, 4, 5
+_LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(raw, obj) -> Matrix:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return _written_matrix(m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+@lru_cache(maxsize=4096)
+def _written_matrix(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
+    """A matrix's numbers as the file wrote them (``pdfium_text.written``):
+    a page's paths share a handful of matrices."""
+    return (written(a), written(b), written(c), written(d), written(e), written(f))
+
+
+def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix]]:
+    """Every object of a page, forms' contents in place of the form:
+    (object, type, matrix from the object's space to the page's)."""
+    yield from _holder_objects(raw, raw.FPDFPage_CountObjects(page), lambda i: raw.FPDFPage_GetObject(page, i),
+                               (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+
+
+def _holder_objects(raw, count: int, get, outer: Matrix, depth: int) -> Iterator[tuple[object, int, Matrix]]:
+    type_of = raw.FPDFPageObj_GetType
+    for i in range(count):
+        obj = get(i)
+        if not obj:
+            continue
+        kind = type_of(obj)
+        if kind != _FORM:
+            yield obj, kind, outer
+        elif depth < _MAX_DEPTH:
+            inner = _times(_matrix(raw, obj), outer)
+            yield from _holder_objects(raw, raw.FPDFFormObj_CountObjects(obj),
+                                       lambda j, form=obj: raw.FPDFFormObj_GetObject(form, j), inner, depth + 1)
+
+
+def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list[dict], dict[int, int]]:
+    """The page's lines, rectangles and images as pdfplumber's ``.lines``,
+    ``.rects`` and ``.images`` give them (the keys ``pages.read_page``
+    reads: the box, and ``stroke`` for rectangles), and the order in which
+    the page draws its text objects (object address -> position), which
+    PDFium's text page does not always keep (``pdfium_text.read_chars``)."""
+    import pypdfium2.raw as raw
+
+    lines: list[dict] = []
+    rects: list[dict] = []
+    images: list[dict] = []
+    order: dict[int, int] = {}
+    address = ctypes.c_void_p.from_buffer
+    for obj, kind, outer in page_objects(raw, page):
+        if kind == _TEXT:
+            order[address(obj).value or 0] = len(order)
+        elif kind == _PATH:
+            _read_path(raw, obj, outer, geometry, lines, rects)
+        elif kind == _IMAGE:
+            m = _times(_matrix(raw, obj), outer)
+            xs, ys = _through(m, ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)))
+            x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
+            images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
+    return lines, rects, images, order
+
+
+def _through(m: Matrix, points) -> tuple[list[float], list[float]]:
+    a, b, c, d, e, f = m
+    return [a * x + c * y + e for x, y in points], [b * x + d * y + f for x, y in points]
+
+
+def _read_path(raw, obj, outer: Matrix, geometry: Geometry, lines: list[dict], rects: list[dict]) -> None:
+    fill = ctypes.c_int(0)
+    stroke = ctypes.c_int(0)
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
+        return
+    if not fill.value and not stroke.value:
+        return  # a clip only ("n"): nothing painted
+    m = _times(_matrix(raw, obj), outer)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[str, float, float]]] = []
+    segment, point, type_of, closes = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
+                                       raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose)
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = segment(obj, i)
+        if not seg or not point(seg, x, y):
+            return
+        kind = type_of(seg)
+        op = "m" if kind == _MOVETO else "l" if kind == _LINETO else "c"
+        if op == "m" or not subpaths:
+            subpaths.append([])
+        subpaths[-1].append((op, written(x.value), written(y.value)))
+        if op != "m" and closes(seg):  # a move closes nothing
+            start = subpaths[-1][0]
+            subpaths[-1].append(("h", start[1], start[2]))
+    for ops in subpaths:
+        shape = _shape(ops)
+        if shape is None:
+            continue
+        what, points = shape
+        xs, ys = _through(m, points)
+        x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
+        item = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
+        if what == "line":
+            lines.append(item)
+        else:
+            item["stroke"] = bool(stroke.value)
+            rects.append(item)
+
+
+def _shape(ops: list[tuple[str, float, float]]):
+    """("line", its two points), ("rect", its corners) or None for one
+    subpath, as ``pdfminer.converter.PDFLayoutAnalyzer.paint_path`` judges
+    it (PDFium gives a curve as three segments: one ``c`` of pdfminer)."""
+    shape = []
+    points = []
+    i = 0
+    while i < len(ops):
+        op, px, py = ops[i]
+        if op == "c":
+            # a Bézier: three segments (two control points, the end point)
+            j = i
+            while j < len(ops) and ops[j][0] == "c" and j - i < 3:
+                j += 1
+            shape.append("c")
+            points.append((ops[j - 1][1], ops[j - 1][2]))
+            i = j
+            continue
+        shape.append(op)
+        points.append((px, py))
+        i += 1
+    if not shape or shape[0] != "m":
+        return None
+    text = "".join(shape)
+    if len(text) > 3 and text[-2:] == "lh" and points[-2] == points[0]:
+        text = text[:-2] + "h"
+        points.pop()
+    if text in ("ml", "mlh"):
+        return "line", points[:2]
+    if text in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points[:5]
+        closed = points[0] == last
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if closed and square:
+            return "rect", [points[0], points[2]]
+    return None
