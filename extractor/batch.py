@@ -107,7 +107,8 @@ from .manifest import (LOCK, MANIFEST, _locked_manifest, _manifest_entry, _manif
                        read_manifest_lines, run_lock)
 from .progress import _BatchProgress, _file_line
 from .report import _report, _summary, _write_report, report_without_timings
-from .tables import TABLE_FORMATS, TABLES, TABLES_DIR, check_tables_format, combined_frames, write_tables
+from .tables import (DOCUMENTS, TABLE_FORMATS, TABLES, TABLES_DIR, check_tables_format, combined_frames,
+                     documents_frame, write_tables)
 
 __all__ = [
     "EXIT_INTERRUPTED", "MANIFEST", "REPORT", "TABLES", "TABLES_DIR", "TABLE_FORMATS", "FileResult", "Options",
@@ -296,7 +297,9 @@ def _run(paths: list, documents: list[str], outdir: Path, options: Options, work
     if tables and not interrupted:
         ok = [n for n, r in enumerate(results) if r is not None and r.converted]
         try:
-            frames = combined_frames([outdir / names[n] for n in ok], [documents[n] for n in ok])
+            frames = {DOCUMENTS: documents_frame([{"document": documents[n], **r.to_dict()}
+                                                  for n, r in enumerate(results) if r is not None]),
+                      **combined_frames([outdir / names[n] for n in ok], [documents[n] for n in ok])}
             table_info = {"format": tables, "files": write_tables(frames, outdir, tables),
                           "rows": {name: len(df) for name, df in frames.items()}}
         except (UsageError, OSError, ValueError) as exc:

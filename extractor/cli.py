@@ -99,8 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                               "for inputs not in this run; without it they are kept and listed as orphaned in "
                               "the report")
     convert.add_argument("--tables", choices=("csv", "parquet", "xlsx"),
-                         help="also write the combined tables projects, indicators and spending_plan of all "
-                              f"converted documents to OUTDIR/_tables/ (parquet and xlsx: {install_hint('tables')})")
+                         help="also write the combined tables (documents, projects, indicators, spending_plan, "
+                              "overall_indicators, departments, warnings) of the run to OUTDIR/_tables/ (csv: "
+                              f"UTF-8 with a byte-order mark, for Excel; parquet and xlsx: {install_hint('tables')})")
     convert.add_argument("--engine", choices=("local", "dask"),
                          help=f"local worker processes (default) or a Dask cluster ({install_hint('dask')})")
     convert.add_argument("--scheduler", metavar="ADDRESS",
@@ -168,6 +169,9 @@ def _convert(args: argparse.Namespace) -> int:
               f"{install_hint('ocr')}", file=sys.stderr)
         return EXIT_USAGE
     if args.output == "-":
+        if args.tables:
+            print("extractor: --tables writes files: give an output folder (-o DIR), not -o -", file=sys.stderr)
+            return EXIT_USAGE
         return _convert_to_stdout(args, settings)
     engine = args.engine or ("dask" if args.scheduler else "local")
     if args.scheduler and engine != "dask":

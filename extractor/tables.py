@@ -16,7 +16,12 @@ from .fsnames import without_surrogates
 
 TABLES_DIR = "_tables"
 #: The tables ``--tables`` writes, from ``frames.to_frames``.
-TABLES = ("projects", "indicators", "spending_plan", "overall_indicators", "departments")
+TABLES = ("projects", "indicators", "spending_plan", "overall_indicators", "departments", "warnings")
+#: The table of every input of the run (converted, kept or failed), from the report.
+DOCUMENTS = "documents"
+#: Columns of the documents table, from each file's entry of the report.
+DOCUMENT_COLUMNS = ("document", "input", "output", "status", "error", "message", "sha256", "pages", "projects",
+                    "indicators", "warnings", "cached")
 TABLE_FORMATS = ("csv", "parquet", "xlsx")
 
 
@@ -95,15 +100,32 @@ def combined_frames(outputs: Sequence[Path], documents: Sequence[str], chunk: in
         df = out[name].merge(keys, on=["doc", "project"], how="left", validate="many_to_one")
         front = ["doc", "document", "file", "unit_code", "unit_name", "year", "project", "project_code"]
         out[name] = df[front + [c for c in df.columns if c not in front]]
-    # the department tables get the document's unit and year (a document may
+    # the department tables (and the warnings) get the document's unit and year (a document may
     # hold department forms and no project)
-    for name in ("overall_indicators", "departments"):
+    for name in ("overall_indicators", "departments", "warnings"):
         df = out[name]
         at = df["doc"].to_numpy()
         for k, column in enumerate(("unit_code", "unit_name", "year")):
             values = pd.Series(units[column], dtype="Int64" if column == "year" else object)
             df.insert(3 + k, column, values.iloc[at].to_numpy() if len(df) else values.iloc[:0].to_numpy())
-    return out
+    # One name for the department in every table (``unit`` of the frames
+    # is the measurement unit in indicators), and the document's path in the
+    # batch as its key: the position in one run is no key across runs.
+    out["projects"] = out["projects"].rename(columns={"unit": "unit_name"})
+    return {name: df.drop(columns=["doc"]) for name, df in out.items()}
+
+
+def documents_frame(entries: Sequence[dict]):
+    """One row per input of the run (the report's ``files``): converted,
+    kept from an earlier run, or failed with its error class and message."""
+    import pandas as pd
+
+    rows = [{column: e.get(column) for column in DOCUMENT_COLUMNS} for e in entries]
+    df = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+    for column in ("pages", "projects", "indicators", "warnings"):
+        df[column] = df[column].astype("Int64")
+    df["status"] = df["status"].astype("category")
+    return df
 
 
 def _with_valid_name(doc):
@@ -138,12 +160,18 @@ def write_tables(frames: dict, outdir: Path, fmt: str) -> list[str]:
                             df[column] = df[column].map(
                                 lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
                     df.to_excel(xw, sheet_name=name, index=False)
+                    sheet = xw.sheets[name]
+                    sheet.freeze_panes = "A2"  # the header row stays in view
+                    if len(df.columns):
+                        sheet.auto_filter.ref = sheet.dimensions
         return [target.relative_to(outdir).as_posix()]
     for name, df in frames.items():
         target = folder / f"{name}.{fmt}"
         with _atomic_target(target) as tmp:
             if fmt == "csv":
-                df.to_csv(tmp, index=False, encoding="utf-8")
+                # with a byte-order mark: Excel on Chinese Windows reads a
+                # CSV without one as GBK (mojibake); other readers skip it
+                df.to_csv(tmp, index=False, encoding="utf-8-sig")
             else:
                 df.to_parquet(tmp, index=False)
         written.append(target.relative_to(outdir).as_posix())

@@ -165,12 +165,25 @@ def test_a_folder_of_good_and_bad_files(archive, expected, tmp_path):
     assert len(projects) == 30 and set(projects["document"]) == set(GOOD)
     plan = pd.read_csv(out / "_tables" / "spending_plan.csv")
     assert len(plan) == sum(len(p["spending_plan"]) for d in docs for p in d["projects"])
-    assert r["tables"]["rows"] == {"projects": 30, "indicators": len(ind), "spending_plan": len(plan),
-                                   "overall_indicators": 0, "departments": 0}
+    warned = pd.read_csv(out / "_tables" / "warnings.csv")
+    assert r["tables"]["rows"] == {"documents": 8, "projects": 30, "indicators": len(ind), "spending_plan": len(plan),
+                                   "overall_indicators": 0, "departments": 0, "warnings": len(warned)}
     for column in ("weight", "direction", "core", "scoring", "actual_value", "score", "form"):
         assert column in ind.columns, column
     departments = pd.read_csv(out / "_tables" / "overall_indicators.csv")
     assert {"document", "unit_code", "unit_name", "year", "department_form", "level3", "value"} <= set(departments.columns)
+    # one key and one name across the tables: the document's path in the batch, the department as unit_name
+    for name in ("projects", "indicators", "spending_plan", "warnings"):
+        table = pd.read_csv(out / "_tables" / f"{name}.csv")
+        assert "document" in table.columns and "doc" not in table.columns, name
+    assert "unit_name" in projects.columns and "unit" not in projects.columns
+    # every input has a row, failed ones with their error
+    documents = pd.read_csv(out / "_tables" / "documents.csv").set_index("document")
+    assert set(documents.index) == {f["document"] for f in r["files"]}
+    assert (documents["status"] == "failed").sum() == 3 and documents.loc[documents["status"] == "failed", "error"].notna().all()
+    assert set(warned["document"]) <= set(GOOD) and len(warned) == sum(len(d["warnings"]) for d in docs)
+    # a byte-order mark, so that Excel on Chinese Windows reads UTF-8
+    assert (out / "_tables" / "projects.csv").read_bytes().startswith("\ufeff".encode("utf-8"))
 
 
 def test_rerun_skips_what_is_done_and_force_redoes_it(archive, expected, tmp_path):
@@ -511,8 +524,14 @@ def test_tables_parquet_and_xlsx(fmt, tmp_path):
     if fmt == "parquet":
         frames = {name: pd.read_parquet(out / "_tables" / f"{name}.parquet") for name in batch.TABLES}
     else:
-        frames = pd.read_excel(out / "_tables" / "tables.xlsx", sheet_name=None)
-        assert list(frames) == list(batch.TABLES)
+        frames = pd.read_excel(out / "_tables" / "tables.xlsx", sheet_name=None, dtype={"unit_code": str})
+        assert list(frames) == [batch.DOCUMENTS, *batch.TABLES]
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out / "_tables" / "tables.xlsx")["projects"]
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref  # header row kept in view, filters on
+        codes = [c.value for c in sheet[1]].index("unit_code") + 1
+        assert sheet.cell(row=2, column=codes).data_type == "s"  # codes stay text ("711001", not 711001)
     ind = frames["indicators"]
     assert len(ind) == 84 and list(ind["document"].unique()) == ["a-2023.pdf", "b-2023.pdf"]
     assert ind["value"].dtype == "float64" and set(ind["year"]) == {2023}
@@ -610,3 +629,18 @@ def test_a_file_that_now_fails_loses_its_earlier_output(tmp_path):
     (out / "c.json").write_text("{}")
     assert cli("convert", folder, "-o", out).returncode == 1
     assert (out / "c.json").read_text() == "{}"
+
+
+def test_tables_are_refused_with_json_on_stdout(tmp_path):
+    proc = cli("convert", str(SAMPLE), "-o", "-", "--tables", "csv")
+    assert proc.returncode == 2 and "--tables" in proc.stderr and proc.stdout == ""
+
+
+def test_tables_of_a_single_file(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "out"
+    proc = cli("convert", str(SAMPLE), "-o", str(out), "--tables", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert len(pd.read_csv(out / "_tables" / "documents.csv")) == 1
+    assert len(pd.read_csv(out / "_tables" / "projects.csv")) == 6
