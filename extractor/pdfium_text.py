@@ -22,7 +22,7 @@ PDFium's characters and rebuilds pdfminer's:
 - a glyph without a Unicode mapping reads "(cid:?)", so the text check
   (``textcheck``) counts it as pdfminer's "(cid:N)" would be counted.
 
-What PDFium's text page leaves out and pdfminer keeps (README, "How it
+What PDFium's text page leaves out and pdfminer keeps (docs/how-it-works.md, "How it
 works"): text objects without ink (a run of spaces drawn on its own),
 runs of spaces (it keeps one), a glyph drawn again on itself (fake bold),
 and positions after character spacing (``Tc``) differ where pdfminer

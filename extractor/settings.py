@@ -125,7 +125,7 @@ class Settings:
     #: its UTF-8 continuation bytes) or foreign characters.  Real pages
     #: measure 0 % (the sample, every layout variant, ten real budget
     #: PDFs), the sample's pages mis-decoded 63-100 % (Big5 read as GBK,
-    #: of what Big5 can encode of them: 32-56 %; README, "When things go
+    #: of what Big5 can encode of them: 32-56 %; docs/errors.md, "When things go
     #: wrong").
     mojibake_ratio: float = 0.25
     #: ... and at least this many glyphs are suspect (a page with a few
@@ -136,7 +136,7 @@ class Settings:
     #: Which parser reads a page's content: "pdfium" (PDFium, in C: several
     #: times faster) or "pdfplumber" (pdfminer, in Python).  Both fill the
     #: same page model through the same text check and give the same JSON
-    #: on every test document (``tests/test_readers.py``); README, "How it
+    #: on every test document (``tests/test_readers.py``); docs/how-it-works.md, "How it
     #: works", says where their pages differ (``--reader``).
     reader: str = "pdfium"
 

@@ -1,6 +1,6 @@
 """The benchmark runs: ``benchmarks/bench.py --quick --smoke`` exercises every
 measurement on tiny inputs, one run each, and prints the table.  Nothing
-here looks at a timing (they depend on the machine; see the README's
+here looks at a timing (they depend on the machine; see docs/benchmark.md's
 "Speed and memory" for the measured figures)."""
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ def test_same_page_objects(source, tmp_path):
     """Characters (text, box, size, upright), lines, rectangles (and
     whether stroked) and images of every page, in the same order.  The
     sample draws real spaces as text objects of their own, which PDFium's
-    text page leaves out: spaces are compared apart (README, "How it
+    text page leaves out: spaces are compared apart (docs/how-it-works.md, "How it
     works")."""
     if source == "sample":
         pdf = SAMPLE
