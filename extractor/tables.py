@@ -120,7 +120,9 @@ def documents_frame(entries: Sequence[dict]):
     kept from an earlier run, or failed with its error class and message."""
     import pandas as pd
 
-    rows = [{column: e.get(column) for column in DOCUMENT_COLUMNS} for e in entries]
+    # names that are not UTF-8 as \xNN: every table format needs valid text
+    rows = [{column: without_surrogates(v) if isinstance(v := e.get(column), str) else v for column in DOCUMENT_COLUMNS}
+            for e in entries]
     df = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
     for column in ("pages", "projects", "indicators", "warnings"):
         df[column] = df[column].astype("Int64")
