@@ -7,7 +7,6 @@ A few mutants in the default run, a few hundred in the slow one; more with
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
