@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,11 +59,16 @@ def other_user() -> "tuple[int, int] | None":
     return entry.pw_uid, entry.pw_gid
 
 
-def shared_folder() -> Path:
-    """A temporary folder another user can enter (pytest's are private)."""
+@contextmanager
+def shared_folder():
+    """A temporary folder another user can enter (pytest's are private),
+    removed after the block."""
     folder = Path(tempfile.mkdtemp(prefix="extractor-robust-"))
-    folder.chmod(0o755)
-    return folder
+    try:
+        folder.chmod(0o755)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def as_user(uid: int, gid: int):

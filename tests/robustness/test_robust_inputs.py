@@ -55,18 +55,18 @@ def test_a_file_this_user_may_not_read_is_not_a_bug():
     user = other_user()
     if user is None or not can_run_as(*user):
         pytest.skip("needs root and an unprivileged user that can run this Python (root reads any file)")
-    folder = shared_folder()
-    locked = copy_sample(folder / "locked.pdf")
-    locked.chmod(0)
-    out = folder / "out"
-    out.mkdir()
-    os.chown(out, *user)
-    proc = cli("convert", locked, "-o", out, preexec_fn=as_user(*user), cwd="/",
-               env=dict(os.environ, HOME="/nonexistent"))
-    no_traceback(proc.stderr)
-    assert proc.returncode == 1, text(proc.stderr)
-    (entry,) = report(out)["files"]
-    assert entry["error"] == "UnreadableInput" and "permission denied" in entry["message"]
+    with shared_folder() as folder:
+        locked = copy_sample(folder / "locked.pdf")
+        locked.chmod(0)
+        out = folder / "out"
+        out.mkdir()
+        os.chown(out, *user)
+        proc = cli("convert", locked, "-o", out, preexec_fn=as_user(*user), cwd="/",
+                   env=dict(os.environ, HOME="/nonexistent"))
+        no_traceback(proc.stderr)
+        assert proc.returncode == 1, text(proc.stderr)
+        (entry,) = report(out)["files"]
+        assert entry["error"] == "UnreadableInput" and "permission denied" in entry["message"]
 
 
 def test_a_link_that_leads_nowhere_readable_is_an_unreadable_input(tmp_path):

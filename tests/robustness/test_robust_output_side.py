@@ -9,7 +9,10 @@ import fcntl
 import io
 import os
 import resource
+import shutil
 import signal
+import subprocess
+from contextlib import contextmanager
 
 import pytest
 
@@ -44,14 +47,51 @@ def test_a_folder_this_user_may_not_write_is_one_line():
     user = other_user()
     if user is None or not can_run_as(*user):
         pytest.skip("needs root and an unprivileged user that can run this Python (root writes anywhere)")
-    folder = shared_folder()
-    copy_sample(folder / "in" / "a.pdf")
-    (folder / "out").mkdir(mode=0o755)
-    proc = cli("convert", folder / "in", "-o", folder / "out", preexec_fn=as_user(*user), cwd="/",
-               env=dict(os.environ, HOME="/nonexistent"))
+    with shared_folder() as folder:
+        copy_sample(folder / "in" / "a.pdf")
+        (folder / "out").mkdir(mode=0o755)
+        proc = cli("convert", folder / "in", "-o", folder / "out", preexec_fn=as_user(*user), cwd="/",
+                   env=dict(os.environ, HOME="/nonexistent"))
+        no_traceback(proc.stderr)
+        assert proc.returncode == 2
+        assert text(proc.stderr).strip().startswith("extractor: cannot write")
+
+
+@contextmanager
+def _immutable(folder):
+    """``folder`` made immutable (``chattr +i``: not even root may create a
+    file in it) for the block; skips where that is not possible."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, timeout=60)
+    if made.returncode != 0:
+        pytest.skip(f"this file system cannot make a folder immutable ({made.stderr.decode().strip()})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True, timeout=60)
+
+
+def test_a_folder_no_one_may_write_is_one_line(tmp_path):
+    """What root sees of a read-only folder: an immutable one."""
+    copy_sample(tmp_path / "in" / "a.pdf")
+    out = tmp_path / "out"
+    out.mkdir()
+    with _immutable(out):
+        proc = cli("convert", tmp_path / "in", "-o", out)
     no_traceback(proc.stderr)
-    assert proc.returncode == 2
-    assert text(proc.stderr).strip().startswith("extractor: cannot write")
+    assert proc.returncode == 2, text(proc.stderr)
+    (line,) = text(proc.stderr).strip().splitlines()
+    assert line.startswith(f"extractor: cannot write to the output folder {out}")
+    assert list(out.iterdir()) == []
+    # a folder that became read-only after a run: its outputs stay as they were
+    assert cli("convert", tmp_path / "in", "-o", out).returncode == 0
+    before = (out / "a.json").read_bytes()
+    with _immutable(out):
+        proc = cli("convert", tmp_path / "in", "-o", out, "--force")
+    no_traceback(proc.stderr)
+    assert proc.returncode == 2 and "cannot write to the output folder" in text(proc.stderr)
+    assert (out / "a.json").read_bytes() == before and not stray_files(out)
 
 
 @pytest.mark.parametrize("torn", [
