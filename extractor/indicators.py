@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import regex
 
@@ -108,23 +108,22 @@ def row_to_indicator(
             warn("missing_field", f.get("level3") or f.get("value"), f"indicator {n} {name}",
                  f"the indicator's {name} cell is blank (no merged cell above it reaches it)")
 
-    def number(role: str, field: str) -> Optional[float]:
-        raw = text.get(role, "").strip()
-        if not raw:
-            return None
-        value = parse_points(raw)
-        if value is None:
-            warn("unparsed_number", f.get(role), f"indicator {n} {field}", f"{field} {raw!r} is not a number")
-        return value
-
-    def word(role: str, field: str, parse: Callable[[str], object]) -> object:
+    def read_cell(role: str, field: str, parse: Callable[[str], object], code: str, what: str) -> Any:
+        """The cell of ``role`` read by ``parse``; None, with a warning
+        that it is not ``what``, where it cannot be read."""
         raw = text.get(role, "").strip()
         if not raw:
             return None
         value = parse(raw)
         if value is None:
-            warn("unparsed_value", f.get(role), f"indicator {n} {field}", f"{field} {raw!r} is not one of its known words")
+            warn(code, f.get(role), f"indicator {n} {field}", f"{field} {raw!r} is not {what}")
         return value
+
+    def number(role: str, field: str) -> Optional[float]:
+        return read_cell(role, field, parse_points, "unparsed_number", "a number")
+
+    def word(role: str, field: str, parse: Callable[[str], object]) -> Any:
+        return read_cell(role, field, parse, "unparsed_value", "one of its known words")
 
     actual = None
     if text.get("actual", "").strip():
@@ -159,8 +158,8 @@ def row_to_indicator(
         pages=list(row.pages),
         extra=extra,
         weight=number("weight", "权重"),
-        direction=word("direction", "指标方向", parse_direction),  # type: ignore[arg-type]
-        core=word("core", "是否核心", parse_flag),  # type: ignore[arg-type]
+        direction=word("direction", "指标方向", parse_direction),
+        core=word("core", "是否核心", parse_flag),
         explanation=text.get("explanation") or None,
         scoring=text.get("scoring") or None,
         remark=text.get("remark") or None,

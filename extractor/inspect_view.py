@@ -633,6 +633,10 @@ def _project_block(p) -> str:
         ("绩效目标 goals", f"<ol>{goals}</ol>" if goals else ""),
         *[(_e(k), _e(v)) for k, v in sorted(p.extra.items())],
     ]
+    return _rows_table(rows)
+
+
+def _rows_table(rows) -> str:
     return "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
 
 
@@ -649,7 +653,7 @@ def _department_block(d) -> str:
         ("绩效目标 goals", f"<ol>{goals}</ol>" if goals else ""),
         *[(_e(k), _e(v)) for k, v in sorted(d.extra.items())],
     ]
-    return "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    return _rows_table(rows)
 
 
 def _indicator_table(p, page: int, warned: set[int]) -> str:
