@@ -367,6 +367,18 @@ def _unit_part(s: str, i: int, V: _Vocab, allow_number: bool) -> Optional[tuple[
     return end, lead + canonical
 
 
+def _alternative_unit(s: str, end: int, V: _Vocab) -> bool:
+    """Whether the unit ending at ``s[end]`` is followed by another unit it
+    is an alternative to ("人、户", "个或所"): nothing else after it."""
+    i = end
+    while i < len(s) and s[i] == " ":
+        i += 1
+    if i >= len(s) or s[i] not in "、或":
+        return False
+    found = _unit_at(s, i + 1, V)
+    return found is not None and found[0] >= len(s.rstrip("。.；; "))
+
+
 def _unit_at(s: str, i: int, V: _Vocab) -> Optional[tuple[int, str]]:
     """A (compound) unit at ``s[i]``: its end and canonical form."""
     part = _unit_part(s, i, V, allow_number=False)
@@ -624,6 +636,8 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
     problem = problem or cmp_problem
     if not all(math.isfinite(v) for v in (value, upper or 0.0)):
         problem = f"the number in {raw!r} is too large"
+    if unit_span and not problem and _alternative_unit(s, unit_span[1], V):
+        problem = f"{raw!r} names alternative units; kept as text"  # "≥325人、户": people or households?
     if problem:
         return _qualitative(raw, problem)
     unit = unit_raw = None
