@@ -1086,6 +1086,10 @@ def _parse(raw: str, year: Optional[int] = None) -> _Result:
     return _qualitative(raw)
 
 
+#: Words that make a value a date, not a number ("2025年度内", "6月底前").
+_DATE_WORD = re.compile(r"[年月日内前底]")
+
+
 def _parse_split(text: str, operator: str, unit: str, year: Optional[int] = None) -> ParsedTarget:
     """Templates with separate operator / value / unit columns."""
     V = _vocab()
@@ -1127,8 +1131,9 @@ def _parse_split(text: str, operator: str, unit: str, year: Optional[int] = None
         raw = operator.strip()
 
     r = _parse(value_text, year)
-    if r.target.date is not None and unit_parsed is not None:
-        # "2023.07" over a unit column is a number, not a date
+    if r.target.date is not None and unit_parsed is not None and not _DATE_WORD.search(value_text):
+        # "2023.07" over a unit column is a number, not a date ("2025年度内"
+        # is a date whatever the unit column says)
         s, pos = _fold(value_text)
         r = _parse_quantity(value_text, s, pos, V) or r
     t = r.target
@@ -1148,10 +1153,13 @@ def _parse_split(text: str, operator: str, unit: str, year: Optional[int] = None
         if qualitative_op:
             problems.append(f"the operator column says 定性 but the value {value_text!r} is a number")
     elif t.date is not None and op_cmp is not None:
-        if r.cmp_stated and t.cmp != op_cmp:
+        if r.cmp_stated and t.cmp != op_cmp and op_cmp != "=":
             problems.append(f"operator {operator.strip()!r} contradicts {value_text!r}")
-        else:
+        elif not r.cmp_stated:
             t = replace(t, cmp=op_cmp)
+        # ("=" over "2025年度内": the column's usual sign; the deadline says <=)
+    if t.date is not None and unit_text and not value_text.endswith(unit_text):
+        raw = op_text + value_text  # a date takes no unit from the unit column
     elif not value_text and (op_cmp is not None or unit_parsed is not None):
         problems.append("the value cell is empty")
     t = replace(t, raw=raw)

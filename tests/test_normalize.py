@@ -620,3 +620,13 @@ def test_vocabulary_tables_explain_themselves(name):
     rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     width = rows[0].count("\t")
     assert all(r.count("\t") == width for r in rows), [r for r in rows if r.count("\t") != width]
+
+
+def test_a_deadline_over_a_unit_column_stays_a_deadline():
+    """"2025年度内" under 度量单位 "年" and 指标值类型 "＝" (长沙): the year's
+    end, <=, the unit column not appended; "2023.07" over a unit is a number."""
+    t = normalize_target("2025年度内", operator="＝", unit="年", year=2025)
+    assert (t.target.kind, t.target.cmp, t.target.date, t.target.raw, t.problem) == (
+        "qualitative", "<=", "2025-12-31", "2025年度内", None)
+    n = normalize_target("2023.07", operator="=", unit="年").target
+    assert (n.kind, n.value, n.unit) == ("quantitative", 2023.07, "年")
