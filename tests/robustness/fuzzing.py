@@ -32,7 +32,8 @@ EXPECTED_ERRORS = frozenset({"NotAPDF", "EncryptedPDF", "DamagedPDF", "TooManyPa
 @dataclass(frozen=True)
 class Limits:
     timeout: float = 60.0
-    max_memory: int = 2048
+    #: for the whole run (shared by the jobs, as --max-memory is)
+    max_memory: int = 4096
     jobs: int = 2
 
 
