@@ -1,4 +1,4 @@
-"""Scanned documents: the OCR stage (``extractor.ocr``, issue 10).
+"""Scanned documents: the OCR stage (``extractor.ocr``).
 
 Fast tests (no OCR extra needed) cover the decisions around OCR: which pages
 need it, what happens without the extra, how recognized lines become
