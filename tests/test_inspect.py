@@ -156,7 +156,7 @@ def test_index_html_puts_each_page_beside_its_rows(inspected, golden_sample):
 
 
 def test_html_escapes_text(inspection):
-    from extractor.inspect_view import render_html
+    from extractor.inspect_html import render_html
 
     doc = inspection.document
     project = dataclasses.replace(doc.projects[0], title="<script>alert(1)</script>")
