@@ -12,6 +12,7 @@ read is None plus a warning, never a guess.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import replace
 from typing import Any, Callable, Optional, Sequence
@@ -39,6 +40,7 @@ def parse_points(text: str) -> Optional[float]:
     return float(t.replace("−", "-")) if _NUMBER.match(t) else None
 
 
+@functools.cache
 def _word_table(role: str) -> dict[str, str]:
     return {row["text"]: row["value"] for row in read_table("flags") if row["role"] == role}
 

@@ -34,6 +34,7 @@ def classify_cell(cell: Cell) -> Optional[str]:
     return label_role(cell.text)
 
 
+_SEPARATED = regex.compile(r"[ :：]")
 _INLINE_AMOUNT = regex.compile(r"^[-−]?[\d,]+(?:\.\d+)?\s*(?:万?元)?$")
 
 
@@ -44,8 +45,8 @@ def split_inline(cell: Cell) -> Optional[tuple[Cell, Cell]]:
     longest known label the text opens with; a colon or a space must
     follow it, or the rest must be an amount."""
     text = cell.text.strip()
-    if not text or label_role(text):
-        return None
+    if not text or not (_SEPARATED.search(text) or text[-1].isdigit()) or label_role(text):
+        return None  # (every cell of every grid asks: most are neither)
     for cut in range(len(text) - 1, 1, -1):
         head, rest = text[:cut], text[cut:]
         role = label_role(head)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from ..layout import Cell
-from ..vocab import label_key, label_role, read_table, words
+from ..vocab import label_key, label_role, roles, words
 from .headers import cell_for_column
 from .model import Builder, DutyRow, HeaderColumn, Span
 
 
 def duty_role(text: str) -> Optional[str]:
-    return {label_key(row["header"]): row["role"] for row in read_table("duties")}.get(label_key(text))
+    return roles("duties", "header").get(label_key(text))
 
 
 def duty_columns(cells: Sequence[Cell]) -> Optional[tuple[HeaderColumn, ...]]:

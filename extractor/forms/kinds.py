@@ -9,6 +9,7 @@ block (a 部门名称 and no 项目名称 is the department's), and its columns
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -28,10 +29,15 @@ class FormKind:
     reason: str
 
 
+@functools.cache
+def _longest_first() -> tuple[dict[str, str], ...]:
+    return tuple(sorted(read_table("forms"), key=lambda r: -len(r["text"])))
+
+
 def _title_words(text: str) -> dict[str, str]:
     """role -> the word of the title that names it."""
     found: dict[str, str] = {}
-    for row in sorted(read_table("forms"), key=lambda r: -len(r["text"])):
+    for row in _longest_first():
         if row["text"] in text and row["role"] not in found:
             found[row["role"]] = row["text"]
     return found
