@@ -519,10 +519,13 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
     the keys read here.  pdfplumber builds a dictionary of some twenty
     resolved attributes per object, which costs more than a quarter of the
     time of parsing a page; this walks pdfminer's layout directly.  Any
-    other page object (a cropped page, a stand-in) goes through pdfplumber."""
+    other page object (a cropped page, a stand-in) goes through pdfplumber.
+    Characters hidden by a clipping path are left out (``clipping``)."""
     from pdfminer.layout import LTContainer
 
-    layout = getattr(ppage, "layout", None) if getattr(ppage, "is_original", False) else None
+    from .clipping import clipping_layout, shown
+
+    layout = clipping_layout(ppage) if getattr(ppage, "is_original", False) else None
     if layout is None:
         return list(ppage.chars), list(ppage.lines), list(ppage.rects), list(ppage.images)
     # pdfplumber.Page.process_object: top-down coordinates, shifted by the
@@ -539,9 +542,17 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
             kind = type(obj).__name__
             if kind == "LTChar":
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
+                top, bottom = (height - obj.y1) + mb_top, (height - obj.y0) + mb_top
+                clip = getattr(obj, "clip", None)
+                if clip is not None:
+                    box = shown((clip[0] + mb_x0, (height - clip[3]) + mb_top, clip[2] + mb_x0,
+                                 (height - clip[1]) + mb_top), x0, top, x1, bottom)
+                    if box is None:
+                        continue  # drawn outside its clipping region: not on the page
+                    x0, top, x1, bottom = box
                 chars.append({
                     "text": obj.get_text(), "upright": obj.upright, "size": obj.size,
-                    "x0": x0, "x1": x1, "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top,
+                    "x0": x0, "x1": x1, "top": top, "bottom": bottom,
                 })
             elif kind in ("LTLine", "LTRect", "LTImage"):
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import ctypes
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, Optional
 
+from .clipping import Bounds, Clip, intersect, pdfium_clip
 from .pdfium_text import Geometry, written
 
 #: Objects nest in forms; a hostile file must not recurse without end.
@@ -37,6 +38,7 @@ _TEXT, _PATH, _IMAGE, _SHADING, _FORM = 1, 2, 3, 4, 5
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
 
 Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _times(m: Matrix, n: Matrix) -> Matrix:
@@ -60,14 +62,16 @@ def _written_matrix(a: float, b: float, c: float, d: float, e: float, f: float) 
     return (written(a), written(b), written(c), written(d), written(e), written(f))
 
 
-def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix]]:
+def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix, Optional[Bounds]]]:
     """Every object of a page, forms' contents in place of the form:
-    (object, type, matrix from the object's space to the page's)."""
+    (object, type, matrix from the object's space to the page's, the
+    clipping region the enclosing forms are drawn under, in page space)."""
     yield from _holder_objects(raw, raw.FPDFPage_CountObjects(page), lambda i: raw.FPDFPage_GetObject(page, i),
-                               (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+                               (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), None, 0)
 
 
-def _holder_objects(raw, count: int, get, outer: Matrix, depth: int) -> Iterator[tuple[object, int, Matrix]]:
+def _holder_objects(raw, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
+                    depth: int) -> Iterator[tuple[object, int, Matrix, Optional[Bounds]]]:
     type_of = raw.FPDFPageObj_GetType
     for i in range(count):
         obj = get(i)
@@ -75,29 +79,56 @@ def _holder_objects(raw, count: int, get, outer: Matrix, depth: int) -> Iterator
             continue
         kind = type_of(obj)
         if kind != _FORM:
-            yield obj, kind, outer
+            yield obj, kind, outer, enclosing
         elif depth < _MAX_DEPTH:
             inner = _times(_matrix(raw, obj), outer)
+            # PDFium keeps a form's contents' clipping paths in the form's
+            # space, without the region the form itself is drawn under.
+            region = clip_on_page(raw, obj, outer, enclosing)
             yield from _holder_objects(raw, raw.FPDFFormObj_CountObjects(obj),
-                                       lambda j, form=obj: raw.FPDFFormObj_GetObject(form, j), inner, depth + 1)
+                                       lambda j, form=obj: raw.FPDFFormObj_GetObject(form, j), inner, region,
+                                       depth + 1)
 
 
-def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list[dict], dict[int, int]]:
+def clip_on_page(raw, obj, outer: Matrix, enclosing: Optional[Bounds], seen: Optional[dict] = None
+                 ) -> Optional[Bounds]:
+    """An object's clipping region in page space (``clipping.pdfium_clip``
+    through the matrix of its form, within the enclosing forms' region)."""
+    region = pdfium_clip(raw, obj, seen)
+    if region is not None and outer != _IDENTITY:
+        x0, y0, x1, y1 = region
+        xs, ys = _through(outer, ((x0, y0), (x1, y0), (x0, y1), (x1, y1)))
+        region = (min(xs), min(ys), max(xs), max(ys))
+    if enclosing is None:
+        return region
+    return enclosing if region is None else intersect(enclosing, region)
+
+
+def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list[dict], dict[int, int],
+                                                  dict[int, Clip]]:
     """The page's lines, rectangles and images as pdfplumber's ``.lines``,
     ``.rects`` and ``.images`` give them (the keys ``pages.read_page``
-    reads: the box, and ``stroke`` for rectangles), and the order in which
+    reads: the box, and ``stroke`` for rectangles), the order in which
     the page draws its text objects (object address -> position), which
-    PDFium's text page does not always keep (``pdfium_text.read_chars``)."""
+    PDFium's text page does not always keep (``pdfium_text.read_chars``),
+    and the clipping region of each clipped text object (address -> region
+    in pdfplumber's coordinates, ``clipping``)."""
     import pypdfium2.raw as raw
 
     lines: list[dict] = []
     rects: list[dict] = []
     images: list[dict] = []
     order: dict[int, int] = {}
+    clips: dict[int, Clip] = {}
+    seen: dict = {}  # regions read (``clipping.pdfium_clip``)
     address = ctypes.c_void_p.from_buffer
-    for obj, kind, outer in page_objects(raw, page):
+    for obj, kind, outer, enclosing in page_objects(raw, page):
         if kind == _TEXT:
-            order[address(obj).value or 0] = len(order)
+            key = address(obj).value or 0
+            order[key] = len(order)
+            region = clip_on_page(raw, obj, outer, enclosing, seen)
+            if region is not None:
+                clips[key] = geometry.box(*region)
         elif kind == _PATH:
             _read_path(raw, obj, outer, geometry, lines, rects)
         elif kind == _IMAGE:
@@ -105,7 +136,7 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
             xs, ys = _through(m, ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)))
             x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
             images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
-    return lines, rects, images, order
+    return lines, rects, images, order, clips
 
 
 def _through(m: Matrix, points) -> tuple[list[float], list[float]]:

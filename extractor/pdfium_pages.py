@@ -60,10 +60,11 @@ class PdfiumPages:
         geometry = Geometry.of(ppage)
         page = self.doc[index]
         try:
-            lines, rects, images, order = read_drawing(page.raw, geometry)
+            lines, rects, images, order, clips = read_drawing(page.raw, geometry)
             textpage = page.get_textpage()
             try:
-                chars = read_chars(textpage, geometry, self.metrics.for_page(ppage.page_obj.resources), order)
+                chars = read_chars(textpage, geometry, self.metrics.for_page(ppage.page_obj.resources), order,
+                                   clips)
             finally:
                 textpage.close()
         finally:

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from .clipping import shown
+
 #: What an unmapped glyph reads as (see ``textcheck.glyph_kind``).
 UNMAPPED = "(cid:?)"
 
@@ -240,12 +242,13 @@ def _metrics(candidates: list[tuple], text: str) -> Optional[tuple[float, float]
 
 
 def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
-               order: Optional[dict[int, int]] = None) -> list[dict]:
+               order: Optional[dict[int, int]] = None, clips: Optional[dict[int, tuple]] = None) -> list[dict]:
     """Every character a page draws, in drawing order (see the module's doc):
     ``order`` gives the position of each text object in the page's drawing
     (``pdfium_drawing.read_drawing``); PDFium's text page puts a text object
     on the line it joins, pdfminer (and the text check of its runs) where
-    the page draws it."""
+    the page draws it.  A character its object's clipping region (``clips``,
+    by object address) hides is left out (``clipping``)."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw
@@ -336,8 +339,14 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
             xs = (x + c * low, x + a * advance + c * low, x + c * high, x + a * advance + c * high)
             ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
             x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
+        height_of = bottom - top  # pdfminer's size: the whole glyph's, clipped or not
+        if clips and key in clips:
+            box = shown(clips[key], x0, top, x1, bottom)
+            if box is None:
+                continue
+            x0, top, x1, bottom = box
         chars.append({
-            "text": text, "upright": info.upright, "size": bottom - top,
+            "text": text, "upright": info.upright, "size": height_of,
             "x0": x0, "x1": x1, "top": top, "bottom": bottom,
         })
         owners.append(key)
