@@ -103,16 +103,17 @@ def _date_span(s: str, k: int, V: _Vocab) -> Optional[tuple[_Date, _Date, int, b
     _, _, _, bare_month, _ = _date_patterns()
     m = _year_span().match(s, k)
     if m:
-        start, last = _Date(0, int(m.group(1)), None, None), _Date(m.end(), int(m.group(2)), None, None)
-        return (start, last, m.end(), True) if _valid(start) and _valid(last) and start.year <= last.year else None
+        first, final = int(m.group(1)), int(m.group(2))
+        start, last = _Date(0, first, None, None), _Date(m.end(), final, None, None)
+        return (start, last, m.end(), True) if _valid(start) and _valid(last) and first <= final else None
     d1 = _date_at(s, k, V)
     if d1 is None or (d1.month is None and d1.day is None):
         # "2023年1-12月", "1-12月": a run of months
         j, year = (d1.end, d1.year) if d1 else (k, None)
         m = bare_month.match(s, j)
         sep = V.infix.at(s, m.end()) if m else None
-        d2 = _date_at(s, m.end() + len(sep), V) if sep else None
-        if d2 is not None and d2.year is None and d2.month is not None:
+        d2 = _date_at(s, m.end() + len(sep), V) if m and sep else None
+        if m and d2 is not None and d2.year is None and d2.month is not None:
             start = _Date(m.end(), year, _small(m.group(1), V), None)
             last = _Date(d2.end, year, d2.month, d2.day)
             return (start, last, d2.end, True) if _valid(start) and _valid(last) else None
@@ -200,7 +201,7 @@ def _parse_date(raw: str, s: str, pos: list[int], V: _Vocab, budget_year: Option
     if V.date_levels.at(s, end) is not None or any(
         w in V.prefix and w not in V.date_edges and V.prefix[w] in ((">=", "strong"), (">", "strong")) for w in read
     ):
-        problem = f"{raw!r} compares with the level of a period; kept as text"
+        problem: Optional[str] = f"{raw!r} compares with the level of a period; kept as text"
         return _qualitative(raw, problem if any(_is_digit(c) for c in s) else None)
     if year is None:
         # No printed year: the budget year, when the caller passes it and a

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-from .document import Target
+from .document import Comparator, Target
 from .value_vocab import _Vocab, _Words, _is_digit
 
 
@@ -179,7 +179,8 @@ def _trailing(raw: str, s: str, pos: list[int], k: int) -> tuple[Optional[str], 
     return None, f"unexpected {rest!r} after the value in {raw!r}; kept as text"
 
 
-def _resolve(cmps: list, is_range: bool, raw: str) -> tuple[Optional[str], bool, Optional[str]]:
+def _resolve(cmps: list[tuple[Comparator, str]], is_range: bool,
+             raw: str) -> tuple[Optional[Comparator], bool, Optional[str]]:
     """One comparator from the words read: (cmp, stated, problem)."""
     strong = {c for c, strength in cmps if strength == "strong"}
     weak = {c for c, strength in cmps if strength == "weak"}
@@ -240,7 +241,9 @@ def _divisors_before(s: str, j: int, V: _Vocab) -> list[str]:
             j -= len(word)
             continue
         unit = V.units.before(s, j)
-        marker = V.per.before(s, j - len(unit)) if unit else None
+        if unit is None:
+            break
+        marker = V.per.before(s, j - len(unit))
         if marker is None or V.per[marker]:
             break
         found.insert(0, V.units[unit])
