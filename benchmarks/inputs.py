@@ -17,7 +17,7 @@ folder (``build/bench`` by default, ignored by git):
 ``long-N.pdf``       the table pages repeated to ``long_pages`` pages
 ``long-single-N.pdf`` the project tables of the ``single_table_repeat_header``
                      variant repeated to ``long_pages`` pages (a layout whose
-                     page breaks need jieba: its dictionary is in memory)
+                     page breaks need the word list: it is in memory)
 
 The cache is keyed on what the inputs are made from (the sample, the golden
 file, ``tests/layout_variants.py`` and this file): when one of them changes,

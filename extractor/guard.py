@@ -143,9 +143,9 @@ def _run_in_child(path: Path, settings: Settings, password: Optional[str], optio
 def _preload() -> None:
     """Import what the conversion loads lazily, so that forked children
     inherit it instead of mapping libraries under their memory cap, and
-    load jieba's dictionary once here: a child loading it itself spends
-    0.65 s on it, per file (most documents need it: ``rejoin.joins_as_word``).
-    The text check's character list too (every page needs it)."""
+    load the word list once here (``cjk_words``: most documents need it,
+    ``rejoin.joins_as_word``), and the text check's character list (every
+    page needs it)."""
     import pdfminer.pdfdocument  # noqa: F401
     import pdfminer.pdfinterp  # noqa: F401
     import pdfminer.pdfpage  # noqa: F401
@@ -153,11 +153,11 @@ def _preload() -> None:
     import pdfplumber.page  # noqa: F401
     import pypdfium2  # noqa: F401  (triage.py's first pass)
 
+    from .cjk_words import words
     from .pages import common_han
-    from .rejoin import _jieba
 
     common_han()
-    _jieba()
+    words()
     _prctl()
 
 

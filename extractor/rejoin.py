@@ -11,9 +11,9 @@ Three problems are solved here, each by a small pure function:
   a break between two Latin words joins with a space unless the first line
   was filled to the cell's edge (a long token broken by the cell width).
 
-``joins_as_word`` asks jieba whether the text across a line break forms one
-word; segmentation uses it where no ruling line says whether two lines are
-one cell.
+``joins_as_word`` asks jieba's dictionary (``cjk_words``) whether the text
+across a line break forms one word; segmentation uses it where no ruling
+line says whether two lines are one cell.
 """
 
 from __future__ import annotations
@@ -176,53 +176,22 @@ def collapse_gaps(text: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    # jieba keeps its dictionary cache in the shared temporary folder by
-    # default, where a file another user left cannot be replaced and every
-    # run would print jieba's traceback: each user gets a folder of their
-    # own.  The cache only saves time, so failing to write it says nothing.
-    jieba.dt.tmp_dir = _cache_folder()
-    if jieba.dt.tmp_dir is None:
-        jieba.setLogLevel(logging.CRITICAL)
-    jieba.initialize()
-    return jieba
-
-
-def _cache_folder():
-    """A folder of this user's for caches (``$XDG_CACHE_HOME/extractor``,
-    ``~/.cache/extractor``, else ``extractor-<uid>`` in the temporary
-    folder), created private; None when none can be made."""
-    import os
-    import tempfile
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    user = getattr(os, "getuid", lambda: "user")()
-    for folder in (os.path.join(base, "extractor"), os.path.join(tempfile.gettempdir(), f"extractor-{user}")):
-        try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            if os.access(folder, os.W_OK) and os.stat(folder).st_uid == user:
-                return folder
-        except (OSError, TypeError):
-            continue
-    return None
-
-
 @timed("rejoin")
 def joins_as_word(first: str, second: str, window: int = 4) -> bool:
-    """True when jieba segments the text across the break so that one word
-    straddles it ("…工会经" | "费精确性" -> "经费" straddles): strong evidence
-    the two lines are one wrapped text."""
+    """True when jieba's dictionary segments the text across the break so
+    that one word straddles it ("…工会经" | "费精确性" -> "经费" straddles):
+    strong evidence the two lines are one wrapped text."""
     if not first or not second or not (is_cjk(first[-1]) and is_cjk(second[0])):
         return False
-    left, right = first[-window:], second[:window]
+    return _straddles(first[-window:], second[:window])
+
+
+@functools.lru_cache(maxsize=4096)
+def _straddles(left: str, right: str) -> bool:
+    from .cjk_words import words
+
     pos = 0
-    for word in _jieba().cut(left + right, HMM=False):
+    for word in words().cut(left + right):
         end = pos + len(word)
         if pos < len(left) < end:
             return True

@@ -13,7 +13,7 @@ Stages (see ``pipeline``): ``open`` (the file and its page tree),
 (pdfminer's parsing of the pages read, and their characters and rulings),
 ``ocr`` (the text-layer check of each page, and OCR where there is none),
 ``grids`` (segmentation into tables of cells), ``rejoin`` (characters ->
-lines -> text, jieba), ``furniture``, ``forms``, ``prose``, ``projects``,
+lines -> text, jieba's word list), ``furniture``, ``forms``, ``prose``, ``projects``,
 ``normalize`` (指标值 -> Target), ``document`` (facts, checksum, quality
 rules, and whatever no other stage claims); callers add their own (the
 benchmark's ``export``).

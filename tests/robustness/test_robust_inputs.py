@@ -81,15 +81,15 @@ def test_a_link_that_leads_nowhere_readable_is_an_unreadable_input(tmp_path):
 
 
 def test_the_word_cache_is_kept_in_a_folder_of_this_users(tmp_path):
-    """jieba's cache in the shared temporary folder may belong to another
-    user, whose file this one cannot replace."""
+    """A cache in the shared temporary folder may belong to another user,
+    whose file this one cannot replace."""
     cache = tmp_path / "cache"
-    code = "from extractor.rejoin import _jieba; j = _jieba(); print(j.dt.tmp_dir)"
+    code = "from extractor import cjk_words; cjk_words.words(); print(cjk_words.cache_folder())"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=GENEROUS,
                           env=dict(os.environ, XDG_CACHE_HOME=str(cache)))
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     assert proc.stdout.strip() == str(cache / "extractor")
-    assert (cache / "extractor" / "jieba.cache").is_file()
+    assert list((cache / "extractor").glob("jieba-words-*.bin"))
     assert (cache / "extractor").stat().st_mode & 0o077 == 0
 
 
