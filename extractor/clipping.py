@@ -28,6 +28,7 @@ and tags each character with its region.
 from __future__ import annotations
 
 import ctypes
+import functools
 from functools import lru_cache
 from typing import Optional
 
@@ -93,17 +94,13 @@ def pdfium_clip(raw, obj, seen: Optional[dict] = None) -> Optional[Bounds]:
             key = tuple(address(first).value for first in firsts)
             if key in seen:
                 return seen[key]
+    from .pdfium_points import points
+
     region: Optional[Bounds] = None
-    x, y = ctypes.c_float(), ctypes.c_float()
-    count_segments, point_of = raw.FPDFClipPath_CountPathSegments, raw.FPDFPathSegment_GetPoint
     for i in range(count):
-        xs, ys = [], []
-        for s in range(count_segments(clip, i)):
-            segment = segment_of(clip, i, s)
-            if segment and point_of(segment, x, y):
-                xs.append(x.value)
-                ys.append(y.value)
-        if xs:
+        read = points(raw, raw.FPDFClipPath_CountPathSegments(clip, i), functools.partial(segment_of, clip, i))
+        if read:
+            xs, ys = [p[1] for p in read], [p[2] for p in read]
             region = intersect(region, (min(xs), min(ys), max(xs), max(ys)))
     if key is not None and seen is not None:
         seen[key] = region

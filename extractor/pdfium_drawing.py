@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
+from .pdfium_points import points
 from .pdfium_text import Geometry, written
 
 #: Objects nest in forms; a hostile file must not recurse without end.
@@ -152,28 +153,24 @@ def _read_path(raw, obj, outer: Matrix, geometry: Geometry, lines: list[dict], r
     if not fill.value and not stroke.value:
         return  # a clip only ("n"): nothing painted
     m = _times(_matrix(raw, obj), outer)
-    x, y = ctypes.c_float(), ctypes.c_float()
+    read = points(raw, raw.FPDFPath_CountSegments(obj), lambda i: raw.FPDFPath_GetPathSegment(obj, i))
+    if read is None:
+        return
     subpaths: list[list[tuple[str, float, float]]] = []
-    segment, point, type_of, closes = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
-                                       raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose)
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = segment(obj, i)
-        if not seg or not point(seg, x, y):
-            return
-        kind = type_of(seg)
+    for kind, x, y, closes in read:
         op = "m" if kind == _MOVETO else "l" if kind == _LINETO else "c"
         if op == "m" or not subpaths:
             subpaths.append([])
-        subpaths[-1].append((op, written(x.value), written(y.value)))
-        if op != "m" and closes(seg):  # a move closes nothing
+        subpaths[-1].append((op, written(x), written(y)))
+        if op != "m" and closes:  # a move closes nothing
             start = subpaths[-1][0]
             subpaths[-1].append(("h", start[1], start[2]))
     for ops in subpaths:
         shape = _shape(ops)
         if shape is None:
             continue
-        what, points = shape
-        xs, ys = _through(m, points)
+        what, corners = shape
+        xs, ys = _through(m, corners)
         x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
         item = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
         if what == "line":

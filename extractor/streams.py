@@ -66,20 +66,26 @@ def check_page_streams(opened: OpenedPDF, ppage, settings: Settings) -> Optional
             damage = damage or f"{role} {text}"
 
     contents = page.attrs.get("Contents")
-    operators = 0
+    streams = []
     if contents is not None:
         items = resolve1(contents)
         for item in items if isinstance(items, list) else [contents]:
             obj = resolve1(item)
             if isinstance(obj, PDFStream):
                 check(obj, f"its content stream{_objid(item, obj)}")
-                operators += _operator_count(obj)
-                if operators > settings.max_page_operators:
-                    raise _PageLost(f"its content draws more than {settings.max_page_operators} objects "
-                                    "(Settings.max_page_operators): not a form page, a generated or hostile one")
+                streams.append(obj)
             elif isinstance(item, PDFObjRef):
                 what = "is missing" if obj is None else "is not a stream"
                 raise _PageLost(f"its content stream (object {item.objid}) {what}")
+    # An operator takes two bytes at least (itself and a delimiter): content
+    # shorter than twice the limit needs no count.
+    if sum(len(_countable(obj) or b"") for obj in streams) > 2 * settings.max_page_operators:
+        operators = 0
+        for obj in streams:
+            operators += _operator_count(obj)
+            if operators > settings.max_page_operators:
+                raise _PageLost(f"its content draws more than {settings.max_page_operators} objects "
+                                "(Settings.max_page_operators): not a form page, a generated or hostile one")
     resources = page.resources if isinstance(page.resources, dict) else {}
     fonts = resolve1(resources.get("Font"))
     if isinstance(fonts, dict):
@@ -142,11 +148,17 @@ def _objid(ref, obj) -> str:
 _OPERATORS = re.compile(rb"(?:(?<=[\s\])>])|^)(?:re|l|c|v|y|Tj|TJ|'|\"|Do)(?=[\s\[(<]|$)")
 
 
+def _countable(stream) -> Optional[bytes]:
+    """The data operators are counted on: the stream's when it is inflated
+    already (``_inflate`` keeps Flate streams' data) or not compressed, else
+    None (other filters are rare in content)."""
+    return stream.data if stream.data is not None else (None if stream.get_filters() else stream.rawdata)
+
+
 def _operator_count(stream) -> int:
-    """How many drawing and text operators the stream holds: counted on
-    its data when it is inflated already (``_inflate`` keeps Flate streams'
-    data) or not compressed, else 0 (other filters are rare in content)."""
-    data = stream.data if stream.data is not None else (None if stream.get_filters() else stream.rawdata)
+    """How many drawing and text operators the stream holds (0 when its
+    data is not ``_countable``)."""
+    data = _countable(stream)
     return len(_OPERATORS.findall(data)) if data else 0
 
 
