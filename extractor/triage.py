@@ -17,7 +17,8 @@ that open a project block (``labels.tsv``: ``code``, ``name``: 项目编码,
 项目名称 …).  Before the first such page nothing can become a project or
 the overall targets; from it on every page is read (prose of 第一部分, and
 the continuation pages of a project table, which carry no vocabulary at
-all).  Lines of a table of contents (leader dots) do not count.
+all).  A table of contents (a page headed 目录, or lines with leader dots)
+and sentences that refer to the forms (a line with ，。；) do not count.
 
 Pages before that point are not parsed, except:
 
@@ -63,6 +64,8 @@ from .vocab import label_key, words
 #: A line of a table of contents: leader dots (or ellipses) before a page number.
 _LEADER = regex.compile(r"(?:[.．·・•]\s*){4,}|(?:…\s*){2,}")
 _SPACE = regex.compile(r"\s+")
+#: Punctuation of running text: a line holding it is part of a sentence.
+_SENTENCE = regex.compile(r"[，。；]")
 #: Foreign characters tolerated on a page that is skipped (real pages: 0-2 %).
 _MAX_FOREIGN = 0.05
 #: Rare ideographs tolerated on a page that is skipped, as a share of its
@@ -100,10 +103,20 @@ def form_words() -> tuple[str, ...]:
 
 
 def has_form_words(text: str) -> bool:
-    """Whether a page's text holds form vocabulary outside table-of-contents
-    lines (spaces, brackets and line breaks ignored, so a heading wrapped
-    over two lines or set with spaces still counts)."""
-    kept = [line for line in text.splitlines() if not _LEADER.search(line)]
+    """Whether a page's text holds form vocabulary outside a table of
+    contents and outside sentences (spaces, brackets and line breaks
+    ignored, so a heading wrapped over two lines or set with spaces still
+    counts).  A budget's front matter names its forms: a contents page
+    lists them ("9、项目支出绩效目标表", with or without leader dots), and
+    its explanations refer to them ("（详见公开报表中的绩效目标表）。").
+    Neither starts the section: a form's title, part heading or label
+    stands in a line without a sentence's punctuation.  (A page ruled out
+    here that is a form after all is still read when its section starts
+    on an earlier page.)"""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and _SPACE.sub("", lines[0]) in words("sections", "contents"):
+        return False
+    kept = [line for line in lines if not _LEADER.search(line) and not _SENTENCE.search(line)]
     joined = _SPACE.sub("", "".join(kept))
     keyed = label_key(joined)
     return any(w in joined or w in keyed for w in form_words())
