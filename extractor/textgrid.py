@@ -32,6 +32,8 @@ text of a row leaves gaps.
 
 from __future__ import annotations
 
+import bisect
+
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
@@ -386,21 +388,31 @@ def pieces_to_cells(pieces: Sequence[Piece], rules: Sequence[Ruling], settings: 
     bottoms = [p.box.bottom for p in ordered]
     lefts = [p.box.x0 for p in ordered]
     rights = [p.box.x1 for p in ordered]
+    # The runs by bottom, lowest first: the run right above another is the
+    # first one found below its top that overlaps it, and the scan stops a
+    # point above that (it was a scan of every earlier run: quadratic).
+    by_bottom = sorted(range(len(ordered)), key=lambda j: (-bottoms[j], j))
+    keys = [-bottoms[j] for j in by_bottom]
     for i, lower in enumerate(ordered):
         top, x0, x1 = lower.box.top + 0.5, lower.box.x0, lower.box.x1
         width = x1 - x0
-        above = [
-            (j, ordered[j])
-            for j in range(i)
-            if bottoms[j] <= top
-            and max(0.0, min(rights[j], x1) - max(lefts[j], x0)) >= 0.3 * min(rights[j] - lefts[j], width)
-        ]
-        if not above:
+        found, alike = -1, 0
+        for k in range(bisect.bisect_left(keys, -top), len(by_bottom)):
+            j = by_bottom[k]
+            if j >= i:
+                continue
+            if found >= 0 and bottoms[j] <= bottoms[found] - 1.0:
+                break
+            if max(0.0, min(rights[j], x1) - max(lefts[j], x0)) >= 0.3 * min(rights[j] - lefts[j], width):
+                if found < 0:
+                    found = j
+                alike += 1
+        if found < 0:
             continue
-        j, upper = max(above, key=lambda t: t[1].box.bottom)
+        j, upper = found, ordered[found]
         # The run right above must be the only one there (a wide run under
         # two cells is a new row, not their continuation).
-        if sum(1 for _, p in above if abs(p.box.bottom - upper.box.bottom) < 1.0) > 1:
+        if alike > 1:
             continue
         if rules:
             if not _rule_between(rules, upper.box, lower.box, settings.snap_tolerance):
