@@ -371,15 +371,25 @@ def pieces_to_cells(pieces: Sequence[Piece], rules: Sequence[Ruling], settings: 
     # widest run aligned with it (same centre or same left edge): the width
     # its column's text wraps at; a much wider run aligned by chance belongs
     # to a spanning cell.
-    sections = {flag: [(p.box.cx, p.box.x0, p.box.width) for p in ordered if section(p) == flag]
-                for flag in (True, False)}
+    # Each section's runs sorted by centre and by left edge, so that the runs
+    # aligned with one are two ranges found by bisection.
+    sections = {}
+    for flag in (True, False):
+        runs = [(p.box.cx, p.box.x0, p.box.width) for p in ordered if section(p) == flag]
+        by_centre, by_left = sorted(runs), sorted(runs, key=lambda r: r[1])
+        sections[flag] = (by_centre, [r[0] for r in by_centre], by_left, [r[1] for r in by_left])
     widths: dict[int, float] = {}
 
     def column_width(j: int, upper: Piece) -> float:
         if j not in widths:
             tol = 0.5 * upper.line.size
             cx, x0, width = upper.box.cx, upper.box.x0, upper.box.width
-            widths[j] = max(w for c, x, w in sections[section(upper)]
+            by_centre, centres, by_left, lefts_sorted = sections[section(upper)]
+            # The ranges a hair wider than the test, which decides alone.
+            reach = tol + 1e-6
+            aligned = by_centre[bisect.bisect_left(centres, cx - reach):bisect.bisect_right(centres, cx + reach)]
+            aligned += by_left[bisect.bisect_left(lefts_sorted, x0 - reach):bisect.bisect_right(lefts_sorted, x0 + reach)]
+            widths[j] = max(w for c, x, w in aligned
                             if (abs(c - cx) <= tol or abs(x - x0) <= tol) and w <= 2.5 * width)
         return widths[j]
 

@@ -29,6 +29,7 @@ _UNCLOSED = regex.compile(r"[（(\[【][^）)\]】（(\[【]*$")
 _NOISE = regex.compile(r"[\s:：*＊]")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
     """The form in which labels are compared: no spaces, colons, brackets
     or a leading 其中 ("其中：财政资金" and "财政资金" are one label)."""
@@ -48,6 +49,7 @@ def words(name: str, role: str, column: str = "text") -> tuple[str, ...]:
     return tuple(sorted((row[column] for row in read_table(name) if row["role"] == role), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def label_role(text: str) -> str | None:
     """Role of a project-block label cell, or None when it is no label."""
     return roles("labels", "label").get(label_key(text))
@@ -57,6 +59,7 @@ def label_role(text: str) -> str | None:
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """``label_key`` with any year as ``{year}``."""
     return _YEAR.sub("{year}", label_key(text))
