@@ -140,50 +140,34 @@ class FontMetrics:
     def for_page(self, resources) -> dict[str, list[tuple]]:
         """Base font name -> the page's fonts of that name (also those of
         its forms), each as (pdfminer font, {text: width in text space})."""
-        from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+        from pdfminer.pdftypes import dict_value, resolve1
         from pdfminer.psparser import PSLiteral
+
+        from .streams import TooManyResources, font_specs
 
         if id(resources) in self._named:  # pages share their resources
             return self._named[id(resources)]
         named: dict[str, list[tuple]] = self._named.setdefault(id(resources), {})
-        seen: set[int] = set()
-        todo: list[object] = [resources]
-        budget = 2000  # resources nest; a hostile file must not make this loop forever
-        while todo and budget > 0:
-            budget -= 1
-            res = resolve1(todo.pop())
-            if not isinstance(res, dict):
-                continue
-            fonts = resolve1(res.get("Font"))
-            if isinstance(fonts, dict):
-                for spec in fonts.values():
-                    objid = spec.objid if isinstance(spec, PDFObjRef) else None
-                    key = objid if objid is not None else id(spec)
-                    if key not in self._fonts:
-                        self._fonts[key] = self._load(objid, spec, dict_value, resolve1)
-                    loaded = self._fonts[key]
-                    if loaded is None:
-                        continue
-                    base = resolve1(dict_value(spec).get("BaseFont"))
-                    name = base.name if isinstance(base, PSLiteral) else str(base or "")
-                    if isinstance(name, bytes):
-                        name = name.decode("latin-1")
-                    # PDFium names a font with its subset tag or without
-                    # it: both names find it, the full name first.
-                    for key in dict.fromkeys((name, _unprefixed(name))):
-                        entries = named.setdefault(key, [])
-                        if loaded not in entries:
-                            entries.append(loaded)
-            xobjects = resolve1(res.get("XObject"))
-            if isinstance(xobjects, dict):
-                for ref in xobjects.values():
-                    if isinstance(ref, PDFObjRef):
-                        if ref.objid in seen:
-                            continue
-                        seen.add(ref.objid)
-                    xobj = resolve1(ref)
-                    if isinstance(xobj, PDFStream) and "Resources" in xobj.attrs:
-                        todo.append(xobj.attrs["Resources"])
+        try:
+            for objid, spec in font_specs(resources):
+                key = objid if objid is not None else id(spec)
+                if key not in self._fonts:
+                    self._fonts[key] = self._load(objid, spec, dict_value, resolve1)
+                loaded = self._fonts[key]
+                if loaded is None:
+                    continue
+                base = resolve1(dict_value(spec).get("BaseFont"))
+                name = base.name if isinstance(base, PSLiteral) else str(base or "")
+                if isinstance(name, bytes):
+                    name = name.decode("latin-1")
+                # PDFium names a font with its subset tag or without
+                # it: both names find it, the full name first.
+                for key in dict.fromkeys((name, _unprefixed(name))):
+                    entries = named.setdefault(key, [])
+                    if loaded not in entries:
+                        entries.append(loaded)
+        except TooManyResources:
+            pass  # the fonts found so far; the rest keep PDFium's own metrics
         return named
 
     def _load(self, objid, spec, dict_value, resolve1) -> Optional[tuple]:

@@ -27,6 +27,49 @@ class PageLost(Exception):
     """The page cannot be read; the message says why."""
 
 
+class TooManyResources(Exception):
+    """A page's resources and its forms' resources nest beyond the budget
+    of ``font_specs`` (a hostile file)."""
+
+
+#: Resource dictionaries visited per page by ``font_specs``.
+_FONT_WALK_BUDGET = 2000
+
+
+def font_specs(resources) -> Iterator[tuple[Optional[int], object]]:
+    """(object id or None, font dictionary) of every font a page's
+    resources name, and its form XObjects' resources (each form once),
+    in the order pdfminer meets them.  Raises ``TooManyResources`` past
+    ``_FONT_WALK_BUDGET`` dictionaries."""
+    from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+
+    seen: set[int] = set()
+    todo: list[object] = [resources]
+    budget = _FONT_WALK_BUDGET
+    while todo:
+        budget -= 1
+        if budget < 0:
+            raise TooManyResources("too many resources to check")
+        res = resolve1(todo.pop())
+        if not isinstance(res, dict):
+            continue
+        fonts = resolve1(res.get("Font"))
+        if isinstance(fonts, dict):
+            for spec in fonts.values():
+                yield (spec.objid if isinstance(spec, PDFObjRef) else None), spec
+        xobjects = resolve1(res.get("XObject"))
+        if isinstance(xobjects, dict):
+            for ref in xobjects.values():
+                if isinstance(ref, PDFObjRef):
+                    if ref.objid in seen:
+                        continue
+                    seen.add(ref.objid)
+                xobj = resolve1(ref)
+                if isinstance(xobj, PDFStream) and "Resources" in xobj.attrs and \
+                        str(getattr(resolve1(xobj.get("Subtype")), "name", "")) == "Form":
+                    todo.append(xobj.attrs["Resources"])
+
+
 _PageLost = PageLost
 
 

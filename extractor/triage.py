@@ -58,6 +58,7 @@ from .ocr import DEFAULT_OCR
 from .pages import (OpenedPDF, PageStats, TextCounts, _captured_log, _PageLost, check_page_streams, is_readable,
                     text_counts)
 from .settings import Settings
+from .streams import TooManyResources, font_specs
 from .timing import timed
 from .vocab import label_key, words
 
@@ -130,45 +131,24 @@ def _fonts(opened: OpenedPDF, ppage, cache: dict) -> tuple[Optional[str], Option
     None) when a font maps every code (an Identity map: anything goes).
     pdfium falls back to a font's own tables where a ToUnicode map lacks a
     code; pdfminer does not, so pdfium's text must stay inside this set."""
-    from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+    from pdfminer.pdftypes import dict_value, resolve1
 
     allowed: list[frozenset[str]] = []
     unconstrained = False
-    seen: set[int] = set()
-    todo: list[object] = [ppage.page_obj.resources]
-    budget = 2000
-    while todo:
-        budget -= 1
-        if budget < 0:
-            return "too many resources to check", None
-        res = resolve1(todo.pop())
-        if not isinstance(res, dict):
-            continue
-        fonts = resolve1(res.get("Font"))
-        if isinstance(fonts, dict):
-            for spec in fonts.values():
-                objid = spec.objid if isinstance(spec, PDFObjRef) else None
-                key = objid if objid is not None else id(spec)
-                if key not in cache:
-                    cache[key] = _font_chars(opened, objid, spec, dict_value, resolve1)
-                found = cache[key]
-                if isinstance(found, str):
-                    return found, None
-                if found is None:
-                    unconstrained = True
-                elif found not in allowed:
-                    allowed.append(found)
-        xobjects = resolve1(res.get("XObject"))
-        if isinstance(xobjects, dict):
-            for ref in xobjects.values():
-                if isinstance(ref, PDFObjRef):
-                    if ref.objid in seen:
-                        continue
-                    seen.add(ref.objid)
-                xobj = resolve1(ref)
-                if isinstance(xobj, PDFStream) and "Resources" in xobj.attrs and \
-                        str(getattr(resolve1(xobj.get("Subtype")), "name", "")) == "Form":
-                    todo.append(xobj.attrs["Resources"])
+    try:
+        for objid, spec in font_specs(ppage.page_obj.resources):
+            key = objid if objid is not None else id(spec)
+            if key not in cache:
+                cache[key] = _font_chars(opened, objid, spec, dict_value, resolve1)
+            found = cache[key]
+            if isinstance(found, str):
+                return found, None
+            if found is None:
+                unconstrained = True
+            elif found not in allowed:
+                allowed.append(found)
+    except TooManyResources as exc:
+        return str(exc), None
     return None, None if unconstrained else allowed
 
 
