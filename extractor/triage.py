@@ -17,8 +17,9 @@ that open a project block (``labels.tsv``: ``code``, ``name``: 项目编码,
 项目名称 …).  Before the first such page nothing can become a project or
 the overall targets; from it on every page is read (prose of 第一部分, and
 the continuation pages of a project table, which carry no vocabulary at
-all).  A table of contents (a page headed 目录, or lines with leader dots)
-and sentences that refer to the forms (a line with ，。；) do not count.
+all).  A table of contents (a page headed 目录 or …目录, or lines with
+leader dots) and sentences that refer to the forms (a line with ，。；)
+do not count.
 
 Pages before that point are not parsed, except:
 
@@ -65,6 +66,8 @@ from .vocab import label_key, words
 #: A line of a table of contents: leader dots (or ellipses) before a page number.
 _LEADER = regex.compile(r"(?:[.．·・•]\s*){4,}|(?:…\s*){2,}")
 _SPACE = regex.compile(r"\s+")
+#: The longest heading of a table of contents ("部门预算公开报表目录").
+_CONTENTS_HEADING = 12
 #: Punctuation of running text: a line holding it is part of a sentence.
 _SENTENCE = regex.compile(r"[，。；]")
 #: Foreign characters tolerated on a page that is skipped (real pages: 0-2 %).
@@ -115,8 +118,9 @@ def has_form_words(text: str) -> bool:
     here that is a form after all is still read when its section starts
     on an earlier page.)"""
     lines = [line for line in text.splitlines() if line.strip()]
-    if lines and _SPACE.sub("", lines[0]) in words("sections", "contents"):
-        return False
+    heading = _SPACE.sub("", lines[0]) if lines else ""
+    if len(heading) <= _CONTENTS_HEADING and heading.endswith(words("sections", "contents")):
+        return False  # 目录, 报表目录, 公开目录 …
     kept = [line for line in lines if not _LEADER.search(line) and not _SENTENCE.search(line)]
     joined = _SPACE.sub("", "".join(kept))
     keyed = label_key(joined)

@@ -61,6 +61,7 @@ def test_a_document_whose_first_page_has_form_words_is_read_whole():
     ("第一部分 部门整体绩效目标 ........................ 7\r\n二、部门预算表 ....... 2", False),  # 目录
     ("表 1 部门收支总表\r\n项目 预算数 项目 预算数", False),
     ("目 录\r\n第二部分 部门预算表\r\n9、项目支出绩效目标表\r\n10、部门整体支出绩效目标表", False),  # no leader dots
+    ("报表目录\r\n报表 报表名称 是否空表\r\n表15 部门整体支出绩效目标表", False),
     ("国有资本经营预算拨款0万元（详见公开报表中\r\n的绩效目标表）。", False),  # a sentence refers to the forms
     ("部分项目绩效目标填报不规范，缺少可衡量的指标值", False),
     ("注：\r\n2025年项目支出绩效目标表\r\n项目名称 办案业务经费", True),
