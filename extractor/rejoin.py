@@ -51,28 +51,30 @@ def chars_to_lines(chars: Iterable[Char], page: int, settings: Settings) -> list
     """Group characters into lines: sort by vertical centre and merge chars
     whose vertical extents overlap (superscripts and mixed fonts included)."""
     rows: list[list[Char]] = []
-    row_boxes: list[Box] = []
+    # The vertical extent of the last row (all a row's box is needed for).
+    top = bottom = 0.0
+    ratio = settings.line_overlap
     for ch in sorted(chars, key=lambda c: (c.box.cy, c.box.x0)):
         if ch.text.isspace() and not rows:
             continue
-        placed = False
+        box = ch.box
         if rows:
-            last = row_boxes[-1]
-            overlap = last.y_overlap(ch.box)
-            if overlap >= settings.line_overlap * min(last.height, ch.box.height or 1.0):
+            overlap = max(0.0, min(bottom, box.bottom) - max(top, box.top))
+            if overlap >= ratio * min(bottom - top, (box.bottom - box.top) or 1.0):
                 rows[-1].append(ch)
-                row_boxes[-1] = last.union(ch.box)
-                placed = True
-        if not placed:
-            rows.append([ch])
-            row_boxes.append(ch.box)
+                top, bottom = min(top, box.top), max(bottom, box.bottom)
+                continue
+        rows.append([ch])
+        top, bottom = box.top, box.bottom
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.box.x0)
-        visible = [c for c in row if not c.text.isspace()]
+        visible = [c.box for c in row if not c.text.isspace()]
         if not visible:
             continue
-        lines.append(TextLine(page=page, chars=tuple(row), box=union_all(c.box for c in visible), text=line_text(row, settings)))
+        box = Box(min(b.x0 for b in visible), min(b.top for b in visible), max(b.x1 for b in visible),
+                  max(b.bottom for b in visible))
+        lines.append(TextLine(page=page, chars=tuple(row), box=box, text=line_text(row, settings)))
     return lines
 
 
