@@ -169,8 +169,11 @@ def _interpreter_class():
             super().do_Q()
 
         def do_W(self) -> None:
-            points = [apply_matrix_pt(self.ctm, (float(segment[k]), float(segment[k + 1])))
-                      for segment in self.curpath for k in range(1, len(segment) - 1, 2)]
+            try:
+                points = [apply_matrix_pt(self.ctm, (float(segment[k]), float(segment[k + 1])))
+                          for segment in self.curpath for k in range(1, len(segment) - 1, 2)]
+            except (TypeError, ValueError):
+                return  # a path pdfminer kept without numbers: no region is known, none is applied
             if points:
                 xs, ys = [p[0] for p in points], [p[1] for p in points]
                 self.pending = (min(xs), min(ys), max(xs), max(ys))
