@@ -55,6 +55,16 @@ def label_role(text: str) -> str | None:
     return roles("labels", "label").get(label_key(text))
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def amount_scope(text: str) -> str | None:
+    """The time span a total's label names: "annual" (年度资金总额),
+    "period" (实施期资金总额) or None (资金总额), by the longest word of
+    ``vocab/scopes.tsv`` the label holds."""
+    key = label_key(text)
+    found = [row for row in read_table("scopes") if row["text"] in key]
+    return max(found, key=lambda row: len(row["text"]))["role"] if found else None
+
+
 #: A year inside a header ("2021年实际实现值"): the vocabulary writes {year}.
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 

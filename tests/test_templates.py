@@ -294,3 +294,62 @@ def test_swapped_comparator_and_unit_columns_and_a_unit_in_the_name(tmp_path):
     doc = document([form_page(1, xs, rows, merges=[(0, 1, 1, 3)])], tmp_path)
     t = doc.projects[0].indicators[0].target
     assert (t.cmp, t.value, t.unit, t.unit_raw, t.raw) == ("<=", 455, "万元", "万元", "≤455")
+
+
+def _two_sets_page(sets, others=("", "")):
+    """A 专项资金总体绩效目标表 header: 资金金额（万元） over three rows, each
+    holding one label/value pair per set of amounts, side by side."""
+    xs = [0, 90, 200, 290, 400, 490]
+    (head_a, total_a, fiscal_a), (head_b, total_b, fiscal_b) = sets
+    rows = [
+        ["项目名称", "某某资金", "", "", ""],
+        ["主管部门", "某某局", "", "实施期限", "5年"],
+        ["资金金额（万元）", head_a, total_a, head_b, total_b],
+        ["", "其中：财政拨款", fiscal_a, "其中：财政拨款", fiscal_b],
+        ["", "其他资金", others[0], "其他资金", others[1]],
+        ["年度目标", "完成某某工作", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", "备注"],
+        ["产出指标", "数量指标", "改造户数", "≥10户", ""],
+    ]
+    merges = [(0, 1, 1, 4), (1, 1, 1, 2), (2, 0, 3, 1), (5, 1, 1, 4)]
+    return form_page(1, xs, rows, merges=merges, above=["2022年专项资金总体绩效目标表"])
+
+
+def test_two_sets_of_amounts_side_by_side(tmp_path):
+    """实施期资金总额 | 301800 | 年度资金总额 | 200000 and their 其中：财政拨款,
+    其他资金 side by side: the budget is the year's set, whichever side it
+    stands on; the implementation period's set is kept in extra."""
+    period = ("实施期资金总额：", "301800.00", "301700.00")
+    annual = ("年度资金总额：", "200000.00", "199950.00")
+    for sets, others in (((period, annual), ("100.00", "50.00")), ((annual, period), ("50.00", "100.00"))):
+        doc = document([_two_sets_page(sets, others)], tmp_path)
+        (p,) = doc.projects
+        assert (p.budget.total, p.budget.fiscal, p.budget.other) == (200000, 199950, 50)
+        assert p.budget.sources == {"财政拨款": 199950, "其他资金": 50}
+        assert p.extra == {"实施期资金总额": "301800.00", "实施期资金总额/其中：财政拨款": "301700.00",
+                           "实施期资金总额/其他资金": "100.00"}
+        assert not [w for w in doc.warnings if w.code == "unparsed_amount"]
+        assert p.period == "5年" and p.goals == ["完成某某工作"]
+
+
+def test_one_set_of_amounts_beside_other_labels(tmp_path):
+    """Only the implementation period's amounts printed (实施期资金总额,
+    其中：财政拨款, 其他资金 under one another, 实施期限 in the row above):
+    they are the budget."""
+    xs = [0, 90, 200, 290, 400, 490]
+    rows = [
+        ["项目名称", "某某资金", "", "", ""],
+        ["主管部门", "某某局", "", "实施期限", "1年"],
+        ["资金金额（万元）", "实施期资金总额：", "7597.75", "", ""],
+        ["", "其中：财政拨款", "7597.75", "", ""],
+        ["", "其他资金", "", "", ""],
+        ["总体目标", "完成某某工作", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", "备注"],
+        ["产出指标", "数量指标", "改造户数", "≥10户", ""],
+    ]
+    merges = [(0, 1, 1, 4), (1, 1, 1, 2), (2, 0, 3, 1), (2, 2, 1, 3), (3, 2, 1, 3), (4, 2, 1, 3), (5, 1, 1, 4)]
+    doc = document([form_page(1, xs, rows, merges=merges, above=["2022年部门预算专项业务经费绩效目标表"])], tmp_path)
+    (p,) = doc.projects
+    assert (p.budget.total, p.budget.fiscal, p.budget.other) == (7597.75, 7597.75, None)
+    assert p.budget.sources == {"财政拨款": 7597.75} and p.extra == {}
+    assert not [w for w in doc.warnings if w.code == "unparsed_amount"]

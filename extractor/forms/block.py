@@ -10,7 +10,7 @@ import regex
 
 from ..layout import Cell, union_all
 from ..rejoin import join_pair
-from ..vocab import label_role
+from ..vocab import amount_scope, label_role
 from .duties import duty_columns, read_duty_row
 from .headers import cell_for_column
 from .textrows import TEXT_COLUMNS, rows_from_text
@@ -81,7 +81,47 @@ def _blank_dash(cell: Cell) -> Cell:
     return replace(cell, text="", lines=()) if cell.text and _DASH.match(cell.text) else cell
 
 
+#: Roles of a set of amounts: a total and its parts by source.
+_SET_ROLES = ("total", "fiscal", "other", "source")
+
+
+def _open_sets(b: Builder, labels: Sequence[tuple[str, Cell]]) -> None:
+    """A row holding two or more totals side by side (实施期资金总额 | 301800
+    | 年度资金总额 | 200000) opens one set of amounts per total: the labels
+    below them (其中：财政拨款, 其他资金) belong to the set whose total
+    stands in their column.  The budget is the set whose total names the
+    budget year (``vocab/scopes.tsv``), else the first not naming the whole
+    implementation period, else the first.  A row with any other label
+    ends the sets."""
+    heads = [cell for role, cell in labels if role == "total"]
+    if len(heads) >= 2:
+        scopes = [amount_scope(cell.text) for cell in heads]
+        kept = next((k for k, s in enumerate(scopes) if s == "annual"),
+                    next((k for k, s in enumerate(scopes) if s != "period"), 0))
+        b.amount_heads = [(cell, k == kept) for k, cell in enumerate(heads)]
+    elif any(role not in _SET_ROLES for role, _ in labels):
+        b.amount_heads = []
+
+
+def _set_head(b: Builder, label: Cell) -> tuple[Cell, bool]:
+    """The total (and whether its set is the budget's) that ``label``
+    stands under: the most overlapping in x, then the nearest."""
+    mid = (label.box.x0 + label.box.x1) / 2
+    return min(b.amount_heads, key=lambda h: (-h[0].box.x_overlap(label.box), abs((h[0].box.x0 + h[0].box.x1) / 2 - mid)))
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip(":：").strip()
+
+
 def _add_label(b: Builder, role: str, label: Cell, value: Optional[Cell]) -> None:
+    if role in _SET_ROLES and b.amount_heads:
+        head, kept = _set_head(b, label)
+        if not kept:
+            # An amount of a set beside the budget's: kept under extra as
+            # "实施期资金总额" and "实施期资金总额/其中：财政拨款".
+            text = _bare(head.text) if head is label else f"{_bare(head.text)}/{_bare(label.text)}"
+            role, label = "extra", replace(label, text=text)
     span = Span.of_cell(value) if value is not None else Span("", label.page, label.box)
     b.labels.append((role, label.text, span))
     b.last_label = len(b.labels) - 1
@@ -151,6 +191,7 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     kinds = [classify_cell(c) for c in own]
     labels_here = [(k, c) for k, c in zip(kinds, own) if k]
     values_here = [c for k, c in zip(kinds, own) if not k]
+    _open_sets(b, labels_here)
     first_label = min((c.box.x0 for _, c in labels_here), default=None)
     trailing = [v for v in values_here if first_label is not None and v.box.x0 > first_label]
 

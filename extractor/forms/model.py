@@ -138,6 +138,9 @@ class Builder:
     #: (row index, role) of blank 一级/二级 cells of a drawn table that may
     #: be the first part of a merged cell cut by the page break.
     awaiting: list[tuple[int, str]] = field(default_factory=list)
+    #: The total labels of sets of amounts printed side by side (实施期资金总额
+    #: | … | 年度资金总额 | …), each with whether its set is the budget's.
+    amount_heads: list[tuple[Cell, bool]] = field(default_factory=list)
 
     def freeze(self) -> ProjectForm:
         return ProjectForm(
