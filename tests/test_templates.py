@@ -296,13 +296,13 @@ def test_swapped_comparator_and_unit_columns_and_a_unit_in_the_name(tmp_path):
     assert (t.cmp, t.value, t.unit, t.unit_raw, t.raw) == ("<=", 455, "万元", "万元", "≤455")
 
 
-def _two_sets_page(sets, others=("", "")):
+def _two_sets_page(sets, others=("", ""), name="项目名称", title="2022年专项资金总体绩效目标表"):
     """A 专项资金总体绩效目标表 header: 资金金额（万元） over three rows, each
     holding one label/value pair per set of amounts, side by side."""
     xs = [0, 90, 200, 290, 400, 490]
     (head_a, total_a, fiscal_a), (head_b, total_b, fiscal_b) = sets
     rows = [
-        ["项目名称", "某某资金", "", "", ""],
+        [name, "某某资金", "", "", ""],
         ["主管部门", "某某局", "", "实施期限", "5年"],
         ["资金金额（万元）", head_a, total_a, head_b, total_b],
         ["", "其中：财政拨款", fiscal_a, "其中：财政拨款", fiscal_b],
@@ -312,7 +312,7 @@ def _two_sets_page(sets, others=("", "")):
         ["产出指标", "数量指标", "改造户数", "≥10户", ""],
     ]
     merges = [(0, 1, 1, 4), (1, 1, 1, 2), (2, 0, 3, 1), (5, 1, 1, 4)]
-    return form_page(1, xs, rows, merges=merges, above=["2022年专项资金总体绩效目标表"])
+    return form_page(1, xs, rows, merges=merges, above=[title])
 
 
 def test_two_sets_of_amounts_side_by_side(tmp_path):
@@ -330,6 +330,14 @@ def test_two_sets_of_amounts_side_by_side(tmp_path):
                            "实施期资金总额/其他资金": "100.00"}
         assert not [w for w in doc.warnings if w.code == "unparsed_amount"]
         assert p.period == "5年" and p.goals == ["完成某某工作"]
+    # a department form's funds likewise; blank 其他资金 pairs are pairs
+    # still, whose values are blank (not labels over the next row's values)
+    doc = document([_two_sets_page((annual, period), name="部门名称", title="2022年部门整体支出绩效目标表")], tmp_path)
+    (form,) = doc.overall.forms
+    assert (form.funds.total, form.funds.fiscal, form.funds.other) == (200000, 199950, None)
+    assert form.funds.sources == {"财政拨款": 199950} and form.goals == ["完成某某工作"]
+    assert form.extra == {"实施期资金总额": "301800.00", "实施期资金总额/其中：财政拨款": "301700.00",
+                          "实施期资金总额/其他资金": ""}
 
 
 def test_one_set_of_amounts_beside_other_labels(tmp_path):

@@ -114,6 +114,13 @@ def _bare(text: str) -> str:
     return text.strip().rstrip(":：").strip()
 
 
+def _blank_pairs(kinds: Sequence[Optional[str]]) -> bool:
+    """Whether a row is label/value pairs side by side whose values are
+    blank (其他资金 | | 其他资金 | ): each label has a cell of its own right
+    of it, so its value is there, not in the next row."""
+    return all(k is None for k in kinds[1::2]) and all(k is not None for k in kinds[0::2]) and len(kinds) % 2 == 0
+
+
 def _add_label(b: Builder, role: str, label: Cell, value: Optional[Cell]) -> None:
     if role in _SET_ROLES and b.amount_heads:
         head, kept = _set_head(b, label)
@@ -195,7 +202,7 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
     first_label = min((c.box.x0 for _, c in labels_here), default=None)
     trailing = [v for v in values_here if first_label is not None and v.box.x0 > first_label]
 
-    if len(labels_here) >= 2 and not any(v.text for v in trailing):
+    if len(labels_here) >= 2 and not any(v.text for v in trailing) and not _blank_pairs(kinds):
         # Labels in a row of their own: their values are in the next row.
         b.pending_labels = labels_here
         return
