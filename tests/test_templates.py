@@ -155,6 +155,63 @@ def test_a_self_evaluation_is_read_as_such(tmp_path):
     assert (last.actual.cmp, last.actual.value, last.score, last.deviation) == (">=", 85, 8, "宣传不足，将加强")
 
 
+FUNDS_XS = [0, 100, 200, 300, 400, 500, 560, 650, 880]
+FUNDS_HEAD = ["项目资金（万元）", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
+FUNDS_GRID = [
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["产出指标", "数量指标", "设备数量", "2台", "2台", "10", "10", ""],
+]
+
+
+def _funds_form(matrix, tmp_path):
+    """A self-evaluation whose funds matrix is ``matrix`` (the total row and
+    the source rows under ``FUNDS_HEAD``), 项目资金 merged over all of it."""
+    rows = [["项目名称", "某某项目", "", "", "", "", "", ""], FUNDS_HEAD, *matrix, *FUNDS_GRID]
+    merges = [(0, 1, 1, 7), (1, 0, 1 + len(matrix), 1)]
+    (p,) = document([form_page(1, FUNDS_XS, rows, merges=merges, above=["某某项目绩效自评表"])], tmp_path).projects
+    return p
+
+
+def test_a_self_evaluation_funds_matrix_is_read_by_its_columns(tmp_path):
+    """Every amount of the funds matrix belongs to its row and its column: a
+    blank cell or a dash is empty and moves no cell after it.  With no
+    年初预算数 on the total row the budget is the 全年预算数 column, for every
+    row: a source row blank there has no amount (never another column's);
+    the source rows' other cells are kept by row label and column header."""
+    p = _funds_form([
+        ["", "年度资金总额", "", "360", "263", "10", "73%", "10"],
+        ["", "其中：当年财政拨款", "", "263", "263", "—", "100%", "—"],
+        ["", "上年结转资金", "", "", "", "—", "", "—"],
+        ["", "其他资金", "360", "", "—", "—", "0%", "—"],
+    ], tmp_path)
+    b = p.budget
+    assert (b.total, b.fiscal, b.other, b.sources) == (360, 263, None, {"当年财政拨款": 263})
+    ex = b.execution
+    assert (ex.planned, ex.adjusted, ex.spent, ex.weight, ex.rate, ex.score) == (None, 360, 263, 10, 73, 10)
+    assert p.extra == {
+        "其中：当年财政拨款/全年执行数（B）": "263", "其中：当年财政拨款/执行率（B/A）": "100%",
+        "其他资金/年初预算数": "360", "其他资金/执行率（B/A）": "0%",
+    }
+
+
+def test_a_self_evaluation_budget_is_the_year_start_column_where_the_total_row_prints_it(tmp_path):
+    """年初预算数 on the total row: total, fiscal and other are all of that
+    column; the 当年财政拨款 blank there has no amount, though it prints a
+    全年预算数."""
+    p = _funds_form([
+        ["", "年度资金总额", "360", "360", "263", "10", "73%", "10"],
+        ["", "其中：当年财政拨款", "", "263", "263", "—", "100%", "—"],
+        ["", "其他资金", "360", "97", "", "—", "0%", "—"],
+    ], tmp_path)
+    b = p.budget
+    assert (b.total, b.fiscal, b.other, b.sources) == (360, None, 360, {"其他资金": 360})
+    assert (b.execution.planned, b.execution.adjusted) == (360, 360)
+    assert p.extra == {
+        "其中：当年财政拨款/全年预算数（A）": "263", "其中：当年财政拨款/全年执行数（B）": "263",
+        "其中：当年财政拨款/执行率（B/A）": "100%", "其他资金/全年预算数（A）": "97", "其他资金/执行率（B/A）": "0%",
+    }
+
+
 @pytest.mark.parametrize("rows, why", [
     ([["项目名称", "项目金额", "项目简介"], ["合计", "173502.61", ""], ["某项目", "100", "说明"]], "a budget table"),
     ([["项目名称", "", "", ""], ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "", ""],

@@ -182,6 +182,16 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
         if columns is not None:
             b.duty_columns = columns
             return
+    if b.pending_labels and _matrix_head(b.pending_labels):
+        b.amount_columns, b.budget_column = list(b.pending_labels), None
+        if _matrix_row(b, own):
+            b.pending_labels = []
+            return
+        b.amount_columns = []
+    elif b.amount_columns:
+        if _matrix_row(b, own):
+            return
+        b.amount_columns = []
     if b.pending_labels:
         # Values under labels of the row above (or of a row split by a page
         # break): pair them by column; the rest of the row reads as usual.
@@ -237,11 +247,11 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
         role = found
         if role is None and cell.text and current is not None and paired and unknown_label(current[0], b):
             if not _HAN.search(cell.text):
-                # More amounts in the row of one label (a self-evaluation's
-                # 财政拨款 under 年初预算数 | 全年预算数 | 全年执行数): the first
-                # is the label's value, the others are kept by position.
-                # keyed by the column's place after the label, blank cells
-                # counted, so that one key is one column on every form
+                # More amounts in the row of one label, under no column
+                # headers the block knows (a funds matrix under them is read
+                # by ``_matrix_row``): the first is the label's value, the
+                # others are kept by the column's place after the label,
+                # blank cells counted.
                 place = own.index(cell) - own.index(current[1])
                 b.labels.append(("extra", f"{current[1].text}（{place}）", Span.of_cell(cell)))
                 continue
@@ -258,6 +268,65 @@ def _read_block_row(b: Builder, cells: Sequence[Cell], row: int) -> None:
                 _append_to_label(b, len(b.labels) - 1, cell)
     if current and not paired:
         _pair(b, current[0], current[1], None)
+
+
+#: Roles of the column headers of a self-evaluation's funds matrix
+#: (年初预算数 | 全年预算数（A） | 全年执行数（B） | 分值 | 执行率 | 得分).
+_MATRIX_ROLES = ("exec_planned", "exec_adjusted", "exec_spent", "exec_rate", "exec_weight", "exec_score")
+#: The matrix columns that may give the budget, the preferred first.
+_BUDGET_COLUMNS = ("exec_planned", "exec_adjusted")
+
+
+def _matrix_head(labels: Sequence[tuple[str, Cell]]) -> bool:
+    """Whether labels in a row of their own are the column headers of a
+    funds matrix: two or more, all of them columns of the execution row."""
+    return len(labels) >= 2 and all(kind in _MATRIX_ROLES for kind, _ in labels)
+
+
+def _matrix_row(b: Builder, cells: Sequence[Cell]) -> bool:
+    """Read a row of a self-evaluation's funds matrix: a row label (年度资金总额,
+    其中：当年财政拨款, 上年结转资金, 其他资金) left of the columns whose
+    headers ``b.amount_columns`` holds, and one cell under each column.
+    Every cell belongs to its row and its column; a blank cell (or a dash)
+    is an empty one and never moves the cells after it.
+
+    The total row gives the execution (one value per column) and the
+    budget's total.  The budget takes one column for every row of the form:
+    年初预算数 where the total row prints it, else 全年预算数
+    (``_BUDGET_COLUMNS``).  A source row's cell in that column is its amount
+    (none where it is blank); its other cells are kept in extra as
+    "row label/column header" (a blank one is not kept).  A row label the
+    vocabulary does not know keeps all its cells so.  False, reading
+    nothing, when the row is no row of the matrix (another label, or text
+    outside the columns)."""
+    first = min(cell.box.x0 for _, cell in b.amount_columns)
+    heads = [c for c in cells if c.text and c.box.cx < first]
+    if len(heads) != 1:
+        return False
+    head = heads[0]
+    role = classify_cell(head)
+    columns = [(kind, header, cell_for_column(cells, HeaderColumn(kind, header.text, header.box.x0, header.box.x1)))
+               for kind, header in b.amount_columns]
+    under = [cell for _, _, cell in columns if cell is not None]
+    if any(c.text and c is not head and c not in under for c in cells) or any(classify_cell(c) for c in under):
+        return False
+    if role not in _SET_ROLES and (role is not None or any(_HAN.search(c.text) for c in under)):
+        return False  # a label of another field, or words under the amounts
+    kinds = [kind for kind, _, _ in columns]
+    if role == "total":
+        printed = [kind for kind, _, cell in columns if cell is not None and cell.text]
+        b.budget_column = next((k for k in _BUDGET_COLUMNS if k in printed), None)
+        for kind, header, cell in columns:
+            _add_label(b, kind, header, cell)
+    column = b.budget_column or next((k for k in _BUDGET_COLUMNS if k in kinds), None)
+    for kind, header, cell in columns:
+        if role is not None and kind == column:
+            _add_label(b, role, head, cell)
+        elif role != "total" and cell is not None and cell.text:
+            b.labels.append(("extra", f"{_bare(head.text)}/{_bare(header.text)}", Span.of_cell(cell)))
+    if column is None and role in _SET_ROLES:
+        _add_label(b, role, head, None)
+    return True
 
 
 #: Labels whose value is one amount in one cell.

@@ -141,6 +141,11 @@ class Builder:
     #: The total labels of sets of amounts printed side by side (实施期资金总额
     #: | … | 年度资金总额 | …), each with whether its set is the budget's.
     amount_heads: list[tuple[Cell, bool]] = field(default_factory=list)
+    #: The column headers of a self-evaluation's funds matrix (年初预算数 |
+    #: 全年预算数 | 全年执行数 …) while its rows are read: (role, header cell).
+    amount_columns: list[tuple[str, Cell]] = field(default_factory=list)
+    #: The role of the matrix column that gives the budget (``block.py``).
+    budget_column: Optional[str] = None
 
     def freeze(self) -> ProjectForm:
         return ProjectForm(
