@@ -1,0 +1,394 @@
+"""What OCR reads: text lines, their characters and how they are set.
+
+``Recognizer``      PP-OCR (rapidocr-onnxruntime: detection and recognition
+                    models ship inside its wheel, nothing is downloaded) ->
+                    ``OcrLine``s with a confidence per character and each
+                    character's position along the line (from the CTC
+                    decoder's columns); ``recognizer()`` keeps one per process
+``fix_typography``  what the recognizer cannot see, from context and the
+                    image: full-width punctuation next to Chinese text, em
+                    dash or hyphen by width, "。" read as a dot
+``line_ems``        the font size of each line, from the spacing of its CJK
+                    characters, clustered per page so that lines set in one
+                    font get one size
+``line_chars``      one recognized line -> ``Char`` boxes in PDF points:
+                    CJK characters one em wide, Latin letters and digits
+                    abutting (no invented spaces)
+
+numpy, OpenCV and onnxruntime are imported on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from .extras import install_hint
+from .layout import Box, Char
+from .rejoin import is_cjk
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+# -- recognition ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One recognized character: its text, its centre as a fraction (0..1)
+    of the line box along the reading direction, and its probability."""
+
+    text: str
+    at: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One recognized text line, in pixels of the page image."""
+
+    text: str
+    confidence: float
+    box: Box
+    glyphs: tuple[Glyph, ...]
+    #: Text running top to bottom (a box much taller than wide).
+    vertical: bool = False
+
+
+def _proportional(text: str, confidence: float) -> tuple[Glyph, ...]:
+    """Positions when the recognizer gives none: CJK one em, others half."""
+    units = [1.0 if is_cjk(ch) else (0.3 if ch.isspace() else 0.5) for ch in text]
+    total = sum(units) or 1.0
+    out, acc = [], 0.0
+    for ch, u in zip(text, units):
+        out.append(Glyph(ch, (acc + u / 2) / total, confidence))
+        acc += u
+    return tuple(out)
+
+
+class Recognizer:
+    """PP-OCR text detection and recognition (rapidocr-onnxruntime's models,
+    shipped in its wheel; onnxruntime on the CPU).  Call with a grey page
+    image; returns its text lines."""
+
+    #: The detector sees the page at most this many pixels on its long side
+    #: (about 150 dpi for A4): enough for 9 pt text, and the detector's cost
+    #: grows with the pixel count; recognition reads the full-resolution crops.
+    detect_side = 1760
+
+    def __init__(self, threads: int = 0):
+        from .ocr import missing_modules
+
+        missing = missing_modules()
+        if missing:
+            raise ModuleNotFoundError(f"the ocr extra is not installed ({', '.join(missing)} missing): {install_hint('ocr')}")
+        from rapidocr_onnxruntime import RapidOCR
+
+        params: dict[str, object] = {"print_verbose": False}
+        if threads:
+            params.update(intra_op_num_threads=threads, inter_op_num_threads=1)
+        self.engine = RapidOCR(**params)
+        self.engine.text_det.limit_type = "max"
+        self.engine.text_det.limit_side_len = self.detect_side
+
+    def __call__(self, gray: "np.ndarray") -> list[OcrLine]:
+        import cv2
+        import numpy as np
+
+        image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+        boxes, _ = self.engine.text_det(image)
+        if boxes is None or len(boxes) == 0:
+            return []
+        boxes = self.engine.sorted_boxes(boxes)
+        crops = self.engine.get_crop_img_list(image, boxes)
+        results, _ = self.engine.text_rec(crops, True)
+        out: list[OcrLine] = []
+        for quad, crop, res in zip(boxes, crops, results):
+            text, score = res[0], float(res[1])
+            if not text.strip():
+                continue
+            quad = np.asarray(quad, dtype=float)
+            box = Box(float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
+            # rapidocr turns crops at least 1.5 times taller than wide.
+            wide = max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))
+            tall = max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))
+            vertical = bool(wide > 0 and tall / wide >= 1.5)
+            out.append(OcrLine(text, score, box, self._glyphs(text, score, res), vertical))
+        return out
+
+    @staticmethod
+    def _glyphs(text: str, score: float, res) -> tuple[Glyph, ...]:
+        """Each character's centre from the CTC column it was decoded at."""
+        try:
+            columns, words, word_cols, _states, confs = res[2]
+            cols = [c for wc in word_cols for c in wc]
+            chars = [ch for w in words for ch in w]
+            if len(cols) != len(text) or "".join(chars) != text or len(confs) != len(text) or columns <= 0:
+                raise ValueError("positions do not match the text")
+            return tuple(
+                Glyph(ch, min(1.0, max(0.0, (col + 0.5) / columns)), float(conf))
+                for ch, col, conf in zip(text, cols, confs)
+            )
+        except (TypeError, ValueError, IndexError):
+            return _proportional(text, score)
+
+
+_RECOGNIZERS: dict[tuple[int, int], Recognizer] = {}
+
+
+def recognizer(threads: int = 0) -> Recognizer:
+    """One recognizer per process (loading the models takes half a second).
+    Keyed by process id: a forked child (``guard``, ``batch``) must not use
+    its parent's onnxruntime session, whose threads did not follow it (nor
+    destroy it: that would join those threads)."""
+    key = (os.getpid(), threads)
+    if key not in _RECOGNIZERS:
+        _RECOGNIZERS[key] = Recognizer(threads)
+    return _RECOGNIZERS[key]
+
+
+# -- typography the recognizer cannot see -------------------------------------------------
+
+#: Half-width punctuation and its full-width form.  The recognizer confuses
+#: the two (their shapes are alike; only the advance differs), so OCR'd text
+#: follows Chinese typesetting: punctuation touching Chinese text is
+#: full-width.
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_DASHES = "-一—–－"
+_DOTS = "·・.．•°"
+
+
+def _han(ch: Optional[str]) -> bool:
+    return ch is not None and ch != "" and is_cjk(ch) and ch not in "（）"
+
+
+def _is_ring(image: "np.ndarray", line: OcrLine, glyph: Glyph, em: float) -> Optional[bool]:
+    """Whether the small mark read as ``glyph`` is a ring (the full stop
+    "。") rather than a filled dot ("·", "."); None when no small mark is
+    found near the glyph's centre."""
+    import numpy as np
+
+    if line.vertical:
+        return None
+    b = line.box
+    cx = b.x0 + glyph.at * b.width
+    x0, x1 = int(max(0, cx - 0.6 * em)), int(min(image.shape[1], cx + 0.6 * em + 1))
+    y0, y1 = int(max(0, b.top)), int(min(image.shape[0], b.bottom + 1))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    crop = image[y0:y1, x0:x1]
+    paper, dark = float(np.percentile(crop, 90)), float(crop.min())
+    if paper - dark < 40:
+        return None
+    found = None
+    # Two cuts: a thin ring's stroke is lighter than the letters around it.
+    for cut in ((paper + dark) / 2, paper - 0.3 * (paper - dark)):
+        ring = _ring_at(crop < cut, em)
+        if ring:
+            return True
+        found = ring if ring is not None else found
+    return found
+
+
+def _ring_at(ink: "np.ndarray", em: float) -> Optional[bool]:
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    best = None
+    for k in range(1, count):
+        x, y, w, h, area = stats[k]
+        if w > 0.45 * em or h > 0.45 * em or x == 0 or x + w >= ink.shape[1] or area < 3:
+            continue  # a stroke of a neighbouring character, or a speck
+        if best is None or area > stats[best][4]:
+            best = k
+    if best is None:
+        return None
+    x, y, w, h, _ = stats[best]
+    mark = (labels[y:y + h, x:x + w] == best).astype(np.uint8)
+    # A small ring is often open by a pixel where its stroke is thinnest.
+    padded = cv2.morphologyEx(np.pad(mark, 2), cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))
+    outside = padded.copy()
+    cv2.floodFill(outside, None, (0, 0), 1)
+    return bool((outside == 0).any())
+
+
+def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = None) -> OcrLine:
+    """Correct what OCR cannot tell apart, by context and geometry; the
+    text keeps its length and every glyph its position and confidence.
+
+    * ``, ; : ? !`` after Chinese text are full-width (``，；：？！``), and
+      the radical "丶" is the enumeration comma "、";
+    * parentheses are full-width when they touch Chinese text, or when the
+      space they take says so: a full-width "）" leaves most of an em blank
+      after its stroke, so the next character stands at least 0.7 em from
+      it (0.4 em after a half-width ")"); a pair gets one width (full when
+      either side is full);
+    * a dash next to a digit ("2019—2023", "2019—" at a line end) is an em
+      dash "—" when it takes an em (the digits around it at least 1.15 em
+      apart, or the digit beside it at least 0.55 em from its centre), else
+      a hyphen; the recognizer reads the em dash as the ideograph "一" or as
+      a hyphen, and "一" right after a digit is never the numeral;
+    * a dot read after Chinese text or "%" ("·", ".", "°" …) that is a ring in
+      ``image`` is the full stop "。" (the recognizer takes a small "。"
+      for "·"), unless it leans to the next character (the small full
+      stop of "中国梦﹒劳动美").
+    """
+    glyphs = list(line.glyphs)
+    text = [g.text for g in glyphs]
+    length = line.box.height if line.vertical else line.box.width
+
+    def neighbour(i: int, step: int) -> Optional[int]:
+        j = i + step
+        while 0 <= j < len(text) and text[j].isspace():
+            j += step
+        return j if 0 <= j < len(text) else None
+
+    def distance(i: Optional[int], j: Optional[int]) -> float:
+        if i is None or j is None or em <= 0:
+            return 0.0
+        return abs(glyphs[j].at - glyphs[i].at) * length / em
+
+    for i, ch in enumerate(text):
+        before, after = neighbour(i, -1), neighbour(i, 1)
+        prev = text[before] if before is not None else None
+        nxt = text[after] if after is not None else None
+        if ch == "丶":  # the radical, never running text: the enumeration comma
+            text[i] = "、"
+        elif ch in ",;:?!" and _han(prev):
+            text[i] = _FULL_WIDTH[ch]
+        elif ch == "(" and (_han(prev) or _han(nxt)):
+            text[i] = "（"
+        elif ch == ")" and (_han(prev) or _han(nxt) or (after is not None and distance(i, after) >= 0.7)):
+            text[i] = "）"
+        elif ch in _DASHES and (prev or "").isdigit() and (nxt or "").isdigit():
+            text[i] = "—" if distance(before, after) >= 1.15 else "-"
+        elif ch in _DASHES and (prev or "").isdigit() and after is None:
+            text[i] = "—" if distance(before, i) >= 0.55 else "-"
+        elif ch in _DASHES and (nxt or "").isdigit() and before is None and ch != "-":
+            text[i] = "—" if distance(i, after) >= 0.55 else "-"
+        elif ch in _DOTS and (_han(prev) or prev == "%") and image is not None:
+            leans_right = after is not None and distance(before, i) > distance(i, after) + 0.25
+            if not leans_right and _is_ring(image, line, glyphs[i], em):
+                text[i] = "。"
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            j = stack.pop()
+            if (text[j] == "（") != (ch == "）"):
+                text[j], text[i] = "（", "）"
+    if text == [g.text for g in glyphs]:
+        return line
+    new = tuple(Glyph(t, g.at, g.confidence) for t, g in zip(text, glyphs))
+    return OcrLine("".join(text), line.confidence, line.box, new, line.vertical)
+
+
+# -- recognized lines -> characters ------------------------------------------------------
+
+
+def _cjk_pitch(line: OcrLine) -> Optional[float]:
+    """Median distance (px) between the centres of neighbouring CJK
+    characters: one em when the text is set solid."""
+    length = line.box.height if line.vertical else line.box.width
+    gaps = [
+        (b.at - a.at) * length
+        for a, b in zip(line.glyphs, line.glyphs[1:])
+        if is_cjk(a.text) and is_cjk(b.text) and b.at > a.at
+    ]
+    return statistics.median(gaps) if gaps else None
+
+
+def _thickness(line: OcrLine) -> float:
+    return line.box.width if line.vertical else line.box.height
+
+
+def line_ems(lines: Sequence[OcrLine]) -> list[float]:
+    """The font size (px) of each line of one page.
+
+    A line's em is the pitch of its CJK characters, kept within reason of
+    the box height (letter-spaced text); lines without two CJK neighbours use
+    the page's ratio of em to box height.  The sizes are then clustered
+    (values within 8 % chain into one cluster) and each line gets its
+    cluster's median, so that lines set in one font get exactly one size."""
+    if not lines:
+        return []
+    ratios = [p / _thickness(l) for l in lines if (p := _cjk_pitch(l)) and _thickness(l) > 0]
+    ratio = statistics.median(ratios) if ratios else 0.8
+    raw = []
+    for l in lines:
+        t = _thickness(l)
+        pitch = _cjk_pitch(l)
+        em = pitch if pitch else ratio * t
+        raw.append(min(max(em, 0.75 * ratio * t), 1.25 * ratio * t))
+    order = sorted(range(len(raw)), key=lambda i: raw[i])
+    clusters: list[list[int]] = []
+    for i in order:
+        if clusters and raw[i] <= raw[clusters[-1][-1]] * 1.08:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    out = [0.0] * len(raw)
+    for c in clusters:
+        m = statistics.median(raw[i] for i in c)
+        for i in c:
+            out[i] = m
+    return out
+
+
+def line_chars(line: OcrLine, em: float, scale: float) -> list[Char]:
+    """One recognized line -> characters in PDF points.
+
+    CJK characters are one em wide around their centre.  Letters and digits
+    abut their neighbours (the boundary halfway between two centres), so the
+    rejoin stage sees no gap inside a word; a space the recognizer read is
+    kept as a space character (rejoin keeps it only between two Latin words).
+    Vertical lines stack their characters one em apart."""
+    glyphs = line.glyphs
+    if not glyphs:
+        return []
+    length = line.box.height if line.vertical else line.box.width
+    start = line.box.top if line.vertical else line.box.x0
+    centres = [start + g.at * length for g in glyphs]
+    latin_pitch = [
+        b - a for g, h, a, b in zip(glyphs, glyphs[1:], centres, centres[1:])
+        if not is_cjk(g.text) and not is_cjk(h.text) and not g.text.isspace() and not h.text.isspace() and b > a
+    ]
+    half_latin = min(max(statistics.median(latin_pitch) if latin_pitch else 0.5 * em, 0.3 * em), 0.7 * em) / 2
+    spans: list[tuple[float, float]] = []
+    for i, (g, c) in enumerate(zip(glyphs, centres)):
+        if is_cjk(g.text):
+            lo, hi = c - em / 2, c + em / 2
+        elif g.text.isspace():
+            lo, hi = c - 0.1 * em, c + 0.1 * em
+        else:
+            lo, hi = c - half_latin, c + half_latin
+            prev = glyphs[i - 1] if i else None
+            nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+            if prev is not None and not is_cjk(prev.text) and not prev.text.isspace():
+                lo = (centres[i - 1] + c) / 2
+            if nxt is not None and not is_cjk(nxt.text) and not nxt.text.isspace():
+                hi = (c + centres[i + 1]) / 2
+        spans.append((lo, hi))
+    # Reading order must survive rejoin's sort by x0.
+    fixed: list[tuple[float, float]] = []
+    for lo, hi in spans:
+        if fixed and lo <= fixed[-1][0]:
+            lo = fixed[-1][0] + 0.01
+        fixed.append((lo, max(hi, lo + 0.02)))
+    size = em * scale
+    out = []
+    if line.vertical:
+        cx = line.box.cx
+        for g, (lo, hi) in zip(glyphs, fixed):
+            box = Box((cx - em / 2) * scale, lo * scale, (cx + em / 2) * scale, hi * scale)
+            out.append(Char(g.text, box, size, g.confidence))
+    else:
+        cy = line.box.cy
+        for g, (lo, hi) in zip(glyphs, fixed):
+            box = Box(lo * scale, (cy - em / 2) * scale, hi * scale, (cy + em / 2) * scale)
+            out.append(Char(g.text, box, size, g.confidence))
+    return out
