@@ -9,12 +9,16 @@ image in steps, each decided by a module of its own:
                     resolution (clamped to ``OcrSettings.min_dpi..max_dpi``),
                     grey-scale; a slight rotation measured and turned back;
                     table rules found (they become the page's ``Ruling``s)
-                    and erased; scanner noise smoothed
-``ocr_text``        the text: PP-OCR (rapidocr-onnxruntime, models shipped in
-                    its wheel) reads the text lines, with a confidence per
-                    character and each character's position along the line;
-                    the typography OCR cannot see is settled from context and
-                    the image; each line becomes ``Char`` boxes in PDF points
+                    and erased; scanner noise smoothed; the text lines found
+                    in the ink, cell by cell (PP-OCR's detection model reads
+                    only what is no plain line of text, or every page with
+                    ``OcrSettings.detector``)
+``ocr_text``        the text: PP-OCR's recognition model (rapidocr-onnxruntime,
+                    models shipped in its wheel) reads each line, with a
+                    confidence per character and each character's position
+                    along the line; the typography OCR cannot see is settled
+                    from context and the image; each line becomes ``Char``
+                    boxes in PDF points, its gaps where the ink has them
 ``ocr_doubt``       after the projects stage: what OCR may have misread, as
                     warnings
 
@@ -45,7 +49,7 @@ from .errors import ExtractorError
 from .extras import install_hint
 from .layout import Char, Page
 from .ocr_doubt import FIELD_NAMES, LABEL_NAMES, _ranges, confidence_warnings, doubtful, number_warnings
-from .ocr_scan import clean, erase_rulings, estimate_skew, find_rulings, render, rotate, scan_dpi
+from .ocr_scan import clean, erase_rulings, estimate_skew, find_rulings, find_text, render, rotate, scan_dpi
 from .ocr_text import Glyph, OcrLine, Recognizer, fix_typography, line_chars, line_ems, recognizer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "DEFAULT_OCR", "FIELD_NAMES", "INSTALL_HINT", "LABEL_NAMES", "Glyph", "Mode", "OcrLine", "OcrSettings", "OcrStage",
     "OcrUnavailable", "PageResult", "Progress", "Recognizer", "available", "clean", "confidence_warnings", "doubtful",
-    "erase_rulings", "estimate_skew", "find_rulings", "fix_typography", "line_chars", "line_ems", "missing_modules",
+    "erase_rulings", "estimate_skew", "find_rulings", "find_text", "fix_typography", "line_chars", "line_ems", "missing_modules",
     "needs_ocr", "number_warnings", "ocr_image", "print_progress", "recognizer", "render", "rotate", "scan_dpi",
 ]
 
@@ -113,6 +117,31 @@ class OcrSettings:
     rule_min_length: float = 0.3
     #: Strokes thicker than this (inches) are not rules (filled areas).
     rule_max_thickness: float = 0.06
+    #: Text lines are found in the image's ink (``ocr_scan.find_text``): a
+    #: row of ink is one line when its parts are at most ``line_join`` line
+    #: heights apart vertically ("三", "≥") and splits where its ink leaves
+    #: a gap of more than ``line_gap`` line heights; the recognizer reads each
+    #: line with a margin of ``line_margin`` of its height around the ink.
+    line_join: float = 0.35
+    line_gap: float = 1.2
+    line_margin: float = 0.22
+    #: Two characters of a line with less blank paper between them than this
+    #: (em) touch (the space between a code and a name, "711001 巨鹿县总工会");
+    #: wider blank, between two cells of a table drawn without rules, stays
+    #: as printed (``ocr_text.line_chars``).
+    word_gap: float = 0.9
+    #: Ink taller than this many lines of text is no line (a photo, a stamp,
+    #: lines too close to tell apart): PP-OCR's detection model reads it.
+    max_line_height: float = 2.5
+    #: Find every text line with PP-OCR's detection model instead (a neural
+    #: network over the whole page: about 0.5 s a page more on 2 cores).
+    detector: bool = False
+    #: The recognizer reads lines scaled to 48 pixels high, in runs of at
+    #: most ``read_batch`` pixel columns, each line padded to at least
+    #: ``read_min_width`` pixels (rapidocr's 320: narrower, a short cell's
+    #: first or last character is misread more often).
+    read_min_width: int = 320
+    read_batch: int = 640
     #: Threads for onnxruntime (0: one per core).
     threads: int = 0
 
@@ -188,11 +217,18 @@ def ocr_image(
     scale = width / w  # points per pixel (the same vertically: scale is uniform)
     rulings = find_rulings(gray, dpi, scale, settings)
     image = clean(erase_rulings(gray, rulings, scale))
-    lines = engine(image)
+    if settings.detector:
+        lines = engine(image, settings)
+    else:
+        boxes = find_text(image, rulings, scale, settings)
+        lines = engine.read_boxes(image, [b for b in boxes if b.plain], settings)
+        for b in boxes:
+            if not b.plain:
+                lines += engine(image, settings, within=b.box)
     kept = [l for l in lines if l.confidence >= settings.min_line_confidence]
     chars: list[Char] = []
     for line, em in zip(kept, line_ems(kept)):
-        chars.extend(line_chars(fix_typography(line, em, image), em, scale))
+        chars.extend(line_chars(fix_typography(line, em, image), em, scale, settings.word_gap))
     page = Page(
         number=number,
         width=width,

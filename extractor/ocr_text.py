@@ -20,6 +20,7 @@ numpy, OpenCV and onnxruntime are imported on first use.
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from .rejoin import is_cjk
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+    from .ocr import OcrSettings
+    from .ocr_scan import TextBox
 
 # -- recognition ----------------------------------------------------------------------
 
@@ -55,6 +59,9 @@ class OcrLine:
     glyphs: tuple[Glyph, ...]
     #: Text running top to bottom (a box much taller than wide).
     vertical: bool = False
+    #: Where the image shows no ink between the line's ends (pixel
+    #: intervals along the line), when known (``ocr_scan.find_text``).
+    blanks: tuple[tuple[float, float], ...] = ()
 
 
 def _proportional(text: str, confidence: float) -> tuple[Glyph, ...]:
@@ -70,10 +77,11 @@ def _proportional(text: str, confidence: float) -> tuple[Glyph, ...]:
 
 class Recognizer:
     """PP-OCR text detection and recognition (rapidocr-onnxruntime's models,
-    shipped in its wheel; onnxruntime on the CPU).  Call with a grey page
-    image; returns its text lines."""
+    shipped in its wheel; onnxruntime on the CPU).  ``read_boxes`` reads the
+    lines ``ocr_scan.find_text`` found; called with a grey image, the
+    detection model finds the lines itself."""
 
-    #: The detector sees the page at most this many pixels on its long side
+    #: The detector sees an image at most this many pixels on its long side
     #: (about 150 dpi for A4): enough for 9 pt text, and the detector's cost
     #: grows with the pixel count; recognition reads the full-resolution crops.
     detect_side = 1760
@@ -90,33 +98,93 @@ class Recognizer:
         if threads:
             params.update(intra_op_num_threads=threads, inter_op_num_threads=1)
         self.engine = RapidOCR(**params)
+        # rapidocr would scale an image up to 736 pixels on its short side.
         self.engine.text_det.limit_type = "max"
-        self.engine.text_det.limit_side_len = self.detect_side
 
-    def __call__(self, gray: "np.ndarray") -> list[OcrLine]:
+    def __call__(self, gray: "np.ndarray", settings: "Optional[OcrSettings]" = None,
+                 within: Optional[Box] = None) -> list[OcrLine]:
+        """The text lines the detection model finds in ``gray`` (only in
+        the part ``within``, if given; boxes in pixels of ``gray``)."""
         import cv2
         import numpy as np
 
+        x0 = y0 = 0
+        if within is not None:
+            x0, y0 = max(0, int(within.x0)), max(0, int(within.top))
+            gray = gray[y0:int(math.ceil(within.bottom)), x0:int(math.ceil(within.x1))]
         image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-        boxes, _ = self.engine.text_det(image)
+        h, w = gray.shape
+        shrink = min(1.0, self.detect_side / max(h, w, 1))
+        small = image if shrink == 1.0 else cv2.resize(image, (max(1, round(w * shrink)), max(1, round(h * shrink))),
+                                                      interpolation=cv2.INTER_AREA)
+        boxes, _ = self.engine.text_det(small)
         if boxes is None or len(boxes) == 0:
             return []
-        boxes = self.engine.sorted_boxes(boxes)
+        boxes = [np.clip(np.asarray(b, dtype=np.float32) / shrink, 0, [w - 1, h - 1]).astype(np.float32)
+                 for b in self.engine.sorted_boxes(boxes)]
         crops = self.engine.get_crop_img_list(image, boxes)
-        results, _ = self.engine.text_rec(crops, True)
+        results = self.read(crops, settings)
         out: list[OcrLine] = []
         for quad, crop, res in zip(boxes, crops, results):
             text, score = res[0], float(res[1])
             if not text.strip():
                 continue
             quad = np.asarray(quad, dtype=float)
-            box = Box(float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
+            box = Box(float(quad[:, 0].min()) + x0, float(quad[:, 1].min()) + y0,
+                      float(quad[:, 0].max()) + x0, float(quad[:, 1].max()) + y0)
             # rapidocr turns crops at least 1.5 times taller than wide.
             wide = max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))
             tall = max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))
             vertical = bool(wide > 0 and tall / wide >= 1.5)
             out.append(OcrLine(text, score, box, self._glyphs(text, score, res), vertical))
         return out
+
+    def read_boxes(self, image: "np.ndarray", boxes: "Sequence[TextBox]",
+                   settings: "Optional[OcrSettings]" = None) -> list[OcrLine]:
+        """The text of each box (``ocr_scan.find_text``) of a grey page image."""
+        from .ocr_scan import crop_lines
+
+        out: list[OcrLine] = []
+        for t, res in zip(boxes, self.read(crop_lines(image, boxes), settings)):
+            text, score = res[0], float(res[1])
+            if text.strip():
+                out.append(OcrLine(text, score, t.box, self._glyphs(text, score, res), blanks=t.blanks))
+        return out
+
+    def read(self, crops: "Sequence[np.ndarray]", settings: "Optional[OcrSettings]" = None) -> list:
+        """The recognizer's result for each crop (BGR, text running left to
+        right): text, mean confidence and the CTC columns of its characters.
+
+        Crops are read in runs of like width (sorted by aspect ratio), each
+        run at most ``OcrSettings.read_batch`` pixel columns and padded to its
+        widest crop, but never narrower than ``OcrSettings.read_min_width``:
+        the recognizer misreads a short cell's edge ("一级指标" as "-级指标")
+        without some padding to its right."""
+        import numpy as np
+
+        from .ocr import DEFAULT_OCR
+
+        settings = settings or DEFAULT_OCR
+        rec = self.engine.text_rec
+        height = rec.rec_image_shape[1]
+        narrowest = settings.read_min_width / height
+        ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
+        order = sorted(range(len(crops)), key=lambda i: ratios[i])
+        results: list = [None] * len(crops)
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and (end - start + 1) * max(narrowest, ratios[order[end]]) * height <= settings.read_batch:
+                end += 1
+            batch = order[start:end]
+            widest = max(narrowest, max(ratios[i] for i in batch))
+            images = np.stack([rec.resize_norm_img(crops[i], widest) for i in batch]).astype(np.float32)
+            preds = rec.session(images)[0]
+            decoded = rec.postprocess_op(preds, True, wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=widest)
+            for i, res in zip(batch, decoded):
+                results[i] = res
+            start = end
+        return results
 
     @staticmethod
     def _glyphs(text: str, score: float, res) -> tuple[Glyph, ...]:
@@ -291,15 +359,29 @@ def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = Non
 
 
 def _cjk_pitch(line: OcrLine) -> Optional[float]:
-    """Median distance (px) between the centres of neighbouring CJK
-    characters: one em when the text is set solid."""
+    """The distance (px) between the centres of neighbouring CJK
+    characters: one em when the text is set solid.
+
+    A centre is known to a CTC column (about a fifth of an em), so one
+    distance is four or five columns, never in between: the mean of the
+    distances near their median is the pitch (``_pitch``: a wider space, as
+    between justified words, is left out)."""
     length = line.box.height if line.vertical else line.box.width
     gaps = [
         (b.at - a.at) * length
         for a, b in zip(line.glyphs, line.glyphs[1:])
         if is_cjk(a.text) and is_cjk(b.text) and b.at > a.at
     ]
-    return statistics.median(gaps) if gaps else None
+    return _pitch(gaps)
+
+
+def _pitch(distances: Sequence[float]) -> Optional[float]:
+    """The mean of the distances near their median (a CTC column is a
+    fifth of an em: a median of quantized distances is biased)."""
+    if not distances:
+        return None
+    middle = statistics.median(distances)
+    return statistics.fmean(d for d in distances if 0.6 * middle <= d <= 1.4 * middle)
 
 
 def _thickness(line: OcrLine) -> float:
@@ -339,14 +421,21 @@ def line_ems(lines: Sequence[OcrLine]) -> list[float]:
     return out
 
 
-def line_chars(line: OcrLine, em: float, scale: float) -> list[Char]:
+def line_chars(line: OcrLine, em: float, scale: float, word_gap: float = 0.9) -> list[Char]:
     """One recognized line -> characters in PDF points.
 
     CJK characters are one em wide around their centre.  Letters and digits
     abut their neighbours (the boundary halfway between two centres), so the
     rejoin stage sees no gap inside a word; a space the recognizer read is
     kept as a space character (rejoin keeps it only between two Latin words).
-    Vertical lines stack their characters one em apart."""
+    Vertical lines stack their characters one em apart.
+
+    Where the image's ink is known (``OcrLine.blanks``), it settles the
+    gaps, which a CTC column (a fifth of an em) places too coarsely: two
+    neighbours with less than ``word_gap`` em of blank paper between them
+    touch, and wider blank (between two cells of a table drawn without
+    rules) separates them as printed, each character reaching a little
+    past its ink."""
     glyphs = line.glyphs
     if not glyphs:
         return []
@@ -357,7 +446,9 @@ def line_chars(line: OcrLine, em: float, scale: float) -> list[Char]:
         b - a for g, h, a, b in zip(glyphs, glyphs[1:], centres, centres[1:])
         if not is_cjk(g.text) and not is_cjk(h.text) and not g.text.isspace() and not h.text.isspace() and b > a
     ]
-    half_latin = min(max(statistics.median(latin_pitch) if latin_pitch else 0.5 * em, 0.3 * em), 0.7 * em) / 2
+    # Digits and letters are set about half an em wide; their pitch read from
+    # CTC columns runs short (a doubled "11" decodes in adjacent columns).
+    half_latin = min(max(_pitch(latin_pitch) or 0.5 * em, 0.45 * em), 0.7 * em) / 2
     spans: list[tuple[float, float]] = []
     for i, (g, c) in enumerate(zip(glyphs, centres)):
         if is_cjk(g.text):
@@ -373,6 +464,8 @@ def line_chars(line: OcrLine, em: float, scale: float) -> list[Char]:
             if nxt is not None and not is_cjk(nxt.text) and not nxt.text.isspace():
                 hi = (c + centres[i + 1]) / 2
         spans.append((lo, hi))
+    if line.blanks and not line.vertical:
+        spans = _follow_ink(glyphs, centres, spans, line.blanks, em, word_gap)
     # Reading order must survive rejoin's sort by x0.
     fixed: list[tuple[float, float]] = []
     for lo, hi in spans:
@@ -392,3 +485,25 @@ def line_chars(line: OcrLine, em: float, scale: float) -> list[Char]:
             box = Box(lo * scale, (cy - em / 2) * scale, hi * scale, (cy + em / 2) * scale)
             out.append(Char(g.text, box, size, g.confidence))
     return out
+
+
+def _follow_ink(glyphs: Sequence[Glyph], centres: Sequence[float], spans: list[tuple[float, float]],
+                blanks: Sequence[tuple[float, float]], em: float, word_gap: float) -> list[tuple[float, float]]:
+    """``spans`` with the gaps between neighbouring characters taken from
+    the blank paper between their centres (see ``line_chars``)."""
+    spans = list(spans)
+    visible = [i for i, g in enumerate(glyphs) if not g.text.isspace()]
+    for i, j in zip(visible, visible[1:]):
+        a, b = centres[i], centres[j]
+        blank = max(((max(a, lo), min(b, hi)) for lo, hi in blanks if lo < b and hi > a),
+                    key=lambda g: g[1] - g[0], default=None)
+        if blank is not None and blank[1] - blank[0] >= word_gap * em:
+            # Past the ink: a CJK glyph fills most of its em, a digit half of its own.
+            right = blank[0] + (0.05 if is_cjk(glyphs[i].text) else 0.1) * em
+            left = blank[1] - (0.05 if is_cjk(glyphs[j].text) else 0.1) * em
+            spans[i] = (spans[i][0], max(a, right))
+            spans[j] = (min(b, left), spans[j][1])
+        elif spans[i][1] < spans[j][0]:
+            middle = (spans[i][1] + spans[j][0]) / 2
+            spans[i], spans[j] = (spans[i][0], middle), (middle, spans[j][1])
+    return spans
