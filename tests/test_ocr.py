@@ -10,7 +10,7 @@ at least 98 % of the indicator fields must match, and every mismatch must be
 covered by a warning naming its project, indicator and column.
 
 ``EXTRACTOR_OCR_FULL=1`` also runs the whole 11-page sample at 150 and 200
-dpi (the figures of docs/ocr.md; about two minutes more).
+dpi (the figures of docs/ocr.md; about 40 s more).
 """
 
 from __future__ import annotations
