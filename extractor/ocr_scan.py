@@ -285,7 +285,9 @@ def find_text(image: "np.ndarray", rulings: Sequence[Ruling], scale: float,
 
     out: list[TextBox] = []
     for sub, region, rows in found:
-        # A row of marks above one another ("三", "≥", "："): one line.
+        # A row of marks above one another ("三", "≥", "："): one line, as
+        # long as the marks together stay within 1.4 lines (two lines of a
+        # cell set solid are taller).
         bands: list[list[int]] = []
         for a, b in rows:
             if bands and a - bands[-1][1] <= settings.line_join * line and b - bands[-1][0] <= 1.4 * line:
