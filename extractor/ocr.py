@@ -136,10 +136,10 @@ class OcrSettings:
     #: Find every text line with PP-OCR's detection model instead (a neural
     #: network over the whole page: about 0.5 s a page more on 2 cores).
     detector: bool = False
-    #: The recognizer reads lines scaled to 48 pixels high, in runs of at
-    #: most ``read_batch`` pixel columns, each line padded to at least
-    #: ``read_min_width`` pixels (rapidocr's 320: narrower, a short cell's
-    #: first or last character is misread more often).
+    #: The recognizer reads lines scaled to 48 pixels high, in rows of at
+    #: least ``read_min_width`` pixels (shorter lines side by side: alone, a
+    #: short cell's first or last character is misread more often), in runs
+    #: of at most ``read_batch`` pixel columns.
     read_min_width: int = 320
     read_batch: int = 640
     #: Threads for onnxruntime (0: one per core).

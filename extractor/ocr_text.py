@@ -20,6 +20,7 @@ numpy, OpenCV and onnxruntime are imported on first use.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import statistics
@@ -153,38 +154,111 @@ class Recognizer:
 
     def read(self, crops: "Sequence[np.ndarray]", settings: "Optional[OcrSettings]" = None) -> list:
         """The recognizer's result for each crop (BGR, text running left to
-        right): text, mean confidence and the CTC columns of its characters.
+        right): text, mean confidence and, in the form rapidocr gives them,
+        the CTC columns of its characters.
 
-        Crops are read in runs of like width (sorted by aspect ratio), each
-        run at most ``OcrSettings.read_batch`` pixel columns and padded to its
-        widest crop, but never narrower than ``OcrSettings.read_min_width``:
-        the recognizer misreads a short cell's edge ("一级指标" as "-级指标")
-        without some padding to its right."""
+        The recognizer reads lines scaled to 48 pixels high and misreads a
+        short one's edge unless something follows it ("一级指标" as
+        "-级指标"): rapidocr pads every line to 320 pixels, most of the work
+        on a form of short cells.  Here short lines are set side by side, a
+        blank ``pack_gap`` apart, into rows of at least
+        ``OcrSettings.read_min_width`` pixels, and each character read goes
+        back to the line its column lies in.  Rows run in batches of like
+        width, at most ``OcrSettings.read_batch`` pixel columns."""
         import numpy as np
 
         from .ocr import DEFAULT_OCR
 
         settings = settings or DEFAULT_OCR
         rec = self.engine.text_rec
-        height = rec.rec_image_shape[1]
-        narrowest = settings.read_min_width / height
-        ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
-        order = sorted(range(len(crops)), key=lambda i: ratios[i])
+        normed = [self._scaled(c) for c in crops]
+        widths = [n.shape[2] for n in normed]
+        rows: list[list[int]] = [[i] for i in range(len(crops)) if widths[i] >= settings.read_min_width]
+        row: list[int] = []
+        filled = 0
+        for i in sorted((i for i in range(len(crops)) if widths[i] < settings.read_min_width), key=lambda i: widths[i]):
+            row.append(i)
+            filled += widths[i] + self.pack_gap
+            if filled >= settings.read_min_width:
+                rows.append(row)
+                row, filled = [], 0
+        if row:
+            rows.append(row)
+        images, spans = [], []
+        for row in rows:
+            parts: list = []
+            placed: list[tuple[int, int, int]] = []
+            x = 0
+            for i in row:
+                if parts:
+                    parts.append(np.ones((3, self.height, self.pack_gap), np.float32))  # paper
+                    x += self.pack_gap
+                parts.append(normed[i])
+                placed.append((i, x, x + widths[i]))
+                x += widths[i]
+            images.append(np.concatenate(parts, axis=2))
+            spans.append(placed)
         results: list = [None] * len(crops)
+        order = sorted(range(len(images)), key=lambda r: images[r].shape[2])
         start = 0
         while start < len(order):
             end = start + 1
-            while end < len(order) and (end - start + 1) * max(narrowest, ratios[order[end]]) * height <= settings.read_batch:
+            while end < len(order) and (end - start + 1) * images[order[end]].shape[2] <= settings.read_batch:
                 end += 1
             batch = order[start:end]
-            widest = max(narrowest, max(ratios[i] for i in batch))
-            images = np.stack([rec.resize_norm_img(crops[i], widest) for i in batch]).astype(np.float32)
-            preds = rec.session(images)[0]
-            decoded = rec.postprocess_op(preds, True, wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=widest)
-            for i, res in zip(batch, decoded):
-                results[i] = res
+            wide = max(max(images[r].shape[2] for r in batch), settings.read_min_width)
+            stack = np.zeros((len(batch), 3, self.height, wide), np.float32)  # padded as rapidocr pads
+            for k, r in enumerate(batch):
+                stack[k, :, :, :images[r].shape[2]] = images[r]
+            preds = rec.session(stack)[0]
+            for k, r in enumerate(batch):
+                self._split(preds[k], wide / preds.shape[1], spans[r], results)
             start = end
         return results
+
+    #: Blank between two short lines read side by side (pixels at 48 high:
+    #: two CTC columns).
+    pack_gap = 16
+    #: The height the recognition model reads lines at.
+    height = 48
+
+    def _scaled(self, crop: "np.ndarray") -> "np.ndarray":
+        """A crop scaled to the model's height, normalized as rapidocr does."""
+        import cv2
+        import numpy as np
+
+        h, w = crop.shape[:2]
+        scaled = cv2.resize(crop, (max(1, int(math.ceil(self.height * w / h))), self.height))
+        return (scaled.astype(np.float32).transpose((2, 0, 1)) / 255.0 - 0.5) / 0.5
+
+    def _split(self, pred: "np.ndarray", step: float, spans: Sequence[tuple[int, int, int]], results: list) -> None:
+        """CTC-decode one row (``pred``: frames x classes, ``step`` pixels a
+        frame) and give each character to the line its frame lies in (a
+        space in a gap belongs to none)."""
+        import numpy as np
+
+        alphabet = self.engine.text_rec.postprocess_op.character
+        best, prob = pred.argmax(axis=1), pred.max(axis=1)
+        keep = best != 0
+        keep[1:] &= best[1:] != best[:-1]
+        got: dict[int, list[tuple[str, int, float]]] = {i: [] for i, _, _ in spans}
+        for t in np.flatnonzero(keep).tolist():
+            centre = (t + 0.5) * step
+            i, x0, x1 = min(spans, key=lambda s: 0.0 if s[1] <= centre < s[2] else min(abs(centre - s[1]), abs(centre - s[2])))
+            ch = alphabet[int(best[t])]
+            if ch == " " and not x0 <= centre < x1:
+                continue
+            got[i].append((ch, int(round(t - x0 / step)), float(prob[t])))
+        for i, x0, x1 in spans:
+            chars = got[i]
+            while chars and chars[0][0] == " ":
+                chars.pop(0)
+            while chars and chars[-1][0] == " ":
+                chars.pop()
+            text = "".join(c for c, _, _ in chars)
+            confs = [p for _, _, p in chars]
+            score = float(np.mean(confs)) if confs else 0.0
+            results[i] = (text, score, [(x1 - x0) / step, [list(text)], [[col for _, col, _ in chars]], ["line"], confs])
 
     @staticmethod
     def _glyphs(text: str, score: float, res) -> tuple[Glyph, ...]:
@@ -226,6 +300,9 @@ def recognizer(threads: int = 0) -> Recognizer:
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _DASHES = "-一—–－"
 _DOTS = "·・.．•°"
+#: Square brackets and their closing forms; OCR confuses the shapes.
+_BRACKETS = {"〔": "〕", "［": "］", "[": "]", "【": "】"}
+_CLOSING = {close: open_ for open_, close in _BRACKETS.items()}
 
 
 def _han(ch: Optional[str]) -> bool:
@@ -294,6 +371,8 @@ def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = Non
       after its stroke, so the next character stands at least 0.7 em from
       it (0.4 em after a half-width ")"); a pair gets one width (full when
       either side is full);
+    * a hyphen touching a Chinese character after it ("-级指标") is the
+      numeral "一" (a hyphen joins digits and letters, never leads Chinese);
     * a dash next to a digit ("2019—2023", "2019—" at a line end) is an em
       dash "—" when it takes an em (the digits around it at least 1.15 em
       apart, or the digit beside it at least 0.55 em from its centre), else
@@ -302,7 +381,9 @@ def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = Non
     * a dot read after Chinese text or "%" ("·", ".", "°" …) that is a ring in
       ``image`` is the full stop "。" (the recognizer takes a small "。"
       for "·"), unless it leans to the next character (the small full
-      stop of "中国梦﹒劳动美").
+      stop of "中国梦﹒劳动美");
+    * square brackets around a number ("〔2019〕") are one pair: read as
+      two shapes ("〔2019】"), both take the shape of the more confident.
     """
     glyphs = list(line.glyphs)
     text = [g.text for g in glyphs]
@@ -337,6 +418,8 @@ def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = Non
             text[i] = "—" if distance(before, i) >= 0.55 else "-"
         elif ch in _DASHES and (nxt or "").isdigit() and before is None and ch != "-":
             text[i] = "—" if distance(i, after) >= 0.55 else "-"
+        elif ch in "-－" and _han(nxt) and after == i + 1 and not (prev or "").isalnum():
+            text[i] = "一"
         elif ch in _DOTS and (_han(prev) or prev == "%") and image is not None:
             leans_right = after is not None and distance(before, i) > distance(i, after) + 0.25
             if not leans_right and _is_ring(image, line, glyphs[i], em):
@@ -349,10 +432,23 @@ def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = Non
             j = stack.pop()
             if (text[j] == "（") != (ch == "）"):
                 text[j], text[i] = "（", "）"
+    for i, ch in enumerate(text):
+        close = _BRACKETS.get(ch)
+        j = i + 1
+        while j < len(text) and text[j].isdigit():
+            j += 1
+        if close is None or j == i + 1 or j == len(text) or text[j] not in _CLOSING or text[j] == close:
+            continue
+        # Brackets around a number ("〔2019〕") come in pairs of one shape:
+        # the more confident of the two names it.
+        if glyphs[i].confidence >= glyphs[j].confidence:
+            text[j] = close
+        else:
+            text[i] = _CLOSING[text[j]]
     if text == [g.text for g in glyphs]:
         return line
     new = tuple(Glyph(t, g.at, g.confidence) for t, g in zip(text, glyphs))
-    return OcrLine("".join(text), line.confidence, line.box, new, line.vertical)
+    return dataclasses.replace(line, text="".join(text), glyphs=new)
 
 
 # -- recognized lines -> characters ------------------------------------------------------

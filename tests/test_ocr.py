@@ -323,6 +323,22 @@ def test_a_dash_between_digits_takes_its_width():
     assert _fixed("一级指标") == "一级指标"
 
 
+def test_a_hyphen_before_chinese_is_the_numeral_one():
+    assert _fixed("-级指标") == "一级指标"
+    assert _fixed("A-级") == "A-级"  # a hyphen after a letter stays
+    assert _fixed("2019-2023") == "2019-2023"
+
+
+def test_brackets_around_a_number_are_one_pair():
+    line = _line("办发〔2019】13号", _solid("办发〔2019】13号"), width=800.0)
+    glyphs = list(line.glyphs)
+    glyphs[2] = ocr.Glyph("〔", glyphs[2].at, 0.6)  # the opening bracket read with more confidence
+    glyphs[7] = ocr.Glyph("】", glyphs[7].at, 0.4)
+    line = ocr.OcrLine(line.text, line.confidence, line.box, tuple(glyphs))
+    assert ocr.fix_typography(line, 22.0).text == "办发〔2019〕13号"
+    assert _fixed("冀财行【2022】99号") == "冀财行【2022】99号"  # a pair of one shape stays as printed
+
+
 # -- image analysis (OpenCV, no recognizer) ------------------------------------------------
 
 
