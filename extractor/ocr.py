@@ -16,9 +16,10 @@ image in steps, each decided by a module of its own:
 ``ocr_text``        the text: PP-OCR's recognition model (rapidocr-onnxruntime,
                     models shipped in its wheel) reads each line, with a
                     confidence per character and each character's position
-                    along the line; the typography OCR cannot see is settled
-                    from context and the image; each line becomes ``Char``
-                    boxes in PDF points, its gaps where the ink has them
+                    along the line; each line becomes ``Char`` boxes in PDF
+                    points, its gaps where the ink has them
+``ocr_typography``  what OCR cannot see, settled from context and the image
+                    (full-width punctuation, dashes, bracket pairs, "。")
 ``ocr_doubt``       after the projects stage: what OCR may have misread, as
                     warnings
 
@@ -50,7 +51,8 @@ from .extras import install_hint
 from .layout import Char, Page
 from .ocr_doubt import FIELD_NAMES, LABEL_NAMES, _ranges, confidence_warnings, doubtful, number_warnings
 from .ocr_scan import clean, erase_rulings, estimate_skew, find_rulings, find_text, render, rotate, scan_dpi
-from .ocr_text import Glyph, OcrLine, Recognizer, fix_typography, line_chars, line_ems, recognizer
+from .ocr_text import Glyph, OcrLine, Recognizer, line_chars, line_ems, recognizer
+from .ocr_typography import fix_typography
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
