@@ -23,6 +23,10 @@ generated into ``build/bench``):
   stage alone (every page: the first pass off) against raw PDFium reading
   of the same pages (every character with its box, every page object with
   its bounds, forms' contents included);
+- OCR: the sample rasterized at 150 dpi with scanner noise (an image-only
+  PDF, ``inputs.scan``; ``--quick``: its first 3 pages), end to end
+  ``extract(path, ocr="auto")`` against rapidocr reading the same page
+  images whole (its detection and recognition, text only): seconds per page;
 - peak RSS (VmHWM) of a conversion in a fresh process: the sample and 300
   table pages;
 - ``import extractor`` and ``extractor --help`` start-up, and which heavy
@@ -69,6 +73,7 @@ RSS_MAX_MB = 150.0           # 300-page document
 IMPORT_MAX_S = 0.3
 REAL_MAX_RATIO = 0.15        # extract() vs pdfplumber tables+text on a real document
 PAGES_MAX_RATIO = 2.0        # the pages stage vs raw PDFium reading, same pages
+OCR_MAX_S_PER_PAGE = 1.5     # a scanned page read by OCR, end to end, 2 cores
 
 #: The real development set (beside the checkout), and the three documents
 #: of ``--quick``.
@@ -217,6 +222,44 @@ def child_real(args) -> dict:
     return {"times": times, "pages": doc.source.pages}
 
 
+def child_ocr(args) -> dict:
+    """The scanned sample: ``extract(ocr="auto")`` against rapidocr reading
+    each page image whole (rendered as the OCR stage renders it), runs
+    interleaved, after loading the models and reading one page each."""
+    from extractor import ocr
+    from extractor.pipeline import extract
+
+    if not ocr.available():
+        return {"missing": ", ".join(ocr.missing_modules())}
+    import importlib.metadata
+
+    import cv2
+    import pypdfium2
+    from rapidocr_onnxruntime import RapidOCR
+
+    path = Path(args.file)
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        images = [cv2.cvtColor(ocr.render(doc, i, 150), cv2.COLOR_GRAY2BGR) for i in range(len(doc))]
+    finally:
+        doc.close()
+    engine = RapidOCR(print_verbose=False)
+    ocr.recognizer()
+    if not args.smoke:
+        engine(images[0])
+        ocr.ocr_image(cv2.cvtColor(images[0], cv2.COLOR_BGR2GRAY), number=1, width=595.0, height=842.0, dpi=150)
+
+    def ours():
+        extract(path, ocr="auto").to_json()
+
+    def whole_pages():
+        for image in images:
+            engine(image)
+
+    times = _interleaved({"ours": ours, "rapidocr": whole_pages}, args.runs, warm=False)
+    return {"times": times, "pages": len(images), "rapidocr": importlib.metadata.version("rapidocr-onnxruntime")}
+
+
 def child_profile(args) -> dict:
     import cProfile
     import pstats
@@ -294,7 +337,7 @@ def child_rss(args) -> dict:
 
 
 CHILDREN = {"e2e": child_e2e, "tables": child_tables, "budget": child_budget, "profile": child_profile, "rss": child_rss,
-            "real": child_real}
+            "real": child_real, "ocr": child_ocr}
 
 
 def run_child(name: str, *, timeout: float = 1800, smoke: bool = False, **kw) -> dict:
@@ -536,6 +579,19 @@ def build_rows(r: dict, inp: bench_inputs.Inputs) -> list[dict]:
         row(f"real: {name}, pages stage, every page, s", f"{stage:.2f}", f"raw PDFium chars+objects {raw:.2f}",
             f"{stage / raw:.2f}x", f"≤ {PAGES_MAX_RATIO:g}x", stage / raw <= PAGES_MAX_RATIO)
 
+    o = r.get("ocr")
+    if o is not None:
+        pages = o.get("pages", inp.scan_pages)
+        measure = f"OCR, s/page, scanned sample ({pages} page{'s' if pages != 1 else ''}, 150 dpi)"
+        if "times" in o:
+            k = o["pages"]
+            ours, peer = _med(o["times"]["ours"]) / k, _med(o["times"]["rapidocr"]) / k
+            row(measure, f"{ours:.2f}", f"rapidocr {o['rapidocr']}, whole pages {peer:.2f}", f"{ours / peer:.2f}x",
+                f"≤ {OCR_MAX_S_PER_PAGE} s/page", ours <= OCR_MAX_S_PER_PAGE)
+        else:
+            row(measure, "—", f"the ocr extra is not installed ({o.get('missing', 'numpy, Pillow')} missing)", "",
+                f"≤ {OCR_MAX_S_PER_PAGE} s/page", None)
+
     rs, rl = r["rss_sample"], r["rss_long"]
     row(f"peak RSS, sample ({n} pages), MB", f"{rs['peak_mb']:.0f}", "", "", "—", info=True)
     peer = r.get("rss_long_plumber")
@@ -646,10 +702,10 @@ def main(argv=None) -> int:
         return 0
 
     if args.smoke:
-        sizes = dict(batch_docs=4, long_pages=14, padding=1, all_variants=False, table_pages=1)
+        sizes = dict(batch_docs=4, long_pages=14, padding=1, all_variants=False, table_pages=1, scan_pages=1)
         args.batch_runs = 1  # attempts at an uncontended pair of batch runs
     elif args.quick:
-        sizes = dict(batch_copies=2, long_pages=300, padding=12)
+        sizes = dict(batch_copies=2, long_pages=300, padding=12, scan_pages=3)
         args.batch_runs = 1
     else:
         sizes = dict(batch_copies=5, long_pages=300, padding=12)
@@ -667,6 +723,11 @@ def main(argv=None) -> int:
     r["tables"] = run_child("tables", file=inp.tables, runs=max(1, min(runs, 3)), smoke=args.smoke)
     say("bench: department budget ...")
     r["budget"] = run_child("budget", file=inp.budget, other=inp.section, runs=runs, smoke=args.smoke)
+    if inp.scan is not None:
+        say(f"bench: OCR of the scanned sample ({inp.scan_pages} pages) ...")
+        r["ocr"] = run_child("ocr", file=inp.scan, runs=max(1, min(runs, 3)), smoke=args.smoke)
+    else:
+        r["ocr"] = {"missing": "numpy, Pillow"}
     say("bench: peak memory ...")
     r["rss_sample"] = run_child("rss", file=inp.sample, what="ours", runs=1)
     r["rss_long"] = run_child("rss", file=inp.long, what="ours", runs=1)

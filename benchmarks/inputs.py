@@ -18,6 +18,10 @@ folder (``build/bench`` by default, ignored by git):
 ``long-single-N.pdf`` the project tables of the ``single_table_repeat_header``
                      variant repeated to ``long_pages`` pages (a layout whose
                      page breaks need the word list: it is in memory)
+``scan-D-N.pdf``     the sample's first N pages rasterized at D dpi, grey, with
+                     scanner noise, as an image-only PDF (``scan``; what
+                     ``tests/test_ocr.py`` reads): the OCR input, made when
+                     numpy and Pillow are there
 
 The cache is keyed on what the inputs are made from (the sample, the golden
 file, ``tests/layout_variants.py`` and this file): when one of them changes,
@@ -45,7 +49,9 @@ _FRONT, _PADDING, _SECTION_FROM = (1, 2), (3, 4, 5, 6), 7
 #: The stamp of what the cached inputs were made from.
 _STAMP = ".inputs-fingerprint"
 #: What ``build`` generates in the work folder (and removes when stale).
-_GENERATED = ("variants", "batch-*", "tables-*.pdf", "budget-*.pdf", "section.pdf", "long-*.pdf")
+_GENERATED = ("variants", "batch-*", "tables-*.pdf", "budget-*.pdf", "section.pdf", "long-*.pdf", "scan-*.pdf")
+#: The scanned sample: resolution and scanner noise (grey levels, σ).
+SCAN_DPI, SCAN_NOISE = 150, 6.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,9 @@ class Inputs:
     long: Path
     long_pages: int
     long_single: Path
+    #: The scanned sample (None without numpy and Pillow) and its pages.
+    scan: Path | None = None
+    scan_pages: int = 0
 
 
 def _need(module: str) -> None:
@@ -146,6 +155,38 @@ def _pages(path: Path) -> int:
         return len(pdf.pages)
 
 
+def scan(path: Path, pages, dpi: int, *, angles=(0.0,), noise: float = 0.0, seed: int = 7, source: Path = SAMPLE) -> Path:
+    """Pages of ``source`` rasterized at ``dpi`` (pypdfium2), grey, each
+    rotated by its angle (degrees, cycling through ``angles``) and with
+    Gaussian noise, written as an image-only PDF at the same resolution
+    (Pillow): a scan, as the OCR stage reads it."""
+    import numpy as np
+    import pypdfium2
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    src = pypdfium2.PdfDocument(str(source))
+    images = []
+    try:
+        for k, number in enumerate(pages):
+            page = src[number - 1]
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            page.close()
+            angle = angles[k % len(angles)]
+            if angle:
+                image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+            if noise:
+                pixels = np.asarray(image, dtype=np.float32) + rng.normal(0, noise, (image.height, image.width))
+                image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+            images.append(image)
+    finally:
+        src.close()
+    tmp = path.with_suffix(".tmp.pdf")
+    images[0].save(tmp, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    tmp.replace(path)
+    return path
+
+
 def render_variants(folder: Path, names: list[str] | None = None) -> list[Path]:
     """The layout variants (tests/layout_variants.py), rendered once."""
     _need("reportlab")
@@ -181,10 +222,12 @@ def _batch(folder: Path, pool: list[Path], docs: int) -> list[Path]:
 
 
 def build(workdir: Path, *, batch_copies: int = 5, batch_docs: int | None = None, long_pages: int = 300,
-          padding: int = 12, all_variants: bool = True, table_pages: int | None = None) -> Inputs:
+          padding: int = 12, all_variants: bool = True, table_pages: int | None = None,
+          scan_pages: int | None = None) -> Inputs:
     """Generate (or reuse) every input under ``workdir``.  The batch holds
     ``batch_copies`` copies of the sample and of each variant rendered, or
-    ``batch_docs`` documents when given."""
+    ``batch_docs`` documents when given; the scan, the sample's first
+    ``scan_pages`` pages (all by default)."""
     _need("pikepdf")
     _need("pypdfium2")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -227,8 +270,20 @@ def build(workdir: Path, *, batch_copies: int = 5, batch_docs: int | None = None
         cycle = (numbers * (long_pages // len(numbers) + 1))[:long_pages]
         _compose(long_single, [(single, cycle)])
 
+    scanned, scanned_pages = None, 0
+    try:
+        import numpy  # noqa: F401
+        import PIL  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        scanned_pages = min(scan_pages or _pages(SAMPLE), _pages(SAMPLE))
+        scanned = workdir / f"scan-{SCAN_DPI}-{scanned_pages}.pdf"
+        if not scanned.exists():
+            scan(scanned, range(1, scanned_pages + 1), SCAN_DPI, noise=SCAN_NOISE)
+
     return Inputs(
         sample=SAMPLE, tables=tables, table_pages=len(table_numbers), variants=variants, batch=batch,
         budget=budget, budget_pages=_pages(budget), section=section, section_pages=len(section_numbers),
-        long=long, long_pages=long_pages, long_single=long_single,
+        long=long, long_pages=long_pages, long_single=long_single, scan=scanned, scan_pages=scanned_pages,
     )

@@ -64,7 +64,7 @@ class Char:
     box: Box
     size: float
     #: How sure the text stage is of ``text``: 1.0 for a text layer, the
-    #: recognizer's probability for OCR (``ocr.py``); later stages flag cells
+    #: recognizer's probability for OCR (``ocr_text.py``); later stages flag cells
     #: holding characters read with low confidence.
     confidence: float = 1.0
 

@@ -2,31 +2,26 @@
 
 A scanned page is an image: no characters, no ruling lines.  This stage turns
 it into the same ``layout.Page`` the text layer gives, so that segmentation,
-rejoining and normalization run unchanged:
+rejoining and normalization run unchanged.  ``ocr_image`` reads one page
+image in steps, each decided by a module of its own:
 
-``render``          the page rasterized by pypdfium2 at the scan's own
+``ocr_scan``        the image: rasterized by pypdfium2 at the scan's own
                     resolution (clamped to ``OcrSettings.min_dpi..max_dpi``),
-                    grey-scale
-``estimate_skew``   the angle of a slightly rotated scan, from the projection
-                    profile of its ink (rules and text lines); the image is
-                    rotated back before anything is read from it
-``find_rulings``    table rules from the image: binarize, open with long
-                    horizontal / vertical kernels (as camelot's lattice parser
-                    does), each remaining stroke a ``Ruling``
-``clean``           rules erased, scanner noise smoothed (bilateral filter)
-``Recognizer``      PP-OCR (rapidocr-onnxruntime: detection and recognition
-                    models ship inside its wheel, nothing is downloaded) ->
-                    text lines with a confidence per character and each
-                    character's position along the line (from the CTC
-                    decoder's columns)
-``fix_typography``  what the recognizer cannot see, from context and the
-                    image: full-width punctuation next to Chinese text, em
-                    dash or hyphen by width, "。" read as a dot
-``line_chars``      one recognized line -> ``Char`` boxes in PDF points:
-                    CJK characters one em wide, Latin letters and digits
-                    abutting (no invented spaces), font size from the
-                    spacing of the CJK characters, clustered per page so that
-                    lines set in one font get one size
+                    grey-scale; a slight rotation measured and turned back;
+                    table rules found (they become the page's ``Ruling``s)
+                    and erased; scanner noise smoothed; the text lines found
+                    in the ink, cell by cell (PP-OCR's detection model reads
+                    only what is no plain line of text, or every page with
+                    ``OcrSettings.detector``)
+``ocr_text``        the text: PP-OCR's recognition model (rapidocr-onnxruntime,
+                    models shipped in its wheel) reads each line, with a
+                    confidence per character and each character's position
+                    along the line; each line becomes ``Char`` boxes in PDF
+                    points, its gaps where the ink has them
+``ocr_typography``  what OCR cannot see, settled from context and the image
+                    (full-width punctuation, dashes, bracket pairs, "。")
+``ocr_doubt``       after the projects stage: what OCR may have misread, as
+                    warnings
 
 ``OcrStage`` wires these into the pipeline: it wraps the page stream of
 ``pages.iter_pages`` and replaces each page that has no usable text layer
@@ -46,27 +41,34 @@ so that image-only files fail with ``NoTextLayer`` and the install hint.
 from __future__ import annotations
 
 import importlib.util
-import math
-import os
-import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
 from .errors import ExtractorError
 from .extras import install_hint
-from .vocab import canonical_header
-from .layout import Box, Char, Page, Ruling
-from .rejoin import is_cjk
+from .layout import Char, Page
+from .ocr_doubt import FIELD_NAMES, LABEL_NAMES, _ranges, confidence_warnings, doubtful, number_warnings
+from .ocr_scan import clean, erase_rulings, estimate_skew, find_rulings, find_text, render, rotate, scan_dpi
+from .ocr_text import Glyph, OcrLine, Recognizer, line_chars, line_ems, recognizer
+from .ocr_typography import fix_typography
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from .document import Document, Warning
-    from .forms import FormsResult, Span
+    from .forms import FormsResult
     from .layout import PageLayout
     from .settings import Settings
+
+#: What the modules of the stage decide, for ``from .ocr import ...``.
+__all__ = [
+    "DEFAULT_OCR", "FIELD_NAMES", "INSTALL_HINT", "LABEL_NAMES", "Glyph", "Mode", "OcrLine", "OcrSettings", "OcrStage",
+    "OcrUnavailable", "PageResult", "Progress", "Recognizer", "available", "clean", "confidence_warnings", "doubtful",
+    "erase_rulings", "estimate_skew", "find_rulings", "find_text", "fix_typography", "line_chars", "line_ems", "missing_modules",
+    "needs_ocr", "number_warnings", "ocr_image", "print_progress", "recognizer", "render", "rotate", "scan_dpi",
+]
 
 Mode = Literal["auto", "force", "off"]
 
@@ -117,6 +119,31 @@ class OcrSettings:
     rule_min_length: float = 0.3
     #: Strokes thicker than this (inches) are not rules (filled areas).
     rule_max_thickness: float = 0.06
+    #: Text lines are found in the image's ink (``ocr_scan.find_text``): a
+    #: row of ink is one line when its parts are at most ``line_join`` line
+    #: heights apart vertically ("三", "≥") and splits where its ink leaves
+    #: a gap of more than ``line_gap`` line heights; the recognizer reads each
+    #: line with a margin of ``line_margin`` of its height around the ink.
+    line_join: float = 0.35
+    line_gap: float = 1.2
+    line_margin: float = 0.22
+    #: Two characters of a line with less blank paper between them than this
+    #: (em) touch (the space between a code and a name, "711001 巨鹿县总工会");
+    #: wider blank, between two cells of a table drawn without rules, stays
+    #: as printed (``ocr_text.line_chars``).
+    word_gap: float = 0.9
+    #: Ink taller than this many lines of text is no line (a photo, a stamp,
+    #: lines too close to tell apart): PP-OCR's detection model reads it.
+    max_line_height: float = 2.5
+    #: Find every text line with PP-OCR's detection model instead (a neural
+    #: network over the whole page: about 0.5 s a page more on 2 cores).
+    detector: bool = False
+    #: The recognizer reads lines scaled to 48 pixels high, in rows of at
+    #: least ``read_min_width`` pixels (shorter lines side by side: alone, a
+    #: short cell's first or last character is misread more often), in runs
+    #: of at most ``read_batch`` pixel columns.
+    read_min_width: int = 320
+    read_batch: int = 640
     #: Threads for onnxruntime (0: one per core).
     threads: int = 0
 
@@ -147,511 +174,7 @@ def needs_ocr(page: Page, settings: OcrSettings = DEFAULT_OCR) -> bool:
     return area > 0 and page.image_area >= settings.scan_coverage * area and chars < settings.few_chars
 
 
-# -- rasterizing ------------------------------------------------------------------
-
-
-def render(document, index: int, dpi: float) -> "np.ndarray":
-    """Page ``index`` (0-based) of a pypdfium2 document as a grey uint8 array."""
-    import numpy as np
-
-    page = document[index]
-    try:
-        bitmap = page.render(scale=dpi / 72.0, grayscale=True)
-        image = bitmap.to_pil().convert("L")
-    finally:
-        page.close()
-    return np.asarray(image, dtype=np.uint8)
-
-
-def scan_dpi(ppage) -> Optional[float]:
-    """The resolution of the largest image on a pdfplumber page, if any."""
-    best, dpi = 0.0, None
-    for im in getattr(ppage, "images", ()):
-        w = float(im["x1"]) - float(im["x0"])
-        src = im.get("srcsize") or (0, 0)
-        if w > best and src[0]:
-            best, dpi = w, src[0] * 72.0 / w
-    return dpi
-
-
-# -- deskew -------------------------------------------------------------------------
-
-
-def _ink(gray: "np.ndarray") -> "np.ndarray":
-    import cv2
-
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return ink
-
-
-def estimate_skew(gray: "np.ndarray", max_angle: float = 3.0) -> float:
-    """The angle (degrees, counter-clockwise positive as in OpenCV) by which
-    to rotate ``gray`` so that its rules and text lines are horizontal.
-
-    Rows of ink are sharpest when the page is straight: the angle maximizing
-    the squared differences of the row sums of the binarized page wins,
-    searched coarse (0.25 deg) then fine (0.02 deg)."""
-    import cv2
-    import numpy as np
-
-    if max_angle <= 0:
-        return 0.0
-    h, w = gray.shape
-    scale = min(1.0, 1200.0 / max(h, w))
-    small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    ink = _ink(small).astype(np.float32)
-    if ink.sum() < 50:
-        return 0.0
-    sh, sw = ink.shape
-    centre = (sw / 2.0, sh / 2.0)
-
-    def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rotated = cv2.warpAffine(ink, m, (sw, sh), flags=cv2.INTER_LINEAR, borderValue=0)
-        rows = rotated.sum(axis=1)
-        return float(np.square(np.diff(rows)).sum())
-
-    def best(angles) -> float:
-        return max(angles, key=score)
-
-    coarse = best(np.arange(-max_angle, max_angle + 1e-9, 0.25))
-    fine = best(np.arange(coarse - 0.25, coarse + 0.25 + 1e-9, 0.02))
-    # Below 0.05 deg a rule drifts less than a pixel over an A4 page at
-    # 200 dpi: rotating would only blur.
-    return float(round(fine, 2)) if abs(fine) >= 0.05 else 0.0
-
-
-def rotate(gray: "np.ndarray", angle: float) -> "np.ndarray":
-    """``gray`` rotated by ``angle`` degrees about its centre, white outside."""
-    import cv2
-
-    if abs(angle) < 0.01:
-        return gray
-    h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
-
-
-# -- rulings from the image -----------------------------------------------------------
-
-
-def _binarize_strokes(gray: "np.ndarray") -> "np.ndarray":
-    """Ink as 255 on 0: thin, light rules survive (local threshold), paper
-    noise does not (the pixel must also be darker than the global cut)."""
-    import cv2
-
-    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
-    cut, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    dark = (gray < min(235, cut + 40)).astype("uint8") * 255
-    return cv2.bitwise_and(local, dark)
-
-
-def find_rulings(gray: "np.ndarray", dpi: float, scale: float, settings: OcrSettings = DEFAULT_OCR) -> list[Ruling]:
-    """Horizontal and vertical rules drawn on a (straightened) page image, in
-    PDF points (``scale`` points per pixel)."""
-    import cv2
-
-    ink = _binarize_strokes(gray)
-    length = max(8, int(round(settings.rule_min_length * dpi)))
-    thick = max(2, int(round(settings.rule_max_thickness * dpi)))
-    out: list[Ruling] = []
-    for orientation in ("h", "v"):
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if orientation == "h" else (1, length))
-        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-        # Bridge one-pixel breaks left by noise or a faint scan.
-        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1) if orientation == "h" else (1, 5))
-        lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, bridge)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-        for x, y, w, h, _area in stats[1:count].tolist():
-            along, across = (w, h) if orientation == "h" else (h, w)
-            if along < length or across > thick:
-                continue
-            if orientation == "h":
-                out.append(Ruling("h", (y + h / 2.0) * scale, x * scale, (x + w) * scale))
-            else:
-                out.append(Ruling("v", (x + w / 2.0) * scale, y * scale, (y + h) * scale))
-    return out
-
-
-def erase_rulings(gray: "np.ndarray", rulings: Sequence[Ruling], scale: float) -> "np.ndarray":
-    """A copy of ``gray`` with the rules painted white, so that the text
-    detector does not read a cell border as "1" or "|"."""
-    import cv2
-
-    out = gray.copy()
-    for r in rulings:
-        a, s, e = r.pos / scale, r.start / scale, r.end / scale
-        if r.orientation == "h":
-            cv2.line(out, (int(s), int(round(a))), (int(math.ceil(e)), int(round(a))), 255, 3)
-        else:
-            cv2.line(out, (int(round(a)), int(s)), (int(round(a)), int(math.ceil(e))), 255, 3)
-    return out
-
-
-def clean(gray: "np.ndarray") -> "np.ndarray":
-    """Scanner noise smoothed, edges kept (a bilateral filter): on noisy
-    scans the recognizer then tells "≥" from ">" where it otherwise does not."""
-    import cv2
-
-    return cv2.bilateralFilter(gray, 5, 40, 5)
-
-
-# -- recognition ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Glyph:
-    """One recognized character: its text, its centre as a fraction (0..1)
-    of the line box along the reading direction, and its probability."""
-
-    text: str
-    at: float
-    confidence: float
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    """One recognized text line, in pixels of the page image."""
-
-    text: str
-    confidence: float
-    box: Box
-    glyphs: tuple[Glyph, ...]
-    #: Text running top to bottom (a box much taller than wide).
-    vertical: bool = False
-
-
-def _proportional(text: str, confidence: float) -> tuple[Glyph, ...]:
-    """Positions when the recognizer gives none: CJK one em, others half."""
-    units = [1.0 if is_cjk(ch) else (0.3 if ch.isspace() else 0.5) for ch in text]
-    total = sum(units) or 1.0
-    out, acc = [], 0.0
-    for ch, u in zip(text, units):
-        out.append(Glyph(ch, (acc + u / 2) / total, confidence))
-        acc += u
-    return tuple(out)
-
-
-class Recognizer:
-    """PP-OCR text detection and recognition (rapidocr-onnxruntime's models,
-    shipped in its wheel; onnxruntime on the CPU).  Call with a grey page
-    image; returns its text lines."""
-
-    #: The detector sees the page at most this many pixels on its long side
-    #: (about 150 dpi for A4): enough for 9 pt text, and the detector's cost
-    #: grows with the pixel count; recognition reads the full-resolution crops.
-    detect_side = 1760
-
-    def __init__(self, threads: int = 0):
-        missing = missing_modules()
-        if missing:
-            raise ModuleNotFoundError(f"the ocr extra is not installed ({', '.join(missing)} missing): {install_hint('ocr')}")
-        from rapidocr_onnxruntime import RapidOCR
-
-        params = {"print_verbose": False}
-        if threads:
-            params.update(intra_op_num_threads=threads, inter_op_num_threads=1)
-        self.engine = RapidOCR(**params)
-        self.engine.text_det.limit_type = "max"
-        self.engine.text_det.limit_side_len = self.detect_side
-
-    def __call__(self, gray: "np.ndarray") -> list[OcrLine]:
-        import cv2
-        import numpy as np
-
-        image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-        boxes, _ = self.engine.text_det(image)
-        if boxes is None or len(boxes) == 0:
-            return []
-        boxes = self.engine.sorted_boxes(boxes)
-        crops = self.engine.get_crop_img_list(image, boxes)
-        results, _ = self.engine.text_rec(crops, True)
-        out: list[OcrLine] = []
-        for quad, crop, res in zip(boxes, crops, results):
-            text, score = res[0], float(res[1])
-            if not text.strip():
-                continue
-            quad = np.asarray(quad, dtype=float)
-            box = Box(float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
-            # rapidocr turns crops at least 1.5 times taller than wide.
-            wide = max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))
-            tall = max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))
-            vertical = wide > 0 and tall / wide >= 1.5
-            out.append(OcrLine(text, score, box, self._glyphs(text, score, res), vertical))
-        return out
-
-    @staticmethod
-    def _glyphs(text: str, score: float, res) -> tuple[Glyph, ...]:
-        """Each character's centre from the CTC column it was decoded at."""
-        try:
-            columns, words, word_cols, _states, confs = res[2]
-            cols = [c for wc in word_cols for c in wc]
-            chars = [ch for w in words for ch in w]
-            if len(cols) != len(text) or "".join(chars) != text or len(confs) != len(text) or columns <= 0:
-                raise ValueError("positions do not match the text")
-            return tuple(
-                Glyph(ch, min(1.0, max(0.0, (col + 0.5) / columns)), float(conf))
-                for ch, col, conf in zip(text, cols, confs)
-            )
-        except (TypeError, ValueError, IndexError):
-            return _proportional(text, score)
-
-
-_RECOGNIZERS: dict[tuple[int, int], Recognizer] = {}
-
-
-def recognizer(threads: int = 0) -> Recognizer:
-    """One recognizer per process (loading the models takes half a second).
-    Keyed by process id: a forked child (``guard``, ``batch``) must not use
-    its parent's onnxruntime session, whose threads did not follow it (nor
-    destroy it: that would join those threads)."""
-    key = (os.getpid(), threads)
-    if key not in _RECOGNIZERS:
-        _RECOGNIZERS[key] = Recognizer(threads)
-    return _RECOGNIZERS[key]
-
-
-# -- typography the recognizer cannot see -------------------------------------------------
-
-#: Half-width punctuation and its full-width form.  The recognizer confuses
-#: the two (their shapes are alike; only the advance differs), so OCR'd text
-#: follows Chinese typesetting: punctuation touching Chinese text is
-#: full-width.
-_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_DASHES = "-一—–－"
-_DOTS = "·・.．•°"
-
-
-def _han(ch: Optional[str]) -> bool:
-    return bool(ch) and is_cjk(ch) and ch not in "（）"
-
-
-def _is_ring(image: "np.ndarray", line: OcrLine, glyph: Glyph, em: float) -> Optional[bool]:
-    """Whether the small mark read as ``glyph`` is a ring (the full stop
-    "。") rather than a filled dot ("·", "."); None when no small mark is
-    found near the glyph's centre."""
-    import numpy as np
-
-    if line.vertical:
-        return None
-    b = line.box
-    cx = b.x0 + glyph.at * b.width
-    x0, x1 = int(max(0, cx - 0.6 * em)), int(min(image.shape[1], cx + 0.6 * em + 1))
-    y0, y1 = int(max(0, b.top)), int(min(image.shape[0], b.bottom + 1))
-    if x1 - x0 < 4 or y1 - y0 < 4:
-        return None
-    crop = image[y0:y1, x0:x1]
-    paper, dark = float(np.percentile(crop, 90)), float(crop.min())
-    if paper - dark < 40:
-        return None
-    found = None
-    # Two cuts: a thin ring's stroke is lighter than the letters around it.
-    for cut in ((paper + dark) / 2, paper - 0.3 * (paper - dark)):
-        ring = _ring_at(crop < cut, em)
-        if ring:
-            return True
-        found = ring if ring is not None else found
-    return found
-
-
-def _ring_at(ink: "np.ndarray", em: float) -> Optional[bool]:
-    import cv2
-    import numpy as np
-
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    best = None
-    for k in range(1, count):
-        x, y, w, h, area = stats[k]
-        if w > 0.45 * em or h > 0.45 * em or x == 0 or x + w >= ink.shape[1] or area < 3:
-            continue  # a stroke of a neighbouring character, or a speck
-        if best is None or area > stats[best][4]:
-            best = k
-    if best is None:
-        return None
-    x, y, w, h, _ = stats[best]
-    mark = (labels[y:y + h, x:x + w] == best).astype(np.uint8)
-    # A small ring is often open by a pixel where its stroke is thinnest.
-    padded = cv2.morphologyEx(np.pad(mark, 2), cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))
-    outside = padded.copy()
-    cv2.floodFill(outside, None, (0, 0), 1)
-    return bool((outside == 0).any())
-
-
-def fix_typography(line: OcrLine, em: float, image: "Optional[np.ndarray]" = None) -> OcrLine:
-    """Correct what OCR cannot tell apart, by context and geometry; the
-    text keeps its length and every glyph its position and confidence.
-
-    * ``, ; : ? !`` after Chinese text are full-width (``，；：？！``), and
-      the radical "丶" is the enumeration comma "、";
-    * parentheses are full-width when they touch Chinese text, or when the
-      space they take says so: a full-width "）" leaves most of an em blank
-      after its stroke, so the next character stands at least 0.7 em from
-      it (0.4 em after a half-width ")"); a pair gets one width (full when
-      either side is full);
-    * a dash next to a digit ("2019—2023", "2019—" at a line end) is an em
-      dash "—" when it takes an em (the digits around it at least 1.15 em
-      apart, or the digit beside it at least 0.55 em from its centre), else
-      a hyphen; the recognizer reads the em dash as the ideograph "一" or as
-      a hyphen, and "一" right after a digit is never the numeral;
-    * a dot read after Chinese text or "%" ("·", ".", "°" …) that is a ring in
-      ``image`` is the full stop "。" (the recognizer takes a small "。"
-      for "·"), unless it leans to the next character (the small full
-      stop of "中国梦﹒劳动美").
-    """
-    glyphs = list(line.glyphs)
-    text = [g.text for g in glyphs]
-    length = line.box.height if line.vertical else line.box.width
-
-    def neighbour(i: int, step: int) -> Optional[int]:
-        j = i + step
-        while 0 <= j < len(text) and text[j].isspace():
-            j += step
-        return j if 0 <= j < len(text) else None
-
-    def distance(i: int, j: int) -> float:
-        return abs(glyphs[j].at - glyphs[i].at) * length / em if em > 0 else 0.0
-
-    for i, ch in enumerate(text):
-        before, after = neighbour(i, -1), neighbour(i, 1)
-        prev = text[before] if before is not None else None
-        nxt = text[after] if after is not None else None
-        if ch == "丶":  # the radical, never running text: the enumeration comma
-            text[i] = "、"
-        elif ch in ",;:?!" and _han(prev):
-            text[i] = _FULL_WIDTH[ch]
-        elif ch == "(" and (_han(prev) or _han(nxt)):
-            text[i] = "（"
-        elif ch == ")" and (_han(prev) or _han(nxt) or (after is not None and distance(i, after) >= 0.7)):
-            text[i] = "）"
-        elif ch in _DASHES and (prev or "").isdigit() and (nxt or "").isdigit():
-            text[i] = "—" if distance(before, after) >= 1.15 else "-"
-        elif ch in _DASHES and (prev or "").isdigit() and after is None:
-            text[i] = "—" if distance(before, i) >= 0.55 else "-"
-        elif ch in _DASHES and (nxt or "").isdigit() and before is None and ch != "-":
-            text[i] = "—" if distance(i, after) >= 0.55 else "-"
-        elif ch in _DOTS and (_han(prev) or prev == "%") and image is not None:
-            leans_right = after is not None and distance(before, i) > distance(i, after) + 0.25
-            if not leans_right and _is_ring(image, line, glyphs[i], em):
-                text[i] = "。"
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in "(（":
-            stack.append(i)
-        elif ch in ")）" and stack:
-            j = stack.pop()
-            if (text[j] == "（") != (ch == "）"):
-                text[j], text[i] = "（", "）"
-    if text == [g.text for g in glyphs]:
-        return line
-    new = tuple(Glyph(t, g.at, g.confidence) for t, g in zip(text, glyphs))
-    return OcrLine("".join(text), line.confidence, line.box, new, line.vertical)
-
-
-# -- recognized lines -> characters ------------------------------------------------------
-
-
-def _cjk_pitch(line: OcrLine) -> Optional[float]:
-    """Median distance (px) between the centres of neighbouring CJK
-    characters: one em when the text is set solid."""
-    length = line.box.height if line.vertical else line.box.width
-    gaps = [
-        (b.at - a.at) * length
-        for a, b in zip(line.glyphs, line.glyphs[1:])
-        if is_cjk(a.text) and is_cjk(b.text) and b.at > a.at
-    ]
-    return statistics.median(gaps) if gaps else None
-
-
-def _thickness(line: OcrLine) -> float:
-    return line.box.width if line.vertical else line.box.height
-
-
-def line_ems(lines: Sequence[OcrLine]) -> list[float]:
-    """The font size (px) of each line of one page.
-
-    A line's em is the pitch of its CJK characters, kept within reason of
-    the box height (letter-spaced text); lines without two CJK neighbours use
-    the page's ratio of em to box height.  The sizes are then clustered
-    (values within 8 % chain into one cluster) and each line gets its
-    cluster's median, so that lines set in one font get exactly one size."""
-    if not lines:
-        return []
-    ratios = [p / _thickness(l) for l in lines if (p := _cjk_pitch(l)) and _thickness(l) > 0]
-    ratio = statistics.median(ratios) if ratios else 0.8
-    raw = []
-    for l in lines:
-        t = _thickness(l)
-        pitch = _cjk_pitch(l)
-        em = pitch if pitch else ratio * t
-        raw.append(min(max(em, 0.75 * ratio * t), 1.25 * ratio * t))
-    order = sorted(range(len(raw)), key=lambda i: raw[i])
-    clusters: list[list[int]] = []
-    for i in order:
-        if clusters and raw[i] <= raw[clusters[-1][-1]] * 1.08:
-            clusters[-1].append(i)
-        else:
-            clusters.append([i])
-    out = [0.0] * len(raw)
-    for c in clusters:
-        m = statistics.median(raw[i] for i in c)
-        for i in c:
-            out[i] = m
-    return out
-
-
-def line_chars(line: OcrLine, em: float, scale: float) -> list[Char]:
-    """One recognized line -> characters in PDF points.
-
-    CJK characters are one em wide around their centre.  Letters and digits
-    abut their neighbours (the boundary halfway between two centres), so the
-    rejoin stage sees no gap inside a word; a space the recognizer read is
-    kept as a space character (rejoin keeps it only between two Latin words).
-    Vertical lines stack their characters one em apart."""
-    glyphs = line.glyphs
-    if not glyphs:
-        return []
-    length = line.box.height if line.vertical else line.box.width
-    start = line.box.top if line.vertical else line.box.x0
-    centres = [start + g.at * length for g in glyphs]
-    latin_pitch = [
-        b - a for g, h, a, b in zip(glyphs, glyphs[1:], centres, centres[1:])
-        if not is_cjk(g.text) and not is_cjk(h.text) and not g.text.isspace() and not h.text.isspace() and b > a
-    ]
-    half_latin = min(max(statistics.median(latin_pitch) if latin_pitch else 0.5 * em, 0.3 * em), 0.7 * em) / 2
-    spans: list[tuple[float, float]] = []
-    for i, (g, c) in enumerate(zip(glyphs, centres)):
-        if is_cjk(g.text):
-            lo, hi = c - em / 2, c + em / 2
-        elif g.text.isspace():
-            lo, hi = c - 0.1 * em, c + 0.1 * em
-        else:
-            lo, hi = c - half_latin, c + half_latin
-            prev = glyphs[i - 1] if i else None
-            nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
-            if prev is not None and not is_cjk(prev.text) and not prev.text.isspace():
-                lo = (centres[i - 1] + c) / 2
-            if nxt is not None and not is_cjk(nxt.text) and not nxt.text.isspace():
-                hi = (c + centres[i + 1]) / 2
-        spans.append((lo, hi))
-    # Reading order must survive rejoin's sort by x0.
-    fixed: list[tuple[float, float]] = []
-    for lo, hi in spans:
-        if fixed and lo <= fixed[-1][0]:
-            lo = fixed[-1][0] + 0.01
-        fixed.append((lo, max(hi, lo + 0.02)))
-    size = em * scale
-    out = []
-    if line.vertical:
-        cx = line.box.cx
-        for g, (lo, hi) in zip(glyphs, fixed):
-            box = Box((cx - em / 2) * scale, lo * scale, (cx + em / 2) * scale, hi * scale)
-            out.append(Char(g.text, box, size, g.confidence))
-    else:
-        cy = line.box.cy
-        for g, (lo, hi) in zip(glyphs, fixed):
-            box = Box(lo * scale, (cy - em / 2) * scale, hi * scale, (cy + em / 2) * scale)
-            out.append(Char(g.text, box, size, g.confidence))
-    return out
+# -- one page ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -696,11 +219,18 @@ def ocr_image(
     scale = width / w  # points per pixel (the same vertically: scale is uniform)
     rulings = find_rulings(gray, dpi, scale, settings)
     image = clean(erase_rulings(gray, rulings, scale))
-    lines = engine(image)
+    if settings.detector:
+        lines = engine(image, settings)
+    else:
+        boxes = find_text(image, rulings, scale, settings)
+        lines = engine.read_boxes(image, [b for b in boxes if b.plain], settings)
+        for b in boxes:
+            if not b.plain:
+                lines += engine(image, settings, within=b.box)
     kept = [l for l in lines if l.confidence >= settings.min_line_confidence]
     chars: list[Char] = []
     for line, em in zip(kept, line_ems(kept)):
-        chars.extend(line_chars(fix_typography(line, em, image), em, scale))
+        chars.extend(line_chars(fix_typography(line, em, image), em, scale, settings.word_gap))
     page = Page(
         number=number,
         width=width,
@@ -997,177 +527,3 @@ def _native_dpi(pdf, number: int) -> Optional[float]:
 def _where(numbers) -> str:
     numbers = sorted(set(numbers))
     return f"page {numbers[0]}" if len(numbers) == 1 else f"pages {_ranges(numbers)}"
-
-
-# -- warnings ------------------------------------------------------------------------------
-
-#: Indicator columns as the warnings name them.
-FIELD_NAMES = {
-    role: canonical_header(role)
-    for role in ("level1", "level2", "level3", "description", "value", "basis", "operator", "unit")
-}
-LABEL_NAMES = {
-    "code": "项目编码",
-    "name": "项目名称",
-    "total": "预算数",
-    "fiscal": "财政资金",
-    "other": "其他资金",
-    "purpose": "资金用途",
-    "goals": "绩效目标",
-}
-
-
-@dataclass
-class _Doubt:
-    """Characters of one cell that OCR read with low confidence."""
-
-    page: int
-    box: Box
-    text: str
-    fields: list[str] = field(default_factory=list)
-    chars: list[Char] = field(default_factory=list)
-
-
-def doubtful(ch: Char, settings: OcrSettings = DEFAULT_OCR) -> bool:
-    """A character read with too little confidence (digits stricter)."""
-    if ch.text.isspace():
-        return False
-    limit = settings.digit_confidence if ch.text.isdigit() else settings.low_confidence
-    return ch.confidence < limit
-
-
-def _doubtful_chars(layouts: Sequence["PageLayout"], pages: set[int], settings: OcrSettings) -> dict[int, list[tuple[Char, str]]]:
-    """Per OCR'd page, each doubtful character with the text of its line."""
-    out: dict[int, list[tuple[Char, str]]] = {}
-    for layout in layouts:
-        if layout.page.number not in pages:
-            continue
-        lines = [*layout.lines, *layout.furniture, *(l for g in layout.grids for c in g.cells for l in c.lines)]
-        for line in lines:
-            for ch in line.chars:
-                if doubtful(ch, settings):
-                    out.setdefault(layout.page.number, []).append((ch, line.text))
-    return out
-
-
-def _ranges(numbers: Sequence[int]) -> str:
-    numbers = sorted(set(numbers))
-    out, i = [], 0
-    while i < len(numbers):
-        j = i
-        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
-            j += 1
-        out.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
-        i = j + 1
-    return ", ".join(out)
-
-
-def confidence_warnings(
-    layouts: Sequence["PageLayout"],
-    forms: "FormsResult",
-    doc: "Document",
-    pages: set[int],
-    settings: OcrSettings = DEFAULT_OCR,
-) -> list["Warning"]:
-    """One ``ocr_low_confidence`` warning per cell (page and box) of an
-    OCR'd page holding characters read with low confidence, naming the
-    project fields it feeds ("page 5, project 1, indicators 1-4 一级指标");
-    doubtful text outside any project field is reported per page."""
-    from .document import Warning
-
-    by_page = _doubtful_chars(layouts, pages, settings)
-    if not by_page:
-        return []
-    cells: dict[tuple, _Doubt] = {}
-    claimed: set[int] = set()
-
-    def claim(span: Optional["Span"], where: str) -> None:
-        if span is None or not span.text or span.page not in by_page:
-            return
-        inside = [c for c, _ in by_page[span.page] if span.box.contains_point(c.box.cx, c.box.cy, slack=1.0)]
-        if not inside:
-            return
-        key = (span.page, tuple(span.box.rounded()))
-        doubt = cells.setdefault(key, _Doubt(span.page, span.box, span.text))
-        doubt.fields.append(where)
-        for c in inside:
-            if id(c) not in claimed:
-                claimed.add(id(c))
-                doubt.chars.append(c)
-
-    indicator_fields: dict[tuple, dict[str, list[int]]] = {}
-    from .forms.kinds import form_kind
-
-    project_forms = [f for f in forms.forms if form_kind(f).scope == "project"]
-    for form, project in zip(project_forms, doc.projects):
-        p = project.index
-        for role, label, span in form.labels:
-            claim(span, f"project {p}, {LABEL_NAMES.get(role, label)}")
-        for label, value in form.spending:
-            claim(value, f"project {p}, 资金支出计划 {label.text}")
-        if form.title is not None:
-            claim(form.title, f"project {p}, title")
-        for n, row in enumerate(form.rows, start=1):
-            for role, span in row.fields.items():
-                if span is None or not span.text:
-                    continue
-                key = (span.page, tuple(span.box.rounded()))
-                indicator_fields.setdefault(key, {}).setdefault(f"{p}\t{FIELD_NAMES.get(role, role)}", []).append(n)
-                claim(span, "")
-    # Indicator cells: one name per (project, column) listing the rows.
-    for key, named in indicator_fields.items():
-        if key in cells:
-            for pf, rows in named.items():
-                p, name = pf.split("\t")
-                plural = "indicators" if len(set(rows)) > 1 else "indicator"
-                cells[key].fields.append(f"project {p}, {plural} {_ranges(rows)} {name}")
-    out: list[Warning] = []
-    for doubt in sorted(cells.values(), key=lambda d: (d.page, d.box.top, d.box.x0)):
-        names = [f for f in dict.fromkeys(doubt.fields) if f]
-        if not doubt.chars or not names:
-            continue
-        out.append(Warning("ocr_low_confidence", f"page {doubt.page}, {'; '.join(names)}",
-                           _doubt_message(doubt.chars, f"this cell ({_clip(doubt.text)!r})")))
-    for page in sorted(by_page):
-        rest = [(c, text) for c, text in by_page[page] if id(c) not in claimed]
-        if rest:
-            lines = ", ".join(repr(_clip(t)) for t in dict.fromkeys(text for _, text in rest))
-            out.append(Warning("ocr_low_confidence", f"page {page}",
-                               _doubt_message([c for c, _ in rest], f"text outside the project fields ({lines})")))
-    return out
-
-
-def _clip(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _doubt_message(chars: Sequence[Char], what: str) -> str:
-    listed = ", ".join(f"{c.text!r} {c.confidence:.2f}" for c in chars[:8])
-    more = f" and {len(chars) - 8} more" if len(chars) > 8 else ""
-    digits = any(c.text.isdigit() for c in chars)
-    check = "check the number against the scan" if digits else "check it against the scan"
-    return f"OCR read {what} with low confidence (character, confidence: {listed}{more}); {check}"
-
-
-#: Data-quality rules that compare numbers; on an OCR'd page their finding
-#: may be a misread digit rather than the form's own contradiction.
-_NUMBER_RULES = ("plan_end_differs_from_budget", "plan_not_monotonic", "budget_parts_differ", "cost_differs_from_budget")
-
-
-def number_warnings(doc: "Document", pages: set[int]) -> list["Warning"]:
-    """``ocr_number_check``: the amounts of a project on an OCR'd page must
-    agree (12月底 = 预算数, 财政资金 + 其他资金 = 预算数, the plan rising, a
-    成本指标 amount matching 预算数).  The rules are those of ``quality.py``;
-    this re-states each disagreement on an OCR'd page as a possible misread,
-    so that an OCR error in a number is flagged, never silently accepted."""
-    from . import quality
-    from .document import Warning
-
-    rules = [r for r in quality.RULES if getattr(r, "code", "") in _NUMBER_RULES]
-    out = []
-    for w in quality.check(doc, rules):
-        project = next((p for p in doc.projects if p.index == w.project), None)
-        on_ocr = (w.page in pages) if w.page is not None else bool(project and set(project.pages) & pages)
-        if on_ocr:
-            out.append(Warning("ocr_number_check", w.where, f"OCR'd amounts disagree: {w.message}; a digit may be misread, check the scan"))
-    return out

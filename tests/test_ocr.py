@@ -10,7 +10,7 @@ at least 98 % of the indicator fields must match, and every mismatch must be
 covered by a warning naming its project, indicator and column.
 
 ``EXTRACTOR_OCR_FULL=1`` also runs the whole 11-page sample at 150 and 200
-dpi (the figures of docs/ocr.md; about two minutes more).
+dpi (the figures of docs/ocr.md; about 40 s more).
 """
 
 from __future__ import annotations
@@ -259,6 +259,28 @@ def test_a_space_read_between_latin_words_stays_and_gaps_next_to_cjk_do_not_beco
     assert line_text(chars, DEFAULT) == "PP OCR模型"
 
 
+@pytest.mark.parametrize("blank, split", [(0.75, False), (1.6, True)])
+def test_gaps_between_characters_follow_the_ink(blank, split):
+    """A code and a name set 0.75 em apart touch ("711001 巨鹿县" is one
+    run); two cells 1.6 em apart stay apart, by the blank the image shows,
+    wherever the recognizer's columns put the characters."""
+    from extractor.rejoin import split_runs
+    from extractor.layout import TextLine
+
+    em, text = 22.0, "711001巨鹿县"
+    centres = _solid(text, em)
+    ink_end = centres[5] + 0.2 * em  # the last digit's ink
+    centres[6:] = [c + (blank - 0.3) * em for c in centres[6:]]
+    centres[5] -= 0.15 * em  # a CTC column off
+    line = _line(text, centres)
+    line = ocr.OcrLine(line.text, line.confidence, line.box, line.glyphs, blanks=((ink_end, ink_end + blank * em),))
+    chars = ocr.line_chars(line, em, 0.5)
+    gap = chars[6].box.x0 - chars[5].box.x1
+    assert (gap > DEFAULT.cell_gap * em * 0.5) == split
+    whole = TextLine(page=1, chars=tuple(chars), box=chars[0].box, text=text)
+    assert len(split_runs(whole, DEFAULT, DEFAULT.cell_gap)) == (2 if split else 1)
+
+
 def test_lines_set_in_one_font_get_one_size():
     body = [_line("保障人数" * k, _solid("保障人数" * k, em=22.0 + 0.6 * (k % 2))) for k in (1, 2, 3)]
     title = _line("绩效目标表", _solid("绩效目标表", em=33.0))
@@ -299,6 +321,22 @@ def test_a_dash_between_digits_takes_its_width():
     assert _fixed("2019-2023", hyphen) == "2019-2023"
     assert _fixed("规划（2019一") == "规划（2019—"  # the line wraps after the dash
     assert _fixed("一级指标") == "一级指标"
+
+
+def test_a_hyphen_before_chinese_is_the_numeral_one():
+    assert _fixed("-级指标") == "一级指标"
+    assert _fixed("A-级") == "A-级"  # a hyphen after a letter stays
+    assert _fixed("2019-2023") == "2019-2023"
+
+
+def test_brackets_around_a_number_are_one_pair():
+    line = _line("办发〔2019】13号", _solid("办发〔2019】13号"), width=800.0)
+    glyphs = list(line.glyphs)
+    glyphs[2] = ocr.Glyph("〔", glyphs[2].at, 0.6)  # the opening bracket read with more confidence
+    glyphs[7] = ocr.Glyph("】", glyphs[7].at, 0.4)
+    line = ocr.OcrLine(line.text, line.confidence, line.box, tuple(glyphs))
+    assert ocr.fix_typography(line, 22.0).text == "办发〔2019〕13号"
+    assert _fixed("冀财行【2022】99号") == "冀财行【2022】99号"  # a pair of one shape stays as printed
 
 
 # -- image analysis (OpenCV, no recognizer) ------------------------------------------------
@@ -342,6 +380,29 @@ def test_a_slightly_rotated_scan_is_straightened(angle):
 
 def test_a_straight_scan_is_left_alone():
     assert ocr.estimate_skew(_grid_image()) == 0.0
+
+
+def test_text_lines_are_found_per_cell_and_never_cross_a_rule():
+    cv2 = pytest.importorskip("cv2")
+    image = _grid_image()
+    # Text in two neighbouring cells, close to the rule between them, and
+    # two lines in one cell.
+    cv2.putText(image, "AB 12", (130, 345), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    cv2.putText(image, "CD", (306, 345), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    cv2.putText(image, "EF", (320, 470), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    cv2.putText(image, "GH", (320, 510), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    cv2.rectangle(image, (750, 450), (1050, 850), 0, -1)  # a figure, no line of text
+    scale = 72 / 150
+    rulings = ocr.find_rulings(image, 150, scale)
+    boxes = ocr.find_text(ocr.erase_rulings(image, rulings, scale), rulings, scale)
+    plain = [b for b in boxes if b.plain]
+    inside = [b for b in plain if 300 <= b.box.cy <= 600]
+    assert len(inside) == 4  # "AB 12", "CD", "EF", "GH"
+    for b in inside:  # each within its cell, the crop too
+        assert b.within.x0 <= b.box.cx <= b.within.x1
+        assert not (b.within.x0 < 300 < b.within.x1)
+    assert [b for b in boxes if not b.plain and b.box.contains_point(900, 650)]
+    assert len([b for b in plain if b.box.cy > 950]) == 12  # the text under the table, line by line
 
 
 # -- OCR of the rasterized sample (needs the extra) ----------------------------------------
