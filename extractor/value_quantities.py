@@ -72,8 +72,10 @@ def _parse_quantity(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Re
     label, sentence = _label(raw, s, pos, j)
     divisors = _divisors_before(s, j, V)  # "每季度1次", "人均500元": they stay in the label too
     problem = None
-    if j > 0 and unicodedata.category(s[j - 1]) in ("Sm", "Sc"):
-        # "±5%", "+5%", "¥50": a sign or symbol the vocabulary does not know
+    if j > 0 and (unicodedata.category(s[j - 1]) in ("Sm", "Sc") or _stray_mark(s, j)):
+        # "±5%", "+5%", "¥50": a sign or symbol the vocabulary does not know;
+        # "》90%", "#90%": a mark that is no label's punctuation (a mistyped
+        # comparator, read as "=" it would be a silent error)
         problem = f"{s[j - 1]!r} before the number in {raw!r} is not understood; kept as text"
     elif _comparator_in(s, 0, j, V, V.prefix):
         # "每年至少开展1次": the comparison may not be the number's
@@ -327,3 +329,27 @@ def _parse_chinese(raw: str, s: str, pos: list[int], V: _Vocab) -> Optional[_Res
         None,
         stated,
     )
+
+
+#: Punctuation that may end a label before its value ("目标值：90%", "1、90%").
+_LABEL_ENDS = set(":：,，;；、/|。.·")
+#: Brackets and quotes: the opener's closer, the closer's opener.
+_PAIRS = {**_OPEN_CLOSE, "（": "）", "“": "”", "‘": "’"}
+_OPENERS = {close: open_ for open_, close in _PAIRS.items()}
+
+
+def _stray_mark(s: str, j: int) -> bool:
+    """Is ``s[j - 1]``, right before a value (and its comparator), a mark that
+    ends no label: a closing bracket or quote nothing opened ("》90%"), or
+    an opening one nothing closes ("《5天"), or other punctuation that
+    separates nothing ("#90%")?  Brackets around the value ("满意度（≥90%）"),
+    quotations and the ends of labels are not."""
+    ch = s[j - 1]
+    kind = unicodedata.category(ch)
+    if ch in "\"'":
+        return False  # a straight quote opens or closes: either way it marks a quotation
+    if kind in ("Ps", "Pi"):  # "满意度（≥90%）" opens and closes; "《5天" does not
+        return _PAIRS.get(ch, "") not in s[j:]
+    if kind in ("Pe", "Pf"):  # "“优良”90%" closed what it opened; "》90%" did not
+        return _OPENERS.get(ch, "") not in s[:j - 1]
+    return kind == "Po" and ch not in _LABEL_ENDS

@@ -630,3 +630,19 @@ def test_a_deadline_over_a_unit_column_stays_a_deadline():
         "qualitative", "<=", "2025-12-31", "2025年度内", None)
     n = normalize_target("2023.07", operator="=", unit="年").target
     assert (n.kind, n.value, n.unit) == ("quantitative", 2023.07, "年")
+
+
+@pytest.mark.parametrize("raw", ["》90%", "》=90%", "《5天", "#90%", "*90%"])
+def test_a_mark_before_the_value_that_ends_no_label_is_flagged_not_dropped(raw):
+    """A mistyped comparator ("》" for "≥") read as "=" would be a silent error."""
+    parsed = normalize_target(raw)
+    assert parsed.target.value is None and parsed.problem and "not understood" in parsed.problem
+
+
+@pytest.mark.parametrize("raw, cmp, value", [
+    ("目标值：90%", "=", 90), ("满意度（≥90%）", ">=", 90), ("“优良”90%", "=", 90), ('"90%"', "=", 90),
+    ("《规划》要求90%", "=", 90), ("【90%】", "=", 90),
+])
+def test_brackets_quotes_and_label_ends_before_the_value_are_read(raw, cmp, value):
+    parsed = normalize_target(raw)
+    assert (parsed.target.cmp, parsed.target.value, parsed.problem) == (cmp, value, None)
