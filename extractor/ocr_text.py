@@ -310,10 +310,13 @@ def _cjk_pitch(line: OcrLine) -> Optional[float]:
 def _pitch(distances: Sequence[float]) -> Optional[float]:
     """The mean of the distances near their median (a CTC column is a
     fifth of an em: a median of quantized distances is biased)."""
+    distances = [d for d in distances if d > 0]
     if not distances:
         return None
     middle = statistics.median(distances)
-    return statistics.fmean(d for d in distances if 0.6 * middle <= d <= 1.4 * middle)
+    # Two distances far apart have a median near neither: it stands alone.
+    near = [d for d in distances if 0.6 * middle <= d <= 1.4 * middle]
+    return statistics.fmean(near) if near else middle
 
 
 def _thickness(line: OcrLine) -> float:

@@ -524,3 +524,13 @@ def test_ocr_of_a_page_printed_as_mojibake_keeps_nothing_of_it(engine, tmp_path,
     data = json.dumps({k: v for k, v in doc.items() if k != "warnings"}, ensure_ascii=False)
     counts = text_counts([ch for ch in data if not ch.isspace()])
     assert (counts.rare, counts.garbled, counts.foreign) == (0, 0, 0)
+
+
+def test_the_pitch_of_odd_distances_is_a_number_or_none():
+    """Distances of a misread line: none positive, or two far apart (their
+    median is near neither)."""
+    from extractor.ocr_text import _pitch
+
+    assert _pitch([]) is None and _pitch([-3.0, 0.0]) is None
+    assert _pitch([1.0, 10.0]) == 5.5
+    assert _pitch([10.0, 10.0, 11.0, 30.0]) == pytest.approx(31 / 3)
