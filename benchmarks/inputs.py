@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "julu-2023-zonggonghui.pdf"
 GOLDEN = ROOT / "golden" / "julu-2023-zonggonghui.json"
 VARIANTS_MODULE = ROOT / "tests" / "layout_variants.py"
+SCANS_MODULE = ROOT / "tests" / "scans.py"
 #: Words that mark a page of a 绩效目标表 (its project block or indicator grid).
 TABLE_WORDS = ("项目编码", "一级指标")
 #: Pages of the ``embedded`` variant: cover and 目录, then 部门职责 and the
@@ -84,7 +85,7 @@ def fingerprint() -> str:
     """A hash of everything the inputs are made from (and of reportlab's
     version, which typesets the variants)."""
     h = hashlib.sha256()
-    for path in (SAMPLE, GOLDEN, VARIANTS_MODULE, Path(__file__).resolve()):
+    for path in (SAMPLE, GOLDEN, VARIANTS_MODULE, SCANS_MODULE, Path(__file__).resolve()):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     try:
         import importlib.metadata
@@ -155,36 +156,15 @@ def _pages(path: Path) -> int:
         return len(pdf.pages)
 
 
-def scan(path: Path, pages, dpi: int, *, angles=(0.0,), noise: float = 0.0, seed: int = 7, source: Path = SAMPLE) -> Path:
-    """Pages of ``source`` rasterized at ``dpi`` (pypdfium2), grey, each
-    rotated by its angle (degrees, cycling through ``angles``) and with
-    Gaussian noise, written as an image-only PDF at the same resolution
-    (Pillow): a scan, as the OCR stage reads it."""
-    import numpy as np
-    import pypdfium2
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    src = pypdfium2.PdfDocument(str(source))
-    images = []
+def scan(path: Path, pages, dpi: int, **options) -> Path:
+    """A scan of the sample's ``pages`` (``tests/scans.py``, what the OCR
+    tests read)."""
+    sys.path.insert(0, str(SCANS_MODULE.parent))
     try:
-        for k, number in enumerate(pages):
-            page = src[number - 1]
-            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-            page.close()
-            angle = angles[k % len(angles)]
-            if angle:
-                image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
-            if noise:
-                pixels = np.asarray(image, dtype=np.float32) + rng.normal(0, noise, (image.height, image.width))
-                image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-            images.append(image)
+        import scans
     finally:
-        src.close()
-    tmp = path.with_suffix(".tmp.pdf")
-    images[0].save(tmp, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
-    tmp.replace(path)
-    return path
+        sys.path.pop(0)
+    return scans.scan(path, pages, dpi, **options)
 
 
 def render_variants(folder: Path, names: list[str] | None = None) -> list[Path]:

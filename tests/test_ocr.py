@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLDEN, SAMPLE
+from scans import scan
 from extractor import errors, ocr
 from extractor.extras import install_hint
 from extractor.layout import Box, Char, Page
@@ -42,35 +43,6 @@ COLUMN = {"level1": "一级指标", "level2": "二级指标", "level3": "三级�
 
 
 # -- building scans ------------------------------------------------------------------------
-
-
-def scan(path: Path, pages, dpi: int, *, angles=(0.0,), noise: float = 0.0, seed: int = 7) -> Path:
-    """Sample pages rasterized at ``dpi`` (pypdfium2), grey, each rotated by
-    its angle (degrees, cycling through ``angles``) and with Gaussian noise,
-    written as an image-only PDF at the same resolution (Pillow)."""
-    import numpy as np
-    import pypdfium2
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    src = pypdfium2.PdfDocument(str(SAMPLE))
-    images = []
-    try:
-        for k, number in enumerate(pages):
-            page = src[number - 1]
-            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-            page.close()
-            angle = angles[k % len(angles)]
-            if angle:
-                image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
-            if noise:
-                pixels = np.asarray(image, dtype=np.float32) + rng.normal(0, noise, (image.height, image.width))
-                image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-            images.append(image)
-    finally:
-        src.close()
-    images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
-    return path
 
 
 def with_text_and_image(path: Path) -> Path:
