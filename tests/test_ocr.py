@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, SAMPLE
+from conftest import GOLDEN, SAMPLE, SAMPLES
 from scans import scan
 from extractor import errors, ocr
 from extractor.extras import install_hint
@@ -443,6 +443,26 @@ def test_rotated_noisy_scan_at_200_dpi_matches_the_golden_file(engine, tmp_path,
     share = check_against_golden(doc, projects={1, 4})
     assert [round(r.result.skew, 1) for r in reports] == [-0.4, 0.3]
     print(f"\n200 dpi rotated, pages 5 and 8: {share:.2%} of indicator fields match, {2 / seconds:.2f} pages/s")
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+@pytest.mark.parametrize("name, pages", [("yantai-minzhengju-2026", [34, 35]), ("changsha-gonganju-2026", [23, 24])])
+def test_scans_of_real_forms_read_like_their_text_layer(engine, tmp_path, blocked_network, name, pages):
+    """Two other templates than the sample's (a one-project form; a listing
+    form with 指标值, 度量单位 and 指标值类型 columns), scanned at 150 dpi
+    with noise: each indicator's 三级指标 and 指标值 as the golden file has
+    them from the text layer."""
+    source = SAMPLES / "real" / f"{name}.pdf"
+    path = scan(tmp_path / f"{name}-scan.pdf", pages, 150, noise=6.0, source=source)
+    doc, _, _ = convert_scan(path, blocked_network)
+    golden = json.loads((GOLDEN / "real" / f"{name}.json").read_text(encoding="utf-8"))
+    expected = [(i["level3"], i["target"]["raw"]) for p in golden["projects"] for i in p["indicators"]
+                if set(i["pages"]) & set(pages)]
+    read = [(i["level3"], i["target"]["raw"]) for p in doc["projects"] for i in p["indicators"]]
+    assert len(read) == len(expected) >= 10
+    same = sum(1 for pair in read if pair in expected)
+    assert same >= 0.9 * len(expected), [pair for pair in read if pair not in expected]
 
 
 def test_an_ocr_misread_amount_is_flagged():
