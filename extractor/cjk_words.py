@@ -91,24 +91,24 @@ class Words:
 
     def _cut_block(self, block: str) -> Iterator[str]:
         n = len(block)
-        graph: list[list[int]] = []
+        # For each position, the words starting there: (last index, frequency).
+        graph: list[list[tuple[int, int]]] = []
         for k in range(n):
             ends = []
             i = k
             freq = self.lookup(block[k])
             while freq is not None:
                 if freq:
-                    ends.append(i)
+                    ends.append((i, freq))
                 i += 1
                 if i >= n:
                     break
                 freq = self.lookup(block[k:i + 1])
-            graph.append(ends or [k])
+            graph.append(ends or [(k, 0)])  # no word: the character alone, frequency 1 in the route
         route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
         logtotal = self._logtotal
         for k in range(n - 1, -1, -1):
-            route[k] = max((log(self.lookup(block[k:x + 1]) or 1) - logtotal + route[x + 1][0], x)
-                           for x in graph[k])
+            route[k] = max((log(freq or 1) - logtotal + route[x + 1][0], x) for x, freq in graph[k])
         # Single Latin letters and digits on the route are one word.
         x, latin = 0, ""
         while x < n:

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from functools import lru_cache
 from typing import Optional
+
+from .pdfium_points import points
 
 #: A clipping region: (x0, top, x1, bottom) in pdfplumber's page coordinates.
 Clip = tuple[float, float, float, float]
@@ -94,8 +95,6 @@ def pdfium_clip(raw, obj, seen: Optional[dict] = None) -> Optional[Bounds]:
             key = tuple(address(first).value for first in firsts)
             if key in seen:
                 return seen[key]
-    from .pdfium_points import points
-
     region: Optional[Bounds] = None
     for i in range(count):
         read = points(raw, raw.FPDFClipPath_CountPathSegments(clip, i), functools.partial(segment_of, clip, i))
@@ -132,7 +131,7 @@ def clipping_layout(ppage):
     return ppage._layout
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _interpreter_class():
     """pdfminer's page interpreter, taught the clipping operators (built on
     first use: pdfminer is imported only by the pdfplumber reader)."""
