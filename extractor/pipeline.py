@@ -137,13 +137,13 @@ def _light(layout: PageLayout) -> PageLayout:
     slim = Page(page.number, page.width, page.height, (), (), page.image_area, page.unmapped)
     grids, lines = layout.grids, layout.lines
     if all(c.confidence == 1.0 for line in _all_lines(layout) for c in line.chars):
-        sizes: dict[float, float] = {}
+        made: dict[tuple[str, float], Char] = {}
         grids = tuple(
             Grid(g.page, g.box, g.xs, g.ys, tuple(
-                Cell(c.page, c.row, c.col, c.rowspan, c.colspan, c.box, tuple(_boxless(l, sizes) for l in c.lines), c.text)
+                Cell(c.page, c.row, c.col, c.rowspan, c.colspan, c.box, tuple(_boxless(l, made) for l in c.lines), c.text)
                 for c in g.cells), g.source)
             for g in grids)
-        lines = tuple(_boxless(l, sizes) for l in lines)
+        lines = tuple(_boxless(l, made) for l in lines)
     return PageLayout(page=slim, grids=grids, lines=lines, furniture=layout.furniture)
 
 
@@ -158,8 +158,12 @@ def _all_lines(layout: PageLayout) -> Iterator[TextLine]:
             yield from cell.lines
 
 
-def _boxless(line: TextLine, sizes: dict[float, float]) -> TextLine:
-    chars = tuple([Char(c.text, _NO_BOX, sizes.setdefault(c.size, c.size)) for c in line.chars])
+def _boxless(line: TextLine, made: dict[tuple[str, float], Char]) -> TextLine:
+    # Box-less characters of one text and size are alike: the page's
+    # lines share one object for each (``made``), which is also cheaper
+    # than making a character per glyph.
+    chars = tuple([made.get((c.text, c.size)) or made.setdefault((c.text, c.size), Char(c.text, _NO_BOX, c.size))
+                   for c in line.chars])
     runs = _boxless_runs(line, chars) if line.runs else ()
     return TextLine(line.page, chars, line.box, line.text, runs)
 
