@@ -27,10 +27,10 @@ and tags each character with its region.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 from typing import Optional
 
+from .pdfium_calls import address_of
 from .pdfium_points import points
 
 #: A clipping region: (x0, top, x1, bottom) in pdfplumber's page coordinates.
@@ -89,10 +89,9 @@ def pdfium_clip(raw, obj, seen: Optional[dict] = None) -> Optional[Bounds]:
     segment_of = raw.FPDFClipPath_GetPathSegment
     key = None
     if seen is not None:
-        address = ctypes.c_void_p.from_buffer
         firsts = [segment_of(clip, i, 0) for i in range(count)]
         if all(firsts):
-            key = tuple(address(first).value for first in firsts)
+            key = tuple(address_of(first) for first in firsts)
             if key in seen:
                 return seen[key]
     region: Optional[Bounds] = None

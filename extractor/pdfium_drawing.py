@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
+from .pdfium_calls import address_of
 from .pdfium_points import points
 from .pdfium_text import Geometry, written
 
@@ -122,10 +123,9 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     order: dict[int, int] = {}
     clips: dict[int, Clip] = {}
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
-    address = ctypes.c_void_p.from_buffer
     for obj, kind, outer, enclosing in page_objects(raw, page):
         if kind == _TEXT:
-            key = address(obj).value or 0
+            key = address_of(obj)
             order[key] = len(order)
             region = clip_on_page(raw, obj, outer, enclosing, seen)
             if region is not None:

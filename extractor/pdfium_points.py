@@ -21,6 +21,8 @@ import ctypes
 import struct
 from typing import Any, Callable, Optional
 
+from .pdfium_calls import address_of
+
 #: ``CFX_Path::Point``: x, y (float), type (uint8: 0 line, 1 Bézier, 2
 #: move, as ``FPDF_SEGMENT_*``), closes (bool), two bytes of padding.
 _POINT = struct.Struct("<ffBB2x")
@@ -49,9 +51,7 @@ def points(raw, count: int, segment_of: Callable[[int], Any]) -> Optional[list[P
         first = segment_of(0)
         if not first:
             return None
-        address = ctypes.cast(first, ctypes.c_void_p).value
-        if address is None:
-            return None
+        address = address_of(first)
         return [(kind, x, y, bool(closes)) for x, y, kind, closes in
                 _POINT.iter_unpack(ctypes.string_at(address, count * _POINT.size))]
     read = _by_api(raw, count, segment_of)
@@ -77,8 +77,8 @@ def _by_api(raw, count: int, segment_of) -> Optional[list[Point]]:
 
 def _same_in_memory(read: list[Point], count: int, segment_of) -> bool:
     """Do the records at the segments' addresses say what the API said?"""
-    found = [ctypes.cast(segment_of(i), ctypes.c_void_p).value for i in range(count)]
-    addresses = [a for a in found if a is not None]
+    found = [address_of(segment_of(i)) for i in range(count)]
+    addresses = [a for a in found if a]
     if len(addresses) != count or any(b - a != _POINT.size for a, b in zip(addresses, addresses[1:])):
         return False
     data = ctypes.string_at(addresses[0], count * _POINT.size)

@@ -42,6 +42,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .clipping import shown
+from .pdfium_calls import Calls, address_of
 
 #: What an unmapped glyph reads as (see ``textcheck.glyph_kind``).
 UNMAPPED = "(cid:?)"
@@ -236,16 +237,21 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     import pypdfium2.raw as raw
 
     handle = textpage.raw
+    calls = Calls.of(raw)
+    page = address_of(handle)
     count = raw.FPDFText_CountChars(handle)
-    is_generated, unicode_of, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode, raw.FPDFText_HasUnicodeMapError
-    origin_of, object_of = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetTextObject
-    address = ctypes.c_void_p.from_buffer
+    unicode_of, is_generated, map_error = calls.get_unicode, calls.is_generated, calls.has_unicode_map_error
+    object_of, origin_of = calls.get_text_object, calls.get_char_origin
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
     objects: dict[int, _TextObject] = {}
     font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
     chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
     made: dict[tuple, _TextObject] = {}  # text objects alike (see ``_TextObject.like``)
     metrics: dict[tuple, Optional[tuple]] = {}  # (font address, text) -> ``_metrics``
+    # text -> (advance, low, high) in the text space of one ``_TextObject``
+    # (by its id: objects alike share it), or _LOOSE: PDFium's own advance.
+    glyph_tables: dict[int, dict[str, object]] = {}
     chars: list[dict] = []
     owners: list[int] = []  # the text object of each character
     # pdfminer places a glyph at the previous one's origin plus its
@@ -260,46 +266,68 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     e, f = geometry.ctm[4], geometry.ctm[5]
     height, mb_x0, mb_top = geometry.height, geometry.mb_x0, geometry.mb_top
     last_oy, last_y = None, 0.0
+    # What the characters of one text object share is looked up when the
+    # object changes (consecutive characters mostly share theirs).
+    last_key = -1
+    info: _TextObject
+    glyphs: dict[str, object] = {}
+    clip = None
+    a = b = c = d = size = 0.0
+    axis = simple = False
     for i in range(count):
-        code = unicode_of(handle, i)
+        code = unicode_of(page, i)
         # PDFium generates only spaces and line breaks (and marks a
         # hyphen it joined with 2): the check is needed for those only.
-        if code in _MAYBE_GENERATED and is_generated(handle, i) == 1:
+        if code in _MAYBE_GENERATED and is_generated(page, i) == 1:
             continue
-        obj = object_of(handle, i)
-        key = address(obj).value or 0
-        info = objects.get(key)
-        if info is None:
-            info = objects[key] = _TextObject.of(raw, obj, handle, i, fonts, font_cache, geometry, made)
+        key = object_of(page, i) or 0
+        if key != last_key:
+            last_key = key
+            found_info = objects.get(key)
+            if found_info is None:
+                found_info = objects[key] = _TextObject.of(raw, calls, key, page, i, fonts, font_cache, geometry,
+                                                           made)
+            info = found_info
+            glyphs = glyph_tables.setdefault(id(info), {})
+            clip = clips.get(key) if clips else None
+            size, a, b, c, d = info.size, info.a, info.b, info.c, info.d
+            axis = b == 0 and c == 0
+            simple = axis and flat and a > 0 and d > 0
         if code == 2 and raw.FPDFText_IsHyphen(handle, i) == 1:
             text = "-"  # PDFium marks a hyphen that ends a line it joins with 2
-        elif code == 0 or map_error(handle, i) == 1:
+        elif code == 0 or map_error(page, i) == 1:
             text = UNMAPPED
         else:
             try:
                 text = chr(code)
             except ValueError:
                 text = UNMAPPED
-        size = info.size
-        found = metrics.get((info.font_key, text), _UNSEEN)
-        if found is _UNSEEN:
-            candidates = info.candidates
-            if len(candidates) > 1:
-                mapping = [entry for entry in candidates if text in entry[1]]
-                if len(mapping) > 1:
-                    candidates = _same_width(raw, info.font, text, mapping, chosen)
-            found = metrics[info.font_key, text] = _metrics(candidates, text)
-        if found is not None:
-            width, descent = found
-            advance = width * size
+        glyph = glyphs.get(text)
+        if glyph is None:
+            found = metrics.get((info.font, text), _UNSEEN)
+            if found is _UNSEEN:
+                candidates = info.candidates
+                if len(candidates) > 1:
+                    mapping = [entry for entry in candidates if text in entry[1]]
+                    if len(mapping) > 1:
+                        candidates = _same_width(raw, info.font, text, mapping, chosen)
+                found = metrics[info.font, text] = _metrics(candidates, text)
+            if found is not None:
+                width, descent = found
+                low = descent * size
+                glyph = glyphs[text] = (width * size, low, low + size)
+            else:
+                glyph = glyphs[text] = _LOOSE
+        if glyph is _LOOSE:
+            advance = _loose_advance(raw, handle, i, a)
+            low = info.descent * size
+            high = low + size
         else:
-            advance, descent = _loose_advance(raw, handle, i, info.a), info.descent
-        origin_of(handle, i, ox, oy)
+            advance, low, high = glyph  # type: ignore[misc]
+        origin_of(page, i, at_x, at_y)
         if oy.value != last_oy:
             last_oy, last_y = oy.value, written(oy.value)
         y = last_y
-        a, b, c, d = info.a, info.b, info.c, info.d
-        axis = b == 0 and c == 0
         if axis and key == run_key and run_next is not None and abs(run_start + a * run_next - ox.value) < 1e-3:
             x = run_start + a * run_next
         else:
@@ -308,14 +336,12 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
         run_next = (run_next or 0.0) + advance if axis else None
         # pdfminer's LTChar: (0, descent) .. (advance, descent + size) in text
         # space, through the character's matrix, at its origin.
-        low = descent * size
-        high = low + size
-        if axis and flat and a > 0 and d > 0:
+        if simple:
             x0, x1 = x + e, x + a * advance + e
             if mb_x0 != 0:
                 x0, x1 = x0 + mb_x0, x1 + mb_x0
             top, bottom = (height - (y + d * high + f)) + mb_top, (height - (y + d * low + f)) + mb_top
-        elif axis and geometry.upright:
+        elif axis and flat:
             xa, xb = x, x + a * advance
             ya, yb = y + d * low, y + d * high
             x0, top, x1, bottom = geometry.box(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
@@ -324,8 +350,8 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
             ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
             x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
         height_of = bottom - top  # pdfminer's size: the whole glyph's, clipped or not
-        if clips and key in clips:
-            box = shown(clips[key], x0, top, x1, bottom)
+        if clip is not None:
+            box = shown(clip, x0, top, x1, bottom)
             if box is None:
                 continue
             x0, top, x1, bottom = box
@@ -342,6 +368,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
 
 
 _UNSEEN = object()
+_LOOSE = object()
 
 #: The code points of the characters PDFium may generate.
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02))
@@ -368,43 +395,45 @@ class _TextObject:
     upright: bool
     candidates: list
     descent: float
-    font: object
-    font_key: int
+    #: The address of PDFium's font (0 for none).
+    font: int
 
     @classmethod
-    def of(cls, raw, obj, handle, index: int, fonts: dict, cache: dict, geometry: Geometry,
+    def of(cls, raw, calls: Calls, obj: int, page: int, index: int, fonts: dict, cache: dict, geometry: Geometry,
            made: dict) -> "_TextObject":
+        """The text object at address ``obj`` of character ``index`` of the
+        text page at address ``page``."""
         m = raw.FS_MATRIX()
-        raw.FPDFText_GetMatrix(handle, index, m)
+        calls.get_matrix(page, index, ctypes.addressof(m))
         size = ctypes.c_float(0.0)
-        if not obj or not raw.FPDFTextObj_GetFontSize(obj, size):
-            return cls.like(made, 0.0, m.a, m.b, m.c, m.d, geometry, None, 0, ([], 0.0))
-        font = raw.FPDFTextObj_GetFont(obj)
-        key = ctypes.c_void_p.from_buffer(font).value if font else 0
-        if key not in cache:
-            cache[key] = _font_info(raw, font, fonts)
-        return cls.like(made, size.value, m.a, m.b, m.c, m.d, geometry, font, key, cache[key])
+        if not obj or not calls.get_font_size(obj, ctypes.addressof(size)):
+            return cls.like(made, 0.0, m.a, m.b, m.c, m.d, geometry, 0, ([], 0.0))
+        font = calls.get_font(obj) or 0
+        if font not in cache:
+            cache[font] = _font_info(raw, font, fonts)
+        return cls.like(made, size.value, m.a, m.b, m.c, m.d, geometry, font, cache[font])
 
     @classmethod
-    def like(cls, made: dict, size: float, a: float, b: float, c: float, d: float, geometry: Geometry, font,
-             font_key: int, metrics: tuple) -> "_TextObject":
+    def like(cls, made: dict, size: float, a: float, b: float, c: float, d: float, geometry: Geometry, font: int,
+             metrics: tuple) -> "_TextObject":
         """One object for the text objects of a page alike (same font, size
         and matrix): documents that draw each glyph as a text object of its
         own repeat a handful of them thousands of times."""
-        key = (size, a, b, c, d, font_key)
+        key = (size, a, b, c, d, font)
         found = made.get(key)
         if found is None:
             a, b, c, d = written(a), written(b), written(c), written(d)
             da, db, dc, dd = geometry.matrix(a, b, c, d)
             found = made[key] = cls(written(size), a, b, c, d, da * dd > 0 and db * dc <= 0, metrics[0], metrics[1],
-                                    font, font_key)
+                                    font)
         return found
 
 
-def _font_info(raw, font, fonts: dict[str, list[tuple]]) -> tuple[list, float]:
-    """(metric candidates, PDFium's descent in em) of a PDFium font."""
-    if not font:
+def _font_info(raw, address: int, fonts: dict[str, list[tuple]]) -> tuple[list, float]:
+    """(metric candidates, PDFium's descent in em) of the PDFium font at ``address``."""
+    if not address:
         return [], 0.0
+    font = ctypes.cast(address, raw.FPDF_FONT)
     buf = ctypes.create_string_buffer(256)
     n = raw.FPDFFont_GetBaseFontName(font, buf, 256)
     name = buf.raw[: max(0, n - 1)].decode("latin-1") if n else ""
@@ -421,11 +450,12 @@ def _same_width(raw, font, text: str, mapping: list[tuple], chosen: dict) -> lis
     declared width of it is the one PDFium reads from the font it draws
     with (a simple font and a CID font under one name declare different
     widths: 0 and 1000 for "“")."""
-    key = (ctypes.c_void_p.from_buffer(font).value if font else 0, text)
+    key = (font, text)
     if key not in chosen:
         width = ctypes.c_float(0.0)
         fits = mapping
-        if len(text) == 1 and font and raw.FPDFFont_GetGlyphWidth(font, ord(text), ctypes.c_float(1000.0), width):
+        if len(text) == 1 and font and raw.FPDFFont_GetGlyphWidth(ctypes.cast(font, raw.FPDF_FONT), ord(text),
+                                                                  ctypes.c_float(1000.0), width):
             fits = [c for c in mapping if abs(c[1][text] * 1000.0 - width.value) < 0.5] or mapping
         chosen[key] = fits
     return chosen[key]
