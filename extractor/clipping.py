@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 from typing import Optional
 
-from .pdfium_calls import address_of
+from .pdfium_calls import Calls
 from .pdfium_points import points
 
 #: A clipping region: (x0, top, x1, bottom) in pdfplumber's page coordinates.
@@ -72,31 +72,31 @@ def intersect(a: Optional[Bounds], b: Bounds) -> Bounds:
 # -- PDFium ---------------------------------------------------------------------------------
 
 
-def pdfium_clip(raw, obj, seen: Optional[dict] = None) -> Optional[Bounds]:
-    """The clipping region of a PDFium page object, in the space of the
-    form XObject that holds it (page space for the page's own objects), or
-    None when nothing clips it.
+def pdfium_clip(calls: Calls, obj: int, seen: Optional[dict] = None) -> Optional[Bounds]:
+    """The clipping region of the PDFium page object at address ``obj``,
+    in the space of the form XObject that holds it (page space for the
+    page's own objects), or None when nothing clips it.
 
     ``seen`` (one dictionary per page) spares reading again the paths of a
     region already read: objects drawn under one region share its paths,
     and PDFium hands out the address of a path's points, which is the same
     for all of them.  A page that draws every glyph as an object of its
     own under a cell's clip would otherwise read thousands of copies."""
-    clip = raw.FPDFPageObj_GetClipPath(obj)
+    clip = calls.get_clip_path(obj)
     if not clip:
         return None
-    count = raw.FPDFClipPath_CountPaths(clip)
-    segment_of = raw.FPDFClipPath_GetPathSegment
+    count = calls.count_clip_paths(clip)
+    segment_of = calls.get_clip_segment
     key = None
     if seen is not None:
-        firsts = [segment_of(clip, i, 0) for i in range(count)]
+        firsts = tuple([segment_of(clip, i, 0) for i in range(count)])
         if all(firsts):
-            key = tuple(address_of(first) for first in firsts)
+            key = firsts
             if key in seen:
                 return seen[key]
     region: Optional[Bounds] = None
     for i in range(count):
-        read = points(raw, raw.FPDFClipPath_CountPathSegments(clip, i), functools.partial(segment_of, clip, i))
+        read = points(calls, calls.count_clip_segments(clip, i), functools.partial(segment_of, clip, i))
         if read:
             xs, ys = [p[1] for p in read], [p[2] for p in read]
             region = intersect(region, (min(xs), min(ys), max(xs), max(ys)))

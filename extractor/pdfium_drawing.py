@@ -25,11 +25,12 @@ no-text-layer check).
 from __future__ import annotations
 
 import ctypes
+import functools
 from functools import lru_cache
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
-from .pdfium_calls import address_of
+from .pdfium_calls import Calls, address_of
 from .pdfium_points import points
 from .pdfium_text import Geometry, written
 
@@ -50,10 +51,11 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _matrix(raw, obj) -> Matrix:
-    m = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, m):
-        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+def _matrix(calls: Calls, obj: int, m) -> Matrix:
+    """The matrix of the page object at ``obj`` (``m``: an ``FS_MATRIX`` to
+    read it into)."""
+    if not calls.get_object_matrix(obj, ctypes.addressof(m)):
+        return _IDENTITY
     return _written_matrix(m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -64,39 +66,39 @@ def _written_matrix(a: float, b: float, c: float, d: float, e: float, f: float) 
     return (written(a), written(b), written(c), written(d), written(e), written(f))
 
 
-def page_objects(raw, page) -> Iterator[tuple[object, int, Matrix, Optional[Bounds]]]:
-    """Every object of a page, forms' contents in place of the form:
-    (object, type, matrix from the object's space to the page's, the
-    clipping region the enclosing forms are drawn under, in page space)."""
-    yield from _holder_objects(raw, raw.FPDFPage_CountObjects(page), lambda i: raw.FPDFPage_GetObject(page, i),
-                               (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), None, 0)
+def page_objects(calls: Calls, page: int, m) -> Iterator[tuple[int, int, Matrix, Optional[Bounds]]]:
+    """Every object of the page at address ``page``, forms' contents in
+    place of the form: (object's address, type, matrix from the object's
+    space to the page's, the clipping region the enclosing forms are drawn
+    under, in page space).  ``m``: an ``FS_MATRIX`` to read matrices into."""
+    yield from _holder_objects(calls, page, calls.count_page_objects(page), calls.get_page_object, _IDENTITY, None,
+                               0, m)
 
 
-def _holder_objects(raw, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
-                    depth: int) -> Iterator[tuple[object, int, Matrix, Optional[Bounds]]]:
-    type_of = raw.FPDFPageObj_GetType
+def _holder_objects(calls: Calls, holder: int, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
+                    depth: int, m) -> Iterator[tuple[int, int, Matrix, Optional[Bounds]]]:
+    type_of = calls.get_type
     for i in range(count):
-        obj = get(i)
+        obj = get(holder, i)
         if not obj:
             continue
         kind = type_of(obj)
         if kind != _FORM:
             yield obj, kind, outer, enclosing
         elif depth < _MAX_DEPTH:
-            inner = _times(_matrix(raw, obj), outer)
+            inner = _times(_matrix(calls, obj, m), outer)
             # PDFium keeps a form's contents' clipping paths in the form's
             # space, without the region the form itself is drawn under.
-            region = clip_on_page(raw, obj, outer, enclosing)
-            yield from _holder_objects(raw, raw.FPDFFormObj_CountObjects(obj),
-                                       lambda j, form=obj: raw.FPDFFormObj_GetObject(form, j), inner, region,
-                                       depth + 1)
+            region = clip_on_page(calls, obj, outer, enclosing)
+            yield from _holder_objects(calls, obj, calls.count_form_objects(obj), calls.get_form_object, inner,
+                                       region, depth + 1, m)
 
 
-def clip_on_page(raw, obj, outer: Matrix, enclosing: Optional[Bounds], seen: Optional[dict] = None
+def clip_on_page(calls: Calls, obj: int, outer: Matrix, enclosing: Optional[Bounds], seen: Optional[dict] = None
                  ) -> Optional[Bounds]:
     """An object's clipping region in page space (``clipping.pdfium_clip``
     through the matrix of its form, within the enclosing forms' region)."""
-    region = pdfium_clip(raw, obj, seen)
+    region = pdfium_clip(calls, obj, seen)
     if region is not None and outer != _IDENTITY:
         x0, y0, x1, y1 = region
         xs, ys = _through(outer, ((x0, y0), (x1, y0), (x0, y1), (x1, y1)))
@@ -114,27 +116,30 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     the page draws its text objects (object address -> position), which
     PDFium's text page does not always keep (``pdfium_text.read_chars``),
     and the clipping region of each clipped text object (address -> region
-    in pdfplumber's coordinates, ``clipping``)."""
+    in pdfplumber's coordinates, ``clipping``).  ``page``: pypdfium2's
+    handle of the page."""
     import pypdfium2.raw as raw
 
+    calls = Calls.of(raw)
     lines: list[dict] = []
     rects: list[dict] = []
     images: list[dict] = []
     order: dict[int, int] = {}
     clips: dict[int, Clip] = {}
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
-    for obj, kind, outer, enclosing in page_objects(raw, page):
+    m = raw.FS_MATRIX()
+    modes = (ctypes.c_int(0), ctypes.c_int(0))  # a path's fill mode and stroke
+    for obj, kind, outer, enclosing in page_objects(calls, address_of(page), m):
         if kind == _TEXT:
-            key = address_of(obj)
-            order[key] = len(order)
-            region = clip_on_page(raw, obj, outer, enclosing, seen)
+            order[obj] = len(order)
+            region = clip_on_page(calls, obj, outer, enclosing, seen)
             if region is not None:
-                clips[key] = geometry.box(*region)
+                clips[obj] = geometry.box(*region)
         elif kind == _PATH:
-            _read_path(raw, obj, outer, geometry, lines, rects)
+            _read_path(calls, obj, outer, geometry, lines, rects, m, modes)
         elif kind == _IMAGE:
-            m = _times(_matrix(raw, obj), outer)
-            xs, ys = _through(m, ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)))
+            matrix = _times(_matrix(calls, obj, m), outer)
+            xs, ys = _through(matrix, ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)))
             x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
             images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
     return lines, rects, images, order, clips
@@ -145,16 +150,25 @@ def _through(m: Matrix, points) -> tuple[list[float], list[float]]:
     return [a * x + c * y + e for x, y in points], [b * x + d * y + f for x, y in points]
 
 
-def _read_path(raw, obj, outer: Matrix, geometry: Geometry, lines: list[dict], rects: list[dict]) -> None:
-    fill = ctypes.c_int(0)
-    stroke = ctypes.c_int(0)
-    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke):
+def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines: list[dict], rects: list[dict], m,
+               modes: tuple) -> None:
+    fill, stroke = modes
+    if not calls.get_draw_mode(obj, ctypes.addressof(fill), ctypes.addressof(stroke)):
         return
     if not fill.value and not stroke.value:
         return  # a clip only ("n"): nothing painted
-    m = _times(_matrix(raw, obj), outer)
-    read = points(raw, raw.FPDFPath_CountSegments(obj), lambda i: raw.FPDFPath_GetPathSegment(obj, i))
+    matrix = _matrix(calls, obj, m)
+    if outer is not _IDENTITY and outer != _IDENTITY:
+        matrix = _times(matrix, outer)
+    read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
     if read is None:
+        return
+    if len(read) == 2 and read[0][0] == _MOVETO and read[1][0] == _LINETO:
+        # The common case, a ruling drawn as one line ("m l", closed or
+        # not): what the general judgement below makes of it.
+        (_, xa, ya, _), (_, xb, yb, _) = read
+        _add(("line", [(written(xa), written(ya)), (written(xb), written(yb))]), matrix, geometry, stroke, lines,
+             rects)
         return
     subpaths: list[list[tuple[str, float, float]]] = []
     for kind, x, y, closes in read:
@@ -167,17 +181,21 @@ def _read_path(raw, obj, outer: Matrix, geometry: Geometry, lines: list[dict], r
             subpaths[-1].append(("h", start[1], start[2]))
     for ops in subpaths:
         shape = _shape(ops)
-        if shape is None:
-            continue
-        what, corners = shape
-        xs, ys = _through(m, corners)
-        x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
-        item = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
-        if what == "line":
-            lines.append(item)
-        else:
-            item["stroke"] = bool(stroke.value)
-            rects.append(item)
+        if shape is not None:
+            _add(shape, matrix, geometry, stroke, lines, rects)
+
+
+def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[dict], rects: list[dict]) -> None:
+    """A line or rectangle (``_shape``) as pdfplumber gives it."""
+    what, corners = shape
+    xs, ys = _through(matrix, corners)
+    x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
+    item = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    if what == "line":
+        lines.append(item)
+    else:
+        item["stroke"] = bool(stroke.value)
+        rects.append(item)
 
 
 def _shape(ops: list[tuple[str, float, float]]):

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
-from .pdfium_calls import address_of
+from .pdfium_calls import Calls
 
 #: ``CFX_Path::Point``: x, y (float), type (uint8: 0 line, 1 Bézier, 2
 #: move, as ``FPDF_SEGMENT_*``), closes (bool), two bytes of padding.
@@ -40,21 +40,19 @@ class _Trust:
     checked = 0
 
 
-def points(raw, count: int, segment_of: Callable[[int], Any]) -> Optional[list[Point]]:
-    """The ``count`` points of a path whose segment ``i`` is
-    ``segment_of(i)`` (``FPDFPath_GetPathSegment`` or
-    ``FPDFClipPath_GetPathSegment`` bound to its path), or None when PDFium
-    cannot give one of them."""
+def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Optional[list[Point]]:
+    """The ``count`` points of a path whose segment ``i`` is at the address
+    ``segment_of(i)`` (``Calls.get_segment`` or ``Calls.get_clip_segment``
+    bound to its path), or None when PDFium cannot give one of them."""
     if count <= 0:
         return []
     if _Trust.verdict:
         first = segment_of(0)
         if not first:
             return None
-        address = address_of(first)
         return [(kind, x, y, bool(closes)) for x, y, kind, closes in
-                _POINT.iter_unpack(ctypes.string_at(address, count * _POINT.size))]
-    read = _by_api(raw, count, segment_of)
+                _POINT.iter_unpack(ctypes.string_at(first, count * _POINT.size))]
+    read = _by_api(calls, count, segment_of)
     if _Trust.verdict is None and read is not None:
         _Trust.verdict = _same_in_memory(read, count, segment_of)
         if _Trust.verdict:
@@ -63,13 +61,14 @@ def points(raw, count: int, segment_of: Callable[[int], Any]) -> Optional[list[P
     return read
 
 
-def _by_api(raw, count: int, segment_of) -> Optional[list[Point]]:
+def _by_api(calls: Calls, count: int, segment_of) -> Optional[list[Point]]:
     x, y = ctypes.c_float(), ctypes.c_float()
-    point_of, type_of, closes = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
+    point_of, type_of, closes = calls.segment_point, calls.segment_type, calls.segment_close
     out: list[Point] = []
     for i in range(count):
         segment = segment_of(i)
-        if not segment or not point_of(segment, x, y):
+        if not segment or not point_of(segment, at_x, at_y):
             return None
         out.append((type_of(segment), x.value, y.value, bool(closes(segment))))
     return out
@@ -77,9 +76,8 @@ def _by_api(raw, count: int, segment_of) -> Optional[list[Point]]:
 
 def _same_in_memory(read: list[Point], count: int, segment_of) -> bool:
     """Do the records at the segments' addresses say what the API said?"""
-    found = [address_of(segment_of(i)) for i in range(count)]
-    addresses = [a for a in found if a]
-    if len(addresses) != count or any(b - a != _POINT.size for a, b in zip(addresses, addresses[1:])):
+    addresses = [segment_of(i) or 0 for i in range(count)]
+    if not all(addresses) or any(b - a != _POINT.size for a, b in zip(addresses, addresses[1:])):
         return False
     data = ctypes.string_at(addresses[0], count * _POINT.size)
     memory = [(kind, x, y, bool(closes)) for x, y, kind, closes in _POINT.iter_unpack(data)]

@@ -5,24 +5,28 @@ trusted."""
 
 from __future__ import annotations
 
+import functools
 import struct
 
 import pytest
 
 from conftest import SAMPLE
 from extractor import pdfium_points
+from extractor.pdfium_calls import Calls, address_of
 
 
 def _paths():
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    calls = Calls.of(raw)
     doc = pdfium.PdfDocument(str(SAMPLE))
     for page in doc:
-        for i in range(raw.FPDFPage_CountObjects(page.raw)):
-            obj = raw.FPDFPage_GetObject(page.raw, i)
-            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_PATH:
-                yield raw, raw.FPDFPath_CountSegments(obj), (lambda j, obj=obj: raw.FPDFPath_GetPathSegment(obj, j))
+        handle = address_of(page.raw)
+        for i in range(calls.count_page_objects(handle)):
+            obj = calls.get_page_object(handle, i)
+            if calls.get_type(obj) == raw.FPDF_PAGEOBJ_PATH:
+                yield calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj)
 
 
 @pytest.fixture()
@@ -33,8 +37,8 @@ def fresh(monkeypatch):
 
 def test_points_read_at_once_are_the_apis(fresh):
     seen = 0
-    for raw, count, segment_of in _paths():
-        assert pdfium_points.points(raw, count, segment_of) == pdfium_points._by_api(raw, count, segment_of)
+    for calls, count, segment_of in _paths():
+        assert pdfium_points.points(calls, count, segment_of) == pdfium_points._by_api(calls, count, segment_of)
         seen += 1
     assert seen > pdfium_points._CHECKS
     assert pdfium_points._Trust.verdict is True
@@ -42,6 +46,6 @@ def test_points_read_at_once_are_the_apis(fresh):
 
 def test_a_layout_that_disagrees_is_never_trusted(fresh, monkeypatch):
     monkeypatch.setattr(pdfium_points, "_POINT", struct.Struct("<ffBB6x"))
-    for raw, count, segment_of in _paths():
-        assert pdfium_points.points(raw, count, segment_of) == pdfium_points._by_api(raw, count, segment_of)
+    for calls, count, segment_of in _paths():
+        assert pdfium_points.points(calls, count, segment_of) == pdfium_points._by_api(calls, count, segment_of)
     assert pdfium_points._Trust.verdict is False
