@@ -32,6 +32,7 @@ from typing import Optional
 
 from .pdfium_calls import Calls
 from .pdfium_points import points
+from .tounicode import quick_maps
 
 #: A clipping region: (x0, top, x1, bottom) in pdfplumber's page coordinates.
 Clip = tuple[float, float, float, float]
@@ -123,7 +124,8 @@ def clipping_layout(ppage):
                                                 laparams=ppage.pdf.laparams)
     interpreter = _interpreter_class()(ppage.pdf.rsrcmgr, device)
     try:
-        interpreter.process_page(ppage.page_obj)
+        with quick_maps():  # the fonts it loads: their ToUnicode maps the short way
+            interpreter.process_page(ppage.page_obj)
     except Exception as exc:
         raise PdfminerException(exc) from exc
     ppage._layout = device.get_result()

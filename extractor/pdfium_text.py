@@ -43,6 +43,7 @@ from typing import Optional
 
 from .clipping import shown
 from .pdfium_calls import Calls, address_of
+from .tounicode import quick_maps
 
 #: What an unmapped glyph reads as (see ``textcheck.glyph_kind``).
 UNMAPPED = "(cid:?)"
@@ -173,7 +174,8 @@ class FontMetrics:
 
     def _load(self, objid, spec, dict_value, resolve1) -> Optional[tuple]:
         try:
-            font = self.rsrcmgr.get_font(objid, dict_value(spec))
+            with quick_maps():
+                font = self.rsrcmgr.get_font(objid, dict_value(spec))
         except MemoryError:
             raise
         except Exception:

@@ -61,6 +61,7 @@ from .pages import (OpenedPDF, PageStats, TextCounts, _captured_log, _PageLost, 
 from .settings import Settings
 from .streams import TooManyResources, font_specs
 from .timing import timed
+from .tounicode import quick_maps
 from .vocab import label_key, words
 
 #: A line of a table of contents: leader dots (or ellipses) before a page number.
@@ -161,7 +162,8 @@ def _font_chars(opened: OpenedPDF, objid, spec, dict_value, resolve1):
     the parser uses later): a reason string, None (unconstrained) or the
     set of characters it can produce."""
     try:
-        font = opened.pdf.rsrcmgr.get_font(objid, dict_value(spec))
+        with quick_maps():
+            font = opened.pdf.rsrcmgr.get_font(objid, dict_value(spec))
     except MemoryError:
         raise
     except Exception:
