@@ -69,6 +69,32 @@ class Char:
     confidence: float = 1.0
 
 
+def make_char(text: str, x0: float, top: float, x1: float, bottom: float, size: float) -> Char:
+    """``Char(text, Box(x0, top, x1, bottom), size)`` in half the time.  The
+    readers make one per glyph, hundreds of thousands per document; a
+    frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, where this fills the slots directly.  The
+    result is the same value (equal, same hash)."""
+    box = _new(Box)
+    _box_x0(box, x0)
+    _box_top(box, top)
+    _box_x1(box, x1)
+    _box_bottom(box, bottom)
+    char = _new(Char)
+    _char_text(char, text)
+    _char_box(char, box)
+    _char_size(char, size)
+    _char_confidence(char, 1.0)
+    return char
+
+
+_new = object.__new__
+# The slots' own setters (``__slots__`` members of the classes).
+_box_x0, _box_top, _box_x1, _box_bottom = (vars(Box)[name].__set__ for name in ("x0", "top", "x1", "bottom"))
+_char_text, _char_box, _char_size, _char_confidence = (
+    vars(Char)[name].__set__ for name in ("text", "box", "size", "confidence"))
+
+
 @dataclass(frozen=True)
 class TextLine:
     """Characters sharing a baseline, left to right, with their text."""

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from .errors import DamagedPDF, EncryptedPDF, NotAPDF, TooManyPages
-from .layout import Box, Char, Page, Ruling
+from .layout import Char, Page, Ruling, make_char
 # The text check, the stream check and the verdict moved to modules of
 # their own; their names stay importable from here.
 from .page_notes import Note, page_notes, page_ranges  # noqa: F401
@@ -573,10 +573,9 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
 
 
 def _char(c: dict) -> Char:
-    # Positional arguments: keywords cost a third more, at one call per glyph.
     top, bottom = c["top"], c["bottom"]
-    return Char(unicodedata.normalize("NFC", c["text"]), Box(float(c["x0"]), float(top), float(c["x1"]), float(bottom)),
-                float(c.get("size") or (bottom - top)))
+    return make_char(unicodedata.normalize("NFC", c["text"]), float(c["x0"]), float(top), float(c["x1"]), float(bottom),
+                     float(c.get("size") or (bottom - top)))
 
 
 def objects_to_rulings(lines, rects, settings: Settings) -> Iterator[Ruling]:

@@ -80,3 +80,19 @@ def test_stage_times_account_for_the_whole_run():
     # the parsing is charged to "pages", not to whatever consumed the page stream
     assert stages["pages"] > 0
     assert times.total <= wall
+
+
+def test_make_char_makes_the_value_the_dataclasses_make():
+    """``layout.make_char`` fills the slots itself: a field added to ``Char``
+    or ``Box`` must be filled there too, or this fails."""
+    import dataclasses
+
+    from extractor.layout import Char, make_char
+
+    made = make_char("中", 1.5, 2.25, 3.0, 4.75, 9.0)
+    expected = Char("中", Box(1.5, 2.25, 3.0, 4.75), 9.0)
+    assert made == expected and hash(made) == hash(expected)
+    for obj in (made, made.box):
+        assert all(hasattr(obj, f.name) for f in dataclasses.fields(obj))
+    assert [f.name for f in dataclasses.fields(Char)] == ["text", "box", "size", "confidence"]
+    assert [f.name for f in dataclasses.fields(Box)] == ["x0", "top", "x1", "bottom"]
