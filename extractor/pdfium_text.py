@@ -246,6 +246,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     object_of, origin_of = calls.get_text_object, calls.get_char_origin
     ox, oy = ctypes.c_double(), ctypes.c_double()
     at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
+    buffers = (raw.FS_MATRIX(), ctypes.c_float(0.0))  # what a text object's matrix and size are read into
     objects: dict[int, _TextObject] = {}
     font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
     chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
@@ -288,7 +289,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
             found_info = objects.get(key)
             if found_info is None:
                 found_info = objects[key] = _TextObject.of(raw, calls, key, page, i, fonts, font_cache, geometry,
-                                                           made)
+                                                           made, buffers)
             info = found_info
             glyphs = glyph_tables.setdefault(id(info), {})
             clip = clips.get(key) if clips else None
@@ -402,12 +403,12 @@ class _TextObject:
 
     @classmethod
     def of(cls, raw, calls: Calls, obj: int, page: int, index: int, fonts: dict, cache: dict, geometry: Geometry,
-           made: dict) -> "_TextObject":
+           made: dict, buffers: tuple) -> "_TextObject":
         """The text object at address ``obj`` of character ``index`` of the
-        text page at address ``page``."""
-        m = raw.FS_MATRIX()
+        text page at address ``page`` (``buffers``: an ``FS_MATRIX`` and a
+        ``c_float`` to read into)."""
+        m, size = buffers
         calls.get_matrix(page, index, ctypes.addressof(m))
-        size = ctypes.c_float(0.0)
         if not obj or not calls.get_font_size(obj, ctypes.addressof(size)):
             return cls.like(made, 0.0, m.a, m.b, m.c, m.d, geometry, 0, ([], 0.0))
         font = calls.get_font(obj) or 0
