@@ -16,7 +16,7 @@ missing boundaries are inferred from how the words line up.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import Iterable, Sequence
 
@@ -117,6 +117,16 @@ def _coverage(rulings: Sequence[Ruling], pos: float, lo: float, hi: float, tol: 
     return covered / (hi - lo) if hi > lo else 1.0
 
 
+def _rulings_at(rulings: Sequence[Ruling], positions: Sequence[float], tol: float) -> list[list[Ruling]]:
+    """For each position, the rulings that may lie at it (``_coverage``
+    keeps those within ``tol``): a window of the rulings sorted by
+    position, a little wider than ``tol`` so that rounding loses none."""
+    ordered = sorted(rulings, key=lambda r: r.pos)
+    keys = [r.pos for r in ordered]
+    reach = tol + 1e-6
+    return [ordered[bisect_left(keys, pos - reach):bisect_right(keys, pos + reach)] for pos in positions]
+
+
 def boundaries_to_cells(
     xs: Sequence[float], ys: Sequence[float], group: Sequence[Ruling], settings: Settings
 ) -> list[tuple[int, int, int, int]]:
@@ -141,13 +151,17 @@ def boundaries_to_cells(
     def union(a, b):
         parent[find(a)] = find(b)
 
+    # Each boundary is measured once per slot along it: the rulings lying
+    # at it are found once (a large table has hundreds of rulings).
+    at_x = _rulings_at(vertical, xs, tol)
+    at_y = _rulings_at(horizontal, ys, tol)
     for r in range(n_rows):
         for c in range(n_cols - 1):
-            if _coverage(vertical, xs[c + 1], ys[r], ys[r + 1], tol) < need:
+            if _coverage(at_x[c + 1], xs[c + 1], ys[r], ys[r + 1], tol) < need:
                 union((r, c), (r, c + 1))
     for r in range(n_rows - 1):
         for c in range(n_cols):
-            if _coverage(horizontal, ys[r + 1], xs[c], xs[c + 1], tol) < need:
+            if _coverage(at_y[r + 1], ys[r + 1], xs[c], xs[c + 1], tol) < need:
                 union((r, c), (r + 1, c))
 
     while True:
