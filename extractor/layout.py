@@ -51,11 +51,15 @@ class Box:
 
 
 def union_all(boxes) -> Box:
+    """The box around ``boxes`` (one of them: itself), made once rather
+    than a box per union."""
     boxes = list(boxes)
-    out = boxes[0]
-    for b in boxes[1:]:
-        out = out.union(b)
-    return out
+    if len(boxes) == 1:
+        return boxes[0]
+    if not boxes:
+        raise IndexError("union_all() of no boxes")
+    return Box(min([b.x0 for b in boxes]), min([b.top for b in boxes]), max([b.x1 for b in boxes]),
+               max([b.bottom for b in boxes]))
 
 
 @dataclass(frozen=True, slots=True)
