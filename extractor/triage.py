@@ -339,8 +339,9 @@ def _map_errors(textpage) -> int:
     the font's maps have no entry: pdfminer drops them as unmapped)."""
     import pypdfium2.raw as raw
 
-    check = getattr(raw, "FPDFText_HasUnicodeMapError", None)
-    if check is None:  # pragma: no cover - older pdfium
+    from .pdfium_calls import Calls, address_of
+
+    if getattr(raw, "FPDFText_HasUnicodeMapError", None) is None:  # pragma: no cover - older pdfium
         return 0
-    handle = textpage.raw
-    return sum(1 for i in range(textpage.count_chars()) if check(handle, i) == 1)
+    check, handle = Calls.of(raw).has_unicode_map_error, address_of(textpage.raw)
+    return [check(handle, i) for i in range(textpage.count_chars())].count(1)
