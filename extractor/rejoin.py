@@ -54,28 +54,47 @@ def chars_to_lines(chars: Iterable[Char], page: int, settings: Settings) -> list
     # The vertical extent of the last row (all a row's box is needed for).
     top = bottom = 0.0
     ratio = settings.line_overlap
-    for ch in sorted(chars, key=lambda c: (c.box.cy, c.box.x0)):
+    # By vertical centre, then left edge: top + bottom orders as the centre
+    # does, without a property call per comparison key.  The comparisons
+    # below are min() and max() written out (a call each, at every glyph).
+    for ch in sorted(chars, key=_centre_then_left):
         if ch.text.isspace() and not rows:
             continue
         box = ch.box
+        b_top, b_bottom = box.top, box.bottom
         if rows:
-            overlap = max(0.0, min(bottom, box.bottom) - max(top, box.top))
-            if overlap >= ratio * min(bottom - top, (box.bottom - box.top) or 1.0):
+            overlap = (bottom if bottom < b_bottom else b_bottom) - (top if top > b_top else b_top)
+            if overlap < 0.0:
+                overlap = 0.0
+            extent = b_bottom - b_top or 1.0
+            if overlap >= ratio * (bottom - top if bottom - top < extent else extent):
                 rows[-1].append(ch)
-                top, bottom = min(top, box.top), max(bottom, box.bottom)
+                if b_top < top:
+                    top = b_top
+                if b_bottom > bottom:
+                    bottom = b_bottom
                 continue
         rows.append([ch])
-        top, bottom = box.top, box.bottom
+        top, bottom = b_top, b_bottom
     lines = []
     for row in rows:
-        row.sort(key=lambda c: c.box.x0)
+        row.sort(key=_left)
         visible = [c.box for c in row if not c.text.isspace()]
         if not visible:
             continue
-        box = Box(min(b.x0 for b in visible), min(b.top for b in visible), max(b.x1 for b in visible),
-                  max(b.bottom for b in visible))
+        box = Box(min([b.x0 for b in visible]), min([b.top for b in visible]), max([b.x1 for b in visible]),
+                  max([b.bottom for b in visible]))
         lines.append(TextLine(page=page, chars=tuple(row), box=box, text=line_text(row, settings)))
     return lines
+
+
+def _centre_then_left(c: Char) -> tuple[float, float]:
+    box = c.box
+    return box.top + box.bottom, box.x0
+
+
+def _left(c: Char) -> float:
+    return c.box.x0
 
 
 def line_text(chars: Sequence[Char], settings: Settings) -> str:
@@ -83,19 +102,24 @@ def line_text(chars: Sequence[Char], settings: Settings) -> str:
     out: list[str] = []
     prev: Char | None = None
     pending_space = False
+    column_gap, space_gap = settings.column_gap, settings.space_gap
     for ch in chars:
-        if ch.text.isspace():
+        text = ch.text
+        if text.isspace():
             pending_space = prev is not None
             continue
         if prev is not None:
-            em = max(min(prev.size, ch.size), 1.0)
+            # max(min(prev.size, ch.size), 1.0), written out: a call each per glyph
+            em = prev.size if prev.size < ch.size else ch.size
+            if em < 1.0:
+                em = 1.0
             gap = ch.box.x0 - prev.box.x1
-            if gap > settings.column_gap * em:
+            if gap > column_gap * em:
                 out.append(" ")  # a field separation, whatever the script
-            elif pending_space or gap > settings.space_gap * em:
-                if _is_word_char(out[-1][-1]) and _is_word_char(ch.text[0]):
+            elif pending_space or gap > space_gap * em:
+                if _is_word_char(out[-1][-1]) and _is_word_char(text[0]):
                     out.append(" ")
-        out.append(ch.text)
+        out.append(text)
         prev = ch
         pending_space = False
     return unicodedata.normalize("NFC", "".join(out))
