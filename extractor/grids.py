@@ -212,7 +212,8 @@ def fill_cells(
                 owner.setdefault((i, j), k)
     last_col, last_row = len(xs) - 2, len(ys) - 2
     for ch in chars:
-        cx, cy = ch.box.cx, ch.box.cy
+        b = ch.box
+        cx, cy = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2  # Box.cx, Box.cy
         j, i = bisect_right(xs, cx) - 1, bisect_right(ys, cy) - 1
         if 0 <= j <= last_col and 0 <= i <= last_row and xs[j] < cx < xs[j + 1] and ys[i] < cy < ys[i + 1]:
             k = owner.get((i, j))
@@ -232,6 +233,19 @@ def fill_cells(
     return tuple(cells)
 
 
+def _centres_inside(chars: Sequence[Char], box: Box) -> list[Char]:
+    """The characters whose centre lies in ``box`` (``Box.contains_point``
+    of ``Box.cx``, ``Box.cy``, written out: it runs for every glyph of a
+    page)."""
+    x0, top, x1, bottom = box.x0, box.top, box.x1, box.bottom
+    out = []
+    for c in chars:
+        b = c.box
+        if x0 <= (b.x0 + b.x1) / 2 <= x1 and top <= (b.top + b.bottom) / 2 <= bottom:
+            out.append(c)
+    return out
+
+
 def ruled_grids(page: Page, settings: Settings) -> list[Grid]:
     rulings = snap_rulings(page.rulings, settings)
     grids = []
@@ -241,7 +255,7 @@ def ruled_grids(page: Page, settings: Settings) -> list[Grid]:
             continue
         spans = boundaries_to_cells(xs, ys, group, settings)
         box = Box(xs[0], ys[0], xs[-1], ys[-1])
-        inside = [c for c in page.chars if box.contains_point(c.box.cx, c.box.cy)]
+        inside = _centres_inside(page.chars, box)
         grids.append(Grid(page=page.number, box=box, xs=tuple(xs), ys=tuple(ys), cells=fill_cells(page.number, xs, ys, spans, inside, settings)))
     return grids
 
@@ -253,7 +267,10 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     from .textgrid import text_grids, with_cell_runs
 
     grids = ruled_grids(page, settings)
-    outside = [c for c in page.chars if not any(g.box.contains_point(c.box.cx, c.box.cy) for g in grids)]
+    outside = list(page.chars)
+    for grid in grids:
+        taken = {id(c) for c in _centres_inside(outside, grid.box)}
+        outside = [c for c in outside if id(c) not in taken]
     loose_rules = [
         r for r in snap_rulings(page.rulings, settings)
         if not any(g.box.contains_point((r.start + r.end) / 2, r.pos, settings.snap_tolerance) for g in grids)
