@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(schema_text())
         return EXIT_OK
     if args.command == "inspect":
-        from .inspect_view import run
+        from .inspect_render import run
 
         return run(args)
     if args.command == "golden":

@@ -1,6 +1,6 @@
 """The inspect view's HTML page: each page image beside the rows
 extracted from it (header-block fields, indicators, warnings), the
-legend of the colours, and every page's status (``inspect_view`` draws
+legend of the colours, and every page's status (``inspect_render`` draws
 the images; this module writes ``index.html``)."""
 
 from __future__ import annotations

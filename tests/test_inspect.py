@@ -41,7 +41,7 @@ def colour_count(image, colour) -> int:
 def test_one_image_per_requested_page_of_the_page_size(inspected):
     from PIL import Image
 
-    from extractor.inspect_view import DEFAULT_RESOLUTION
+    from extractor.inspect_render import DEFAULT_RESOLUTION
 
     assert sorted(p.name for p in inspected.glob("*.png")) == [f"page-{n:03d}.png" for n in PAGES]
     for n in PAGES:
@@ -92,7 +92,8 @@ def test_warned_cell_is_drawn_red(inspection):
     import pdfplumber
 
     from extractor.document import Warning
-    from extractor.inspect_view import WARNING, render_page
+    from extractor.inspect_render import render_page
+    from extractor.inspect_view import WARNING
 
     doc = dataclasses.replace(inspection.document, warnings=[])
     clean = dataclasses.replace(inspection, document=doc)
@@ -166,7 +167,7 @@ def test_html_escapes_text(inspection):
 
 
 def test_page_ranges():
-    from extractor.inspect_view import PageSpecError, parse_pages
+    from extractor.inspect_render import PageSpecError, parse_pages
 
     assert parse_pages(None, 4) == [1, 2, 3, 4]
     assert parse_pages("5-6", 11) == [5, 6]
