@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, Literal, Sequence
 
 from .layout import Box, Cell, Char, Grid, Page, PageLayout, Ruling
 from .rejoin import chars_to_lines, join_lines
@@ -41,7 +41,7 @@ def _cluster_positions(values: Sequence[float], tol: float) -> list[list[float]]
 def snap_rulings(rulings: Iterable[Ruling], settings: Settings) -> list[Ruling]:
     """Snap nearly equal positions together and join collinear segments."""
     out: list[Ruling] = []
-    by_orient: dict[str, list[Ruling]] = defaultdict(list)
+    by_orient: dict[Literal["h", "v"], list[Ruling]] = defaultdict(list)
     for r in rulings:
         by_orient[r.orientation].append(r)
     for orient, items in by_orient.items():
@@ -216,9 +216,9 @@ def fill_cells(
         cx, cy = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2  # Box.cx, Box.cy
         j, i = bisect_right(xs, cx) - 1, bisect_right(ys, cy) - 1
         if 0 <= j <= last_col and 0 <= i <= last_row and xs[j] < cx < xs[j + 1] and ys[i] < cy < ys[i + 1]:
-            k = owner.get((i, j))
-            if k is not None:
-                members[k].append(ch)
+            slot_owner = owner.get((i, j))
+            if slot_owner is not None:
+                members[slot_owner].append(ch)
                 continue
         for k, b in enumerate(boxes):
             if b.contains_point(cx, cy):

@@ -48,7 +48,7 @@ class _Canvas:
         self.image = image.convert("RGBA")
         self.bbox, self.scale = bbox, scale
         self.font = _font(max(8, round(TAG_POINTS * scale)))
-        self.tints = []
+        self.tints: list = []
         self.draw = ImageDraw.Draw(self.image, "RGBA")
 
     def xy(self, box: Box) -> tuple[int, int, int, int]:

@@ -47,7 +47,7 @@ from .layout import Box, Cell, Grid, PageLayout
 from .pagestatus import PageStatus, page_statuses
 
 if TYPE_CHECKING:  # forms loads on first use
-    from .forms import HeaderBand
+    from .forms import FormsResult, HeaderBand
 
 #: Outline and tag colours (RGB).  Outlines are drawn opaque, tints with alpha.
 GRID = (0, 70, 255)
@@ -93,7 +93,7 @@ class Inspection:
     document: object  # document.Document
     #: Page layouts with furniture set aside (``PageLayout.furniture``).
     layouts: list[PageLayout]
-    forms: object  # forms.FormsResult
+    forms: FormsResult
     #: Why each page was or was not read (``pagestatus.page_statuses``).
     statuses: dict[int, PageStatus] = field(default_factory=dict)
 

@@ -58,7 +58,7 @@ class OpenedPDF:
     """A PDF opened for reading; close it with ``close()`` or ``with``."""
 
     path: Path
-    pdf: object  # pdfplumber.PDF
+    pdf: Any  # pdfplumber.PDF (pdfplumber ships no types)
     page_count: int
     #: pdfplumber pages in page order; None for a page that could not even
     #: be set up (its reason is in ``lost_reasons``).

@@ -39,7 +39,7 @@ import ctypes
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, cast
 
 from .clipping import shown
 from .pdfium_calls import Calls, address_of
@@ -96,7 +96,8 @@ class Geometry:
         else:
             ctm = (1.0, 0.0, 0.0, 1.0, -x0, -y0)
         mb_x0, mb_top = ppage.mediabox[:2]
-        return cls(tuple(float(v) for v in ctm), float(ppage.height), float(mb_x0), float(mb_top))
+        a, b, c, d, e, f = (float(v) for v in ctm)
+        return cls((a, b, c, d, e, f), float(ppage.height), float(mb_x0), float(mb_top))
 
     @property
     def upright(self) -> bool:
@@ -164,8 +165,8 @@ class FontMetrics:
                     name = name.decode("latin-1")
                 # PDFium names a font with its subset tag or without
                 # it: both names find it, the full name first.
-                for key in dict.fromkeys((name, _unprefixed(name))):
-                    entries = named.setdefault(key, [])
+                for alias in dict.fromkeys((name, _unprefixed(name))):
+                    entries = named.setdefault(alias, [])
                     if loaded not in entries:
                         entries.append(loaded)
         except TooManyResources:
@@ -316,7 +317,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
                         candidates = _same_width(raw, info.font, text, mapping, chosen)
                 found = metrics[info.font, text] = _metrics(candidates, text)
             if found is not None:
-                width, descent = found
+                width, descent = cast(tuple[float, float], found)
                 low = descent * size
                 glyph = glyphs[text] = (width * size, low, low + size)
             else:
