@@ -32,7 +32,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-import unicodedata
+from unicodedata import normalize
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -475,19 +475,24 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     if len(chars_in) > settings.max_page_chars:
         raise _PageLost(f"it holds {len(chars_in)} characters, more than {settings.max_page_chars} "
                         "(Settings.max_page_chars): not a form page, a generated or hostile one")
-    kept, texts, kinds = [], [], []
+    # The text check's glyphs and the page's characters in one pass; the
+    # characters are dropped again if the page proves unreadable (rare).
+    kept: list[Char] = []
+    texts: list[str] = []
+    kinds: list[str] = []
     for c in chars_in:
         text = c["text"]
         if not text or not c.get("upright", True):
             continue
-        if text.isspace():
-            kept.append(c)
-            continue
-        kind = glyph_kind(text)
-        texts.append(text)
-        kinds.append(kind)
-        if kind != "unmapped":
-            kept.append(c)
+        if not text.isspace():
+            kind = glyph_kind(text)
+            texts.append(text)
+            kinds.append(kind)
+            if kind == "unmapped":
+                continue
+        top, bottom = c["top"], c["bottom"]
+        kept.append(make_char(normalize("NFC", text), float(c["x0"]), float(top), float(c["x1"]), float(bottom),
+                              float(c.get("size") or (bottom - top))))
     counts = text_counts(texts, kinds)
     image_area = sum(
         max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
@@ -495,11 +500,11 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     )
     reason = unreadable_reason(counts, settings)
     readable = reason is None
+    chars: tuple[Char, ...] = ()
+    rulings: tuple[Ruling, ...] = ()
     if readable:
-        chars = tuple(_char(c) for c in kept)
+        chars = tuple(kept)
         rulings = tuple(objects_to_rulings(lines_in, rects_in, settings))
-    else:
-        chars, rulings = (), ()
     page = Page(
         number=number,
         width=float(ppage.width),
@@ -570,12 +575,6 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
         else:
             stack.pop()
     return chars, lines, rects, images
-
-
-def _char(c: dict) -> Char:
-    top, bottom = c["top"], c["bottom"]
-    return make_char(unicodedata.normalize("NFC", c["text"]), float(c["x0"]), float(top), float(c["x1"]), float(bottom),
-                     float(c.get("size") or (bottom - top)))
 
 
 def objects_to_rulings(lines, rects, settings: Settings) -> Iterator[Ruling]:
