@@ -39,6 +39,7 @@ _MAX_DEPTH = 16
 
 _TEXT, _PATH, _IMAGE, _SHADING, _FORM = 1, 2, 3, 4, 5
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
+_RECTANGLE = [_MOVETO, _LINETO, _LINETO, _LINETO, _LINETO]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -163,13 +164,37 @@ def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines:
     read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
     if read is None:
         return
+    for shape in path_shapes(read):
+        _add(shape, matrix, geometry, stroke, lines, rects)
+
+
+def path_shapes(read: list) -> list:
+    """The lines and rectangles (``_shape``) of a path's points (``pdfium_points.points``)."""
+    common = _common_shapes(read)
+    return common if common is not None else _subpath_shapes(read)
+
+
+def _common_shapes(read: list) -> Optional[list]:
+    """What ``_subpath_shapes`` makes of the two paths real tables are drawn
+    with, thousands a page, judged without building subpaths: a ruling as
+    one line ("m l", closed or not) and a rectangle ("re", that is "m l l l
+    l" closing on the start).  None for any other path."""
     if len(read) == 2 and read[0][0] == _MOVETO and read[1][0] == _LINETO:
-        # The common case, a ruling drawn as one line ("m l", closed or
-        # not): what the general judgement below makes of it.
         (_, xa, ya, _), (_, xb, yb, _) = read
-        _add(("line", [(written(xa), written(ya)), (written(xb), written(yb))]), matrix, geometry, stroke, lines,
-             rects)
-        return
+        return [("line", [(written(xa), written(ya)), (written(xb), written(yb))])]
+    if len(read) == 5 and read[4][3] and not (read[1][3] or read[2][3] or read[3][3]) \
+            and [k for k, _, _, _ in read] == _RECTANGLE:
+        corners = [(written(x), written(y)) for _, x, y, _ in read]
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = corners
+        if last == corners[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                   or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            return [("rect", [corners[0], corners[2]])]
+        return []
+    return None
+
+
+def _subpath_shapes(read: list) -> list:
+    """Each subpath judged alone (``_shape``)."""
     subpaths: list[list[tuple[str, float, float]]] = []
     for kind, x, y, closes in read:
         op = "m" if kind == _MOVETO else "l" if kind == _LINETO else "c"
@@ -179,10 +204,7 @@ def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines:
         if op != "m" and closes:  # a move closes nothing
             start = subpaths[-1][0]
             subpaths[-1].append(("h", start[1], start[2]))
-    for ops in subpaths:
-        shape = _shape(ops)
-        if shape is not None:
-            _add(shape, matrix, geometry, stroke, lines, rects)
+    return [shape for shape in map(_shape, subpaths) if shape is not None]
 
 
 def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[dict], rects: list[dict]) -> None:
