@@ -17,7 +17,8 @@ a block after ``endcmap``, NUL bytes, words pdfminer cuts into several
 tokens (``1endcmap``), a ``def`` or ``>>`` pdfminer raises on, tokens the
 expression does not know.  Then pdfminer parses the map as before (and
 raises where it raised).  ``tests/test_tounicode.py`` compares both on
-every ToUnicode map of the fixtures and real documents.
+every ToUnicode map of the fixtures and real documents,
+``tests/test_tounicode_fuzz.py`` on thousands of mutants of them.
 
 ``quick_maps()`` makes pdfminer's font loading use it for the fonts
 loaded inside the ``with`` block (``pdfminer.pdffont`` looks its
