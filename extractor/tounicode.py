@@ -13,9 +13,12 @@ expression and returns exactly the table pdfminer's ``CMapParser`` fills
 else: a map that uses another (``usecmap``), CID ranges, ``WMode``, glyph
 names, code lengths pdfminer rejects, odd hex digits, anything but hex
 strings inside a ``bf`` block, entries pdfminer would warn about or skip,
-a block after ``endcmap``, tokens the expression does not know.  Then
-pdfminer parses the map as before.  ``tests/test_tounicode.py`` compares
-both on every ToUnicode map of the fixtures and real documents.
+a block after ``endcmap``, NUL bytes, words pdfminer cuts into several
+tokens (``1endcmap``), a ``def`` or ``>>`` pdfminer raises on, tokens the
+expression does not know.  Then pdfminer parses the map as before (and
+raises where it raised).  ``tests/test_tounicode.py`` compares both on
+every ToUnicode map of the fixtures and real documents,
+``tests/test_tounicode_fuzz.py`` on thousands of mutants of them.
 
 ``quick_maps()`` makes pdfminer's font loading use it for the fonts
 loaded inside the ``with`` block (``pdfminer.pdffont`` looks its
@@ -32,18 +35,26 @@ import struct
 import threading
 from typing import Iterator, Optional
 
+# pdfminer's white space is ``\s`` (with the vertical tab); NUL separates
+# some tokens and is part of others (see read_map).
 _TOKEN = re.compile(rb"""
-    (?P<space>[\x00\t\n\x0c\r ]+)
+    (?P<space>[\t\n\x0b\x0c\r ]+)
   | %[^\r\n]*
-  | \([^()\\]*\)
-  | <<|>>
-  | <(?P<hex>[0-9A-Fa-f\x00\t\n\x0c\r ]*)>
-  | (?P<array>[\[\]])
-  | /[^\x00\t\n\x0c\r ()<>\[\]{}/%]*
-  | (?P<word>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)
+  | (?P<open><<|\[)
+  | (?P<close>>>|\])
+  | (?P<object>\([^()\\]*\)
+      | <(?P<hex>[0-9A-Fa-f\t\n\x0b\x0c\r ]*)>
+      | /[^\t\n\x0b\x0c\r ()<>\[\]{}/%]*)
+  | (?P<word>[^\t\n\x0b\x0c\r ()<>\[\]{}/%]+)
 """, re.X)
 
-_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]")
+#: The words pdfminer reads as one token: a keyword (a letter first; it
+#: ends a keyword at ``#``) or a number.  It cuts others into several
+#: (``1endcmap``, ``*endbfchar``, ``end#cmap``).
+_KEYWORD = re.compile(rb"[A-Za-z][^#]*")
+_NUMBER = re.compile(rb"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+_SPACE = re.compile(rb"[\t\n\x0b\x0c\r ]")
 
 #: Words that mean the map is not of the ordinary form read here.
 _OTHER = (b"usecmap", b"begincidrange", b"endcidrange", b"begincidchar", b"endcidchar", b"WMode")
@@ -65,7 +76,9 @@ def read_map(data: bytes) -> Optional[dict[int, str]]:
     """The table pdfminer's ``CMapParser`` makes of the ToUnicode map
     ``data`` (code -> text), or None when the map is not of the ordinary
     form (see the module's doc)."""
-    if any(word in data for word in _OTHER):
+    # NUL: pdfminer skips it between tokens but keeps it inside a keyword
+    # or name, and it ends a hex string (the digits after it are numbers).
+    if b"\x00" in data or any(word in data for word in _OTHER):
         return None
     try:
         return _read(data)
@@ -75,31 +88,61 @@ def read_map(data: bytes) -> Optional[dict[int, str]]:
 
 def _read(data: bytes) -> dict[int, str]:
     table: dict[int, str] = {}
-    ended = False  # after endcmap
+    in_cmap = True  # pdfminer's: endcmap ends it, begincmap starts it again
+    # The arrays ("[") and dictionaries ("<<") open, and how many objects
+    # pdfminer's stack holds in each (the outermost, counts[0], in none):
+    # its "def" takes two and its ">>" an even number, or it raises.
+    opened: list[bytes] = []
+    counts = [0]
     position, size = 0, len(data)
     while position < size:
         match = _TOKEN.match(data, position)
         if match is None:
             raise _NotOrdinary  # a token the expression does not know
         position = match.end()
-        word = match.group("word")
-        if word is None:
-            continue  # outside the blocks nothing but their keywords counts
-        if word in _BEGIN:
-            if ended:
-                raise _NotOrdinary
-            position = _block(data, position, _BEGIN[word], table)
-        elif word in _END:
+        word, opening, closing = match.group("word"), match.group("open"), match.group("close")
+        if match.group("object") is not None:
+            counts[-1] += 1
+        elif opening is not None:
+            opened.append(opening)
+            counts.append(0)
+        elif closing is not None:
+            if opened and (opened[-1], closing) in ((b"[", b"]"), (b"<<", b">>")):  # else pdfminer ignores it
+                if closing == b">>" and counts[-1] % 2:
+                    raise _NotOrdinary  # pdfminer raises: a key without its value
+                opened.pop()
+                counts.pop()
+                counts[-1] += 1
+        elif word is None:
+            continue  # white space or a comment
+        elif _NUMBER.fullmatch(word) or word in (b"true", b"false"):
+            counts[-1] += 1
+        elif not _KEYWORD.fullmatch(word):
             raise _NotOrdinary
+        elif word == b"begincmap":
+            in_cmap, counts[-1] = True, 0
         elif word == b"endcmap":
-            ended = True
+            in_cmap = False
+        elif word in _END or (word in _BEGIN and not in_cmap):
+            raise _NotOrdinary  # an end without its begin, a block pdfminer skips
+        elif not in_cmap:
+            continue  # pdfminer ignores the other keywords after endcmap
+        elif word == b"def":
+            if counts[-1] < 2:
+                raise _NotOrdinary  # pdfminer raises
+            counts[-1] -= 2
+        elif word in _BEGIN:
+            position = _block(data, position, _BEGIN[word], table)
+            counts[-1] = 0  # the block's begin and end keywords empty the stack
+        else:
+            counts[-1] += 1  # pdfminer keeps the other keywords on its stack
     return table
 
 
 #: The inside of a block: hex strings (and, in ``bfrange``, arrays of
 #: them) between white space, nothing else.
-_SPACES = rb"[\x00\t\n\x0c\r ]*"
-_HEXES = rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>"
+_SPACES = rb"[\t\n\x0b\x0c\r ]*"
+_HEXES = rb"<[0-9A-Fa-f\t\n\x0b\x0c\r ]*>"
 _INSIDE = {
     "bfchar": re.compile(rb"(?:" + _SPACES + _HEXES + rb")*" + _SPACES),
     "bfrange": re.compile(rb"(?:" + _SPACES + rb"(?:" + _HEXES + rb"|\[(?:" + _SPACES + _HEXES + rb")*" + _SPACES

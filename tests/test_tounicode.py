@@ -77,6 +77,9 @@ _TAIL = b"\nendcmap CMapName currentdict /CMap defineresource pop end end"
     b"1 beginbfrange <0010> <000F> <0041> endbfrange",  # an empty range
     b"% a comment\n1 beginbfchar <0 0 0 1> <4E 2D> endbfchar",
     b"1 beginbfchar <0001> <4E2D> endbfchar endcmap",
+    b"1 beginbfchar\x0b<00\x0b01> <0041>\x0bendbfchar",  # the vertical tab is white space
+    b"endcmap begincmap 1 beginbfchar <0001> <0041> endbfchar",  # begincmap starts the map again
+    b"[/A /B def] << /C [1 2] /D << >> >> def 1 beginbfchar <0001> <0041> endbfchar",
 ])
 def test_ordinary_maps_read_as_pdfminer_reads_them(body):
     data = _HEAD + body + _TAIL
@@ -98,6 +101,10 @@ def test_ordinary_maps_read_as_pdfminer_reads_them(body):
     b"1 beginbfchar <0001> <0041> endbfchar endcmap 1 beginbfchar <0002> <0042> endbfchar",
     b"1 beginbfchar <0001> <0041> endbfchar {proc}",
     b"1 beginbfchar <0001> <0041",  # cut short
+    b"1 beginbfchar <0001> <00\x0041> endbfchar",  # NUL: pdfminer ends the hex string there
+    b"1endcmap 1 beginbfchar <0001> <0041> endbfchar",  # pdfminer reads 1, then endcmap
+    b"def 1 beginbfchar <0001> <0041> endbfchar",  # pdfminer raises: nothing to define
+    b"<< /Registry >> 1 beginbfchar <0001> <0041> endbfchar",  # pdfminer raises: a key without a value
 ])
 def test_other_maps_are_left_to_pdfminer(body):
     assert read_map(_HEAD + body + _TAIL) is None
