@@ -11,7 +11,7 @@ each carry a few thousand ``bfchar`` entries.
 expression and returns exactly the table pdfminer's ``CMapParser`` fills
 (``FileUnicodeMap.cid2unichr``, in the same order), or None for anything
 else: a map that uses another (``usecmap``), CID ranges, ``WMode``, glyph
-names, code lengths pdfminer rejects, odd hex digits, anything but hex
+names, unusual code lengths, odd hex digits, anything but hex
 strings inside a ``bf`` block, entries pdfminer would warn about or skip,
 a block after ``endcmap``, NUL bytes, words pdfminer cuts into several
 tokens (``1endcmap``), a ``def`` or ``>>`` pdfminer raises on, tokens the
@@ -64,7 +64,9 @@ _BEGIN = {b"beginbfchar": "bfchar", b"beginbfrange": "bfrange", b"begincodespace
 _END = {b"endbfchar": "bfchar", b"endbfrange": "bfrange", b"endcodespacerange": "other",
         b"endnotdefrange": "other"}
 
-#: The code lengths pdfminer's ``nunpack`` reads (it raises on others).
+#: The code lengths of real maps (bytes); a map with others is left to
+#: pdfminer, whose ``nunpack`` has read other lengths differently across
+#: its versions.
 _LENGTHS = (1, 2, 3, 4, 8)
 
 
