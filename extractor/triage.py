@@ -128,14 +128,16 @@ def has_form_words(text: str) -> bool:
     return any(w in joined or w in keyed for w in form_words())
 
 
-def _fonts(opened: OpenedPDF, ppage, cache: dict) -> tuple[Optional[str], Optional[list[frozenset[str]]]]:
+def _fonts(opened: OpenedPDF, ppage, cache: dict) -> tuple[Optional[str], Optional[frozenset[str]]]:
     """What pdfminer can make of the page's fonts (and its forms' fonts):
     (a reason to parse the page, None) for a font it may not map to Unicode
     (a Type 3 font, a CID font without any Unicode map, a font it cannot
     load); else (None, the characters its maps can produce), or (None,
     None) when a font maps every code (an Identity map: anything goes).
     pdfium falls back to a font's own tables where a ToUnicode map lacks a
-    code; pdfminer does not, so pdfium's text must stay inside this set."""
+    code; pdfminer does not, so pdfium's text must stay inside this set.
+    Pages share their fonts: the set of a combination of fonts is made
+    once (``cache``)."""
     from pdfminer.pdftypes import dict_value, resolve1
 
     allowed: list[frozenset[str]] = []
@@ -154,7 +156,12 @@ def _fonts(opened: OpenedPDF, ppage, cache: dict) -> tuple[Optional[str], Option
                 allowed.append(found)
     except TooManyResources as exc:
         return str(exc), None
-    return None, None if unconstrained else allowed
+    if unconstrained:
+        return None, None
+    combination = ("all of", tuple(id(chars) for chars in allowed))  # the sets live in ``cache``: ids stay theirs
+    if combination not in cache:
+        cache[combination] = frozenset().union(*allowed)
+    return None, cache[combination]
 
 
 def _font_chars(opened: OpenedPDF, objid, spec, dict_value, resolve1):
@@ -294,33 +301,33 @@ def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, ke
         return "start", "the page check reported damage"
     risky, allowed = _fonts(opened, ppage, fonts)
     page = doc[index]
+    textpage = None
     try:
         textpage = page.get_textpage()
-        try:
-            text = textpage.get_text_range()
-            map_errors = _map_errors(textpage)
-        finally:
-            textpage.close()
+        text = textpage.get_text_range()
         counts = text_stats(text)
         glyphs = counts.glyphs
-        images = glyphs < DEFAULT_OCR.few_chars and _has_images(page)
+        if has_form_words(text):
+            return "start", "form vocabulary"
+        if risky:
+            return "start", risky
+        if glyphs < DEFAULT_OCR.few_chars:
+            # A scan (with a stamped page number, maybe) is OCR'd, and OCR may
+            # find anything; a blank page or a near-empty one holds nothing.
+            if _has_images(page):
+                return "start", "an image with little or no text (OCR reads it)"
+            return ("read", "no text") if not glyphs else ("read", "little text")
+        # The glyphs PDFium mapped only by guessing are counted only when
+        # the cheaper checks before them pass.
+        if counts.unmapped or _map_errors(textpage) or counts.garbled or counts.foreign > _MAX_FOREIGN * glyphs \
+                or counts.rare > _MAX_RARE * max(counts.words, 2 * settings.mojibake_min_chars) \
+                or not is_readable(counts, settings):
+            return "start", "text pdfium cannot read cleanly"
     finally:
+        if textpage is not None:
+            textpage.close()
         page.close()
-    if has_form_words(text):
-        return "start", "form vocabulary"
-    if risky:
-        return "start", risky
-    if glyphs < DEFAULT_OCR.few_chars:
-        # A scan (with a stamped page number, maybe) is OCR'd, and OCR may
-        # find anything; a blank page or a near-empty one holds nothing.
-        if images:
-            return "start", "an image with little or no text (OCR reads it)"
-        return ("read", "no text") if not glyphs else ("read", "little text")
-    if counts.unmapped or map_errors or counts.garbled or counts.foreign > _MAX_FOREIGN * glyphs \
-            or counts.rare > _MAX_RARE * max(counts.words, 2 * settings.mojibake_min_chars) \
-            or not is_readable(counts, settings):
-        return "start", "text pdfium cannot read cleanly"
-    if allowed is not None and any(not any(ch in chars for chars in allowed) for ch in set(text) if not ch.isspace()):
+    if allowed is not None and any(ch not in allowed for ch in set(text) if not ch.isspace()):
         return "start", "glyphs outside the fonts' Unicode maps"
     bare = _SPACE.sub("", text)
     kept = any(p.search(bare) or p.search(text) for p in keep)
