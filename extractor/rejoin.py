@@ -63,11 +63,12 @@ def chars_to_lines(chars: Iterable[Char], page: int, settings: Settings) -> list
         box = ch.box
         b_top, b_bottom = box.top, box.bottom
         if rows:
-            overlap = (bottom if bottom < b_bottom else b_bottom) - (top if top > b_top else b_top)
-            if overlap < 0.0:
-                overlap = 0.0
+            # min() and max() keep their first argument unless the second is
+            # strictly beyond it (a NaN too): the same order here.
+            overlap = (b_bottom if b_bottom < bottom else bottom) - (b_top if b_top > top else top)
+            overlap = overlap if overlap > 0.0 else 0.0
             extent = b_bottom - b_top or 1.0
-            if overlap >= ratio * (bottom - top if bottom - top < extent else extent):
+            if overlap >= ratio * (extent if extent < bottom - top else bottom - top):
                 rows[-1].append(ch)
                 if b_top < top:
                     top = b_top
@@ -110,7 +111,7 @@ def line_text(chars: Sequence[Char], settings: Settings) -> str:
             continue
         if prev is not None:
             # max(min(prev.size, ch.size), 1.0), written out: a call each per glyph
-            em = prev.size if prev.size < ch.size else ch.size
+            em = ch.size if ch.size < prev.size else prev.size
             if em < 1.0:
                 em = 1.0
             gap = ch.box.x0 - prev.box.x1

@@ -96,3 +96,46 @@ def test_make_char_makes_the_value_the_dataclasses_make():
         assert all(hasattr(obj, f.name) for f in dataclasses.fields(obj))
     assert [f.name for f in dataclasses.fields(Char)] == ["text", "box", "size", "confidence"]
     assert [f.name for f in dataclasses.fields(Box)] == ["x0", "top", "x1", "bottom"]
+    # make_char does not run __init__: a __post_init__ would be skipped.
+    assert not hasattr(Char, "__post_init__") and not hasattr(Box, "__post_init__")
+
+
+def _rows_by_builtins(chars, ratio):
+    """chars_to_lines' grouping as it was written with min() and max()."""
+    rows, top, bottom = [], 0.0, 0.0
+    for ch in sorted(chars, key=lambda c: (c.box.cy, c.box.x0)):
+        if ch.text.isspace() and not rows:
+            continue
+        box = ch.box
+        if rows:
+            overlap = max(0.0, min(bottom, box.bottom) - max(top, box.top))
+            if overlap >= ratio * min(bottom - top, (box.bottom - box.top) or 1.0):
+                rows[-1].append(ch)
+                top, bottom = min(top, box.top), max(bottom, box.bottom)
+                continue
+        rows.append([ch])
+        top, bottom = box.top, box.bottom
+    return [sorted(row, key=lambda c: c.box.x0) for row in rows]
+
+
+def test_line_grouping_written_out_equals_min_and_max_even_for_nan():
+    """The rejoin stage writes min() and max() out per glyph; ties, NaN and
+    infinities must group characters as the builtins did."""
+    import random
+
+    from extractor.layout import Char
+    from extractor.rejoin import chars_to_lines
+
+    rng = random.Random(7)
+    odd = [float("nan"), float("inf"), -float("inf"), 0.0, -0.0]
+    for _ in range(400):
+        chars = []
+        for i in range(rng.randint(1, 7)):
+            x0, top = rng.choice([rng.uniform(0, 50), *odd]), rng.choice([rng.uniform(0, 30), *odd])
+            height = rng.choice([0.0, 10.0, rng.uniform(0, 12), float("nan")])
+            size = rng.choice([10.0, 0.5, float("nan")])
+            chars.append(Char("ab1 中"[i % 5], Box(x0, top, x0 + 5.0, top + height), size))
+        rows = _rows_by_builtins(chars, DEFAULT.line_overlap)
+        lines = chars_to_lines(chars, 1, DEFAULT)
+        expected = [row for row in rows if any(not c.text.isspace() for c in row)]
+        assert [[id(c) for c in line.chars] for line in lines] == [[id(c) for c in row] for row in expected]
