@@ -158,9 +158,7 @@ def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines:
         return
     if not fill.value and not stroke.value:
         return  # a clip only ("n"): nothing painted
-    matrix = _matrix(calls, obj, m)
-    if outer is not _IDENTITY and outer != _IDENTITY:
-        matrix = _times(matrix, outer)
+    matrix = _times(_matrix(calls, obj, m), outer)
     read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
     if read is None:
         return
