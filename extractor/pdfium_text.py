@@ -409,7 +409,8 @@ class _TextObject:
         text page at address ``page`` (``buffers``: an ``FS_MATRIX`` and a
         ``c_float`` to read into)."""
         m, size = buffers
-        calls.get_matrix(page, index, ctypes.addressof(m))
+        if not calls.get_matrix(page, index, ctypes.addressof(m)):
+            m.a = m.b = m.c = m.d = m.e = m.f = 0.0  # what a fresh matrix holds: not the last object's
         if not obj or not calls.get_font_size(obj, ctypes.addressof(size)):
             return cls.like(made, 0.0, m.a, m.b, m.c, m.d, geometry, 0, ([], 0.0))
         font = calls.get_font(obj) or 0
