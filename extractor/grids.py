@@ -121,7 +121,7 @@ def _rulings_at(rulings: Sequence[Ruling], positions: Sequence[float], tol: floa
     """For each position, the rulings that may lie at it (``_coverage``
     keeps those within ``tol``): a window of the rulings sorted by
     position, a little wider than ``tol`` so that rounding loses none."""
-    ordered = sorted(rulings, key=lambda r: r.pos)
+    ordered = sorted((r for r in rulings if r.pos == r.pos), key=lambda r: r.pos)  # NaN: never within tol
     keys = [r.pos for r in ordered]
     reach = tol + 1e-6
     return [ordered[bisect_left(keys, pos - reach):bisect_right(keys, pos + reach)] for pos in positions]
