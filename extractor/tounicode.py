@@ -20,6 +20,9 @@ raises where it raised).  ``tests/test_tounicode.py`` compares both on
 every ToUnicode map of the fixtures and real documents,
 ``tests/test_tounicode_fuzz.py`` on thousands of mutants of them.
 
+The map's own attributes (``CMapName``, ``CIDSystemInfo``: what its
+``def`` entries set, which only the map's ``repr`` shows) are not kept.
+
 ``quick_maps()`` makes pdfminer's font loading use it for the fonts
 loaded inside the ``with`` block (``pdfminer.pdffont`` looks its
 ``CMapParser`` up when a font is made); pdfminer is left as it was after.
