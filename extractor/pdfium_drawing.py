@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from functools import lru_cache
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
@@ -60,7 +59,7 @@ def _matrix(calls: Calls, obj: int, m) -> Matrix:
     return _written_matrix(m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _written_matrix(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
     """A matrix's numbers as the file wrote them (``pdfium_text.written``):
     a page's paths share a handful of matrices."""

@@ -162,7 +162,7 @@ def _boxless(line: TextLine, made: dict[tuple[str, float], Char]) -> TextLine:
     # Box-less characters of one text and size are alike: the page's
     # lines share one object for each (``made``), which is also cheaper
     # than making a character per glyph.
-    chars = tuple([made.get((c.text, c.size)) or made.setdefault((c.text, c.size), Char(c.text, _NO_BOX, c.size))
+    chars = tuple([made.get(key := (c.text, c.size)) or made.setdefault(key, Char(c.text, _NO_BOX, c.size))
                    for c in line.chars])
     runs = _boxless_runs(line, chars) if line.runs else ()
     return TextLine(line.page, chars, line.box, line.text, runs)

@@ -148,11 +148,12 @@ def _read(data: bytes) -> dict[int, str]:
 #: them) between white space, nothing else.
 _SPACES = rb"[\t\n\x0b\x0c\r ]*"
 _HEXES = rb"<[0-9A-Fa-f\t\n\x0b\x0c\r ]*>"
+_ONLY_HEXES = re.compile(rb"(?:" + _SPACES + _HEXES + rb")*" + _SPACES)
 _INSIDE = {
-    "bfchar": re.compile(rb"(?:" + _SPACES + _HEXES + rb")*" + _SPACES),
+    "bfchar": _ONLY_HEXES,
     "bfrange": re.compile(rb"(?:" + _SPACES + rb"(?:" + _HEXES + rb"|\[(?:" + _SPACES + _HEXES + rb")*" + _SPACES
                           + rb"\]))*" + _SPACES),
-    "other": re.compile(rb"(?:" + _SPACES + _HEXES + rb")*" + _SPACES),
+    "other": _ONLY_HEXES,
 }
 _ITEM = re.compile(rb"<([^>]*)>|(\[)|\]")
 _PAIR = re.compile(rb"<([0-9A-Fa-f]+)>" + _SPACES + rb"<([0-9A-Fa-f]+)>")
@@ -220,12 +221,10 @@ def _put(table: dict[int, str], cid: int, value: bytes) -> None:
     table[cid] = text
 
 
-def _add_chars(table: dict[int, str], items: list) -> None:
+def _add_chars(table: dict[int, str], items: list[bytes]) -> None:
+    # A bfchar block holds hex strings only (``_INSIDE``): no arrays here.
     for k in range(0, len(items) - 1, 2):
-        cid, value = items[k], items[k + 1]
-        if isinstance(cid, list) or isinstance(value, list):
-            raise _NotOrdinary
-        _put(table, _code(cid), value)
+        _put(table, _code(items[k]), items[k + 1])
 
 
 def _add_ranges(table: dict[int, str], items: list) -> None:
