@@ -186,28 +186,74 @@ class FontMetrics:
         return font, _widths_by_text(font)
 
 
-def _widths_by_text(font) -> dict[str, float]:
+def _widths_by_text(font) -> "DeclaredWidths":
     """{text: declared width in text space (em)} over every code the font
     maps to text (its ToUnicode map, its encoding) or gives a width of its
     own (``/Widths``, ``/W``): ``PDFFont.char_width`` of the lowest such
     code.  A font whose map is the identity (any code is its own
     character) is looked up by code instead (``_metrics``)."""
     codes = {cid for cid in font.widths if isinstance(cid, int)}
-    table = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
+    unicode_map = getattr(font, "unicode_map", None)
+    table = getattr(unicode_map, "cid2unichr", None)
     if isinstance(table, dict):
         codes.update(table)
     encoding = getattr(font, "cid2unicode", None)
     if isinstance(encoding, dict):
         codes.update(encoding)
-    out: dict[str, float] = {}
+    # A code its ToUnicode map holds reads as the map says (the first thing
+    # ``to_unichr`` of pdfminer's simple and CID fonts tries), without the
+    # call: a CJK font maps thousands of codes.
+    mapped = table if isinstance(table, dict) and unicode_map and _reads_map_first(font, unicode_map) else {}
+    first: dict[str, int] = {}
     for cid in sorted(codes):
-        try:
-            text = font.to_unichr(cid)
-        except Exception:
-            continue
-        if text not in out:
-            out[text] = font.char_width(cid)
-    return out
+        text = mapped.get(cid)
+        if text is None:
+            try:
+                text = font.to_unichr(cid)
+            except Exception:
+                continue
+        if text not in first:
+            first[text] = cid
+    return DeclaredWidths(font, first)
+
+
+def _reads_map_first(font, unicode_map) -> bool:
+    """Does ``font.to_unichr(cid)`` return ``unicode_map.cid2unichr[cid]``
+    for every code the map holds (pdfminer's own fonts and maps, not a
+    subclass that reads otherwise)?"""
+    from pdfminer.cmapdb import UnicodeMap
+    from pdfminer.pdffont import PDFCIDFont, PDFSimpleFont
+
+    return (type(font).to_unichr in (PDFSimpleFont.to_unichr, PDFCIDFont.to_unichr)
+            and type(unicode_map).get_unichr is UnicodeMap.get_unichr)
+
+
+class DeclaredWidths:
+    """A font's declared width of each text it maps (``_widths_by_text``),
+    read from the font when a text is first looked up: a page uses a few
+    hundred of the thousands of characters a CJK font maps."""
+
+    __slots__ = ("_font", "_first", "_widths")
+
+    def __init__(self, font, first: dict[str, int]) -> None:
+        self._font = font
+        self._first = first  # text -> the lowest code that reads as it
+        self._widths: dict[str, float] = {}
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._first
+
+    def __getitem__(self, text: str) -> float:
+        width = self._widths.get(text)
+        if width is None:
+            width = self._widths[text] = self._font.char_width(self._first[text])
+        return width
+
+    def get(self, text: str, default: Optional[float] = None) -> Optional[float]:
+        return self[text] if text in self._first else default
+
+    def __len__(self) -> int:
+        return len(self._first)
 
 
 def _metrics(candidates: list[tuple], text: str) -> Optional[tuple[float, float]]:
