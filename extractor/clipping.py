@@ -90,7 +90,8 @@ def pdfium_clip(calls: Calls, obj: int, seen: Optional[dict] = None) -> Optional
     segment_of = calls.get_clip_segment
     key = None
     if seen is not None:
-        firsts = tuple([segment_of(clip, i, 0) for i in range(count)])
+        # (one path, the rule: a cell's rectangle)
+        firsts = (segment_of(clip, 0, 0),) if count == 1 else tuple([segment_of(clip, i, 0) for i in range(count)])
         if all(firsts):
             key = firsts
             if key in seen:

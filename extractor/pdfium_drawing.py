@@ -129,12 +129,16 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
     m = raw.FS_MATRIX()
     modes = (ctypes.c_int(0), ctypes.c_int(0))  # a path's fill mode and stroke
+    boxes: dict[Bounds, Clip] = {}  # region -> its box: objects share a handful of regions
     for obj, kind, outer, enclosing in page_objects(calls, address_of(page), m):
         if kind == _TEXT:
             order[obj] = len(order)
             region = clip_on_page(calls, obj, outer, enclosing, seen)
             if region is not None:
-                clips[obj] = geometry.box(*region)
+                box = boxes.get(region)
+                if box is None:
+                    box = boxes[region] = geometry.box(*region)
+                clips[obj] = box
         elif kind == _PATH:
             _read_path(calls, obj, outer, geometry, lines, rects, m, modes)
         elif kind == _IMAGE:

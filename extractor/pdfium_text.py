@@ -293,7 +293,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     object_of, origin_of = calls.get_text_object, calls.get_char_origin
     ox, oy = ctypes.c_double(), ctypes.c_double()
     at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
-    buffers = (raw.FS_MATRIX(), ctypes.c_float(0.0))  # what a text object's matrix and size are read into
+    buffer = _ObjectBuffer()  # what a text object's matrix and size are read into
     objects: dict[int, _TextObject] = {}
     font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
     chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
@@ -336,7 +336,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
             found_info = objects.get(key)
             if found_info is None:
                 found_info = objects[key] = _TextObject.of(raw, calls, key, page, i, fonts, font_cache, geometry,
-                                                           made, buffers)
+                                                           made, buffer)
             info = found_info
             glyphs = glyph_tables.setdefault(id(info), {})
             clip = clips.get(key) if clips else None
@@ -431,6 +431,21 @@ def _loose_advance(raw, handle, index: int, a: float) -> float:
     return (rect.right - rect.left) / a if a else 0.0
 
 
+class _ObjectBuffer:
+    """Where PDFium writes a text object's matrix (``FS_MATRIX``: six
+    floats) and, after it, its font size: one array, read in one slice."""
+
+    __slots__ = ("values", "matrix_at", "size_at")
+
+    def __init__(self) -> None:
+        self.values = (ctypes.c_float * 7)()
+        self.matrix_at = ctypes.addressof(self.values)
+        self.size_at = self.matrix_at + 6 * ctypes.sizeof(ctypes.c_float)
+
+
+_NO_MATRIX = [0.0] * 6
+
+
 @dataclass(frozen=True, slots=True)
 class _TextObject:
     """What every character of one text object shares: the font size, the
@@ -450,19 +465,20 @@ class _TextObject:
 
     @classmethod
     def of(cls, raw, calls: Calls, obj: int, page: int, index: int, fonts: dict, cache: dict, geometry: Geometry,
-           made: dict, buffers: tuple) -> "_TextObject":
+           made: dict, buffer: "_ObjectBuffer") -> "_TextObject":
         """The text object at address ``obj`` of character ``index`` of the
-        text page at address ``page`` (``buffers``: an ``FS_MATRIX`` and a
-        ``c_float`` to read into)."""
-        m, size = buffers
-        if not calls.get_matrix(page, index, ctypes.addressof(m)):
-            m.a = m.b = m.c = m.d = m.e = m.f = 0.0  # what a fresh matrix holds: not the last object's
-        if not obj or not calls.get_font_size(obj, ctypes.addressof(size)):
-            return cls.like(made, 0.0, m.a, m.b, m.c, m.d, geometry, 0, ([], 0.0))
+        text page at address ``page`` (``buffer``: to read into)."""
+        values = buffer.values
+        if not calls.get_matrix(page, index, buffer.matrix_at):
+            values[:6] = _NO_MATRIX  # what a fresh matrix holds: not the last object's
+        if not obj or not calls.get_font_size(obj, buffer.size_at):
+            a, b, c, d = values[:4]
+            return cls.like(made, 0.0, a, b, c, d, geometry, 0, ([], 0.0))
         font = calls.get_font(obj) or 0
         if font not in cache:
             cache[font] = _font_info(raw, font, fonts)
-        return cls.like(made, size.value, m.a, m.b, m.c, m.d, geometry, font, cache[font])
+        a, b, c, d, _, _, size = values[:]
+        return cls.like(made, size, a, b, c, d, geometry, font, cache[font])
 
     @classmethod
     def like(cls, made: dict, size: float, a: float, b: float, c: float, d: float, geometry: Geometry, font: int,
