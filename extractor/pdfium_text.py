@@ -440,10 +440,10 @@ class _ObjectBuffer:
     def __init__(self) -> None:
         self.values = (ctypes.c_float * 7)()
         self.matrix_at = ctypes.addressof(self.values)
-        self.size_at = self.matrix_at + 6 * ctypes.sizeof(ctypes.c_float)
+        self.size_at = self.matrix_at + _MATRIX_SIZE
 
 
-_NO_MATRIX = [0.0] * 6
+_MATRIX_SIZE = 6 * ctypes.sizeof(ctypes.c_float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,7 +470,7 @@ class _TextObject:
         text page at address ``page`` (``buffer``: to read into)."""
         values = buffer.values
         if not calls.get_matrix(page, index, buffer.matrix_at):
-            values[:6] = _NO_MATRIX  # what a fresh matrix holds: not the last object's
+            ctypes.memset(buffer.matrix_at, 0, _MATRIX_SIZE)  # what a fresh matrix holds: not the last object's
         if not obj or not calls.get_font_size(obj, buffer.size_at):
             a, b, c, d = values[:4]
             return cls.like(made, 0.0, a, b, c, d, geometry, 0, ([], 0.0))

@@ -1,0 +1,57 @@
+"""What the PDFium reader makes of a text object's matrix and size, read
+into one reused buffer (``pdfium_text._TextObject.of``)."""
+
+from __future__ import annotations
+
+import ctypes
+from types import SimpleNamespace
+
+from extractor.pdfium_text import Geometry, _ObjectBuffer, _TextObject
+
+FLAT = Geometry((1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 842.0, 0.0, 0.0)
+
+
+def _calls(matrices: dict[int, tuple], sizes: dict[int, float]):
+    """PDFium's calls over made-up objects: the matrix of character ``i``
+    and the font size of object ``obj``, or a failure where none is given."""
+
+    def get_matrix(page, index, address):
+        if index not in matrices:
+            return 0
+        (ctypes.c_float * 6).from_address(address)[:] = matrices[index]
+        return 1
+
+    def get_font_size(obj, address):
+        if obj not in sizes:
+            return 0
+        ctypes.c_float.from_address(address).value = sizes[obj]
+        return 1
+
+    return SimpleNamespace(get_matrix=get_matrix, get_font_size=get_font_size, get_font=lambda obj: 0)
+
+
+def _of(calls, obj, index, buffer, made):
+    return _TextObject.of(None, calls, obj, 1, index, {}, {}, FLAT, made, buffer)
+
+
+def test_matrix_and_size_are_read_into_the_buffer():
+    calls = _calls({0: (2.0, 0.0, 0.5, 3.0, 10.0, 20.0)}, {7: 10.5})
+    info = _of(calls, 7, 0, _ObjectBuffer(), {})
+    assert (info.size, info.a, info.b, info.c, info.d) == (10.5, 2.0, 0.0, 0.5, 3.0)
+
+
+def test_a_matrix_that_cannot_be_read_is_zeros_not_the_last_objects():
+    calls = _calls({0: (2.0, 0.0, 0.0, 2.0, 10.0, 20.0)}, {7: 12.0, 8: 12.0})
+    buffer, made = _ObjectBuffer(), {}
+    first = _of(calls, 7, 0, buffer, made)
+    second = _of(calls, 8, 1, buffer, made)  # character 1: no matrix
+    assert (first.a, first.d) == (2.0, 2.0)
+    assert (second.a, second.b, second.c, second.d) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_size_that_cannot_be_read_is_zero():
+    calls = _calls({0: (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 1: (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)}, {7: 9.0})
+    buffer, made = _ObjectBuffer(), {}
+    assert _of(calls, 7, 0, buffer, made).size == 9.0
+    assert _of(calls, 8, 1, buffer, made).size == 0.0  # object 8: no size
+    assert _of(calls, 0, 1, buffer, made).size == 0.0  # no object at all
