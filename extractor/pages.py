@@ -465,6 +465,14 @@ def _pdfium_objects(opened: OpenedPDF, settings: Settings, index: int, ppage):
         return None
 
 
+#: A character as a reader gives it to ``read_page`` (``plumber_objects``,
+#: ``pdfium_text.read_chars``): a plain tuple of these, in this order, with
+#: pdfplumber's meanings.  A page has thousands; a tuple is made and read
+#: faster than a dictionary, and the garbage collector stops following it
+#: after one look.
+CHAR_FIELDS = ("text", "upright", "size", "x0", "x1", "top", "bottom")
+
+
 def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Page, PageStats]:
     """One pdfplumber page -> ``Page`` and its text check.  Unmapped glyphs
     are dropped; an unreadable page keeps no text (and no rulings: an empty
@@ -480,9 +488,8 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     kept: list[Char] = []
     texts: list[str] = []
     kinds: list[str] = []
-    for c in chars_in:
-        text = c["text"]
-        if not text or not c.get("upright", True):
+    for text, upright, size, x0, x1, top, bottom in chars_in:
+        if not text or not upright:
             continue
         if not text.isspace():
             kind = glyph_kind(text)
@@ -490,9 +497,8 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
             kinds.append(kind)
             if kind == "unmapped":
                 continue
-        top, bottom = c["top"], c["bottom"]
-        kept.append(make_char(normalize("NFC", text), float(c["x0"]), float(top), float(c["x1"]), float(bottom),
-                              float(c.get("size") or (bottom - top))))
+        kept.append(make_char(normalize("NFC", text), float(x0), float(top), float(x1), float(bottom),
+                              float(size or (bottom - top))))
     counts = text_counts(texts, kinds)
     image_area = sum(
         max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
@@ -517,11 +523,11 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     return page, PageStats.of(number, counts, image_area, reason, settings)
 
 
-def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+def plumber_objects(ppage) -> tuple[list[tuple], list[dict], list[dict], list[dict]]:
     """The page's characters, lines, rectangles and images as pdfplumber's
     ``page.chars``, ``.lines``, ``.rects`` and ``.images`` give them (the
     same objects in the same order, the same coordinates), but only with
-    the keys read here.  pdfplumber builds a dictionary of some twenty
+    the keys read here, and each character as a tuple (``CHAR_FIELDS``).  pdfplumber builds a dictionary of some twenty
     resolved attributes per object, which costs more than a quarter of the
     time of parsing a page; this walks pdfminer's layout directly.  Any
     other page object (a cropped page, a stand-in) goes through pdfplumber.
@@ -532,12 +538,13 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
 
     layout = clipping_layout(ppage) if getattr(ppage, "is_original", False) else None
     if layout is None:
-        return list(ppage.chars), list(ppage.lines), list(ppage.rects), list(ppage.images)
+        return ([(c["text"], c.get("upright", True), c.get("size"), c["x0"], c["x1"], c["top"], c["bottom"])
+                 for c in ppage.chars], list(ppage.lines), list(ppage.rects), list(ppage.images))
     # pdfplumber.Page.process_object: top-down coordinates, shifted by the
     # MediaBox origin as pdfminer's are relative to it.
     height = ppage.height
     mb_x0, mb_top = ppage.mediabox[:2]
-    chars: list[dict] = []
+    chars: list[tuple] = []
     lines: list[dict] = []
     rects: list[dict] = []
     images: list[dict] = []
@@ -555,10 +562,7 @@ def plumber_objects(ppage) -> tuple[list[dict], list[dict], list[dict], list[dic
                     if box is None:
                         continue  # drawn outside its clipping region: not on the page
                     x0, top, x1, bottom = box
-                chars.append({
-                    "text": obj.get_text(), "upright": obj.upright, "size": obj.size,
-                    "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                })
+                chars.append((obj.get_text(), obj.upright, obj.size, x0, x1, top, bottom))
             elif kind in ("LTLine", "LTRect", "LTImage"):
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
                 item = {"x0": x0, "x1": x1, "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top}

@@ -5,8 +5,8 @@
 the page tree, damaged files, passwords, the stream check before a page is
 read, the fonts' declared metrics), but each page's content is parsed by
 PDFium instead of pdfminer: its characters (``pdfium_text``) and its
-lines, rectangles and images (``pdfium_drawing``), in the form of
-pdfplumber's objects, so that the text check and the model are the same
+lines, rectangles and images (``pdfium_drawing``), in the form
+``pages.plumber_objects`` gives pdfminer's, so that the text check and the model are the same
 code for both readers.
 
 PDFium is not used, and pdfminer reads the pages as before, when it cannot
@@ -54,7 +54,7 @@ class PdfiumPages:
             return None
         return cls(doc, opened.pdf.rsrcmgr)
 
-    def objects(self, index: int, ppage) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    def objects(self, index: int, ppage) -> tuple[list[tuple], list[dict], list[dict], list[dict]]:
         """Page ``index``'s characters, lines, rectangles and images, as
         ``pages.plumber_objects`` gives them for the pdfplumber page ``ppage``."""
         geometry = Geometry.of(ppage)

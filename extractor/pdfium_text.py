@@ -276,8 +276,9 @@ def _metrics(candidates: list[tuple], text: str) -> Optional[tuple[float, float]
 
 
 def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
-               order: Optional[dict[int, int]] = None, clips: Optional[dict[int, tuple]] = None) -> list[dict]:
-    """Every character a page draws, in drawing order (see the module's doc):
+               order: Optional[dict[int, int]] = None, clips: Optional[dict[int, tuple]] = None) -> list[tuple]:
+    """Every character a page draws, in drawing order (see the module's doc),
+    as ``pages.CHAR_FIELDS``:
     ``order`` gives the position of each text object in the page's drawing
     (``pdfium_drawing.read_drawing``); PDFium's text page puts a text object
     on the line it joins, pdfminer (and the text check of its runs) where
@@ -302,7 +303,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     # text -> (advance, low, high) in the text space of one ``_TextObject``
     # (by its id: objects alike share it), or _LOOSE: PDFium's own advance.
     glyph_tables: dict[int, dict[str, object]] = {}
-    chars: list[dict] = []
+    chars: list[tuple] = []
     owners: list[int] = []  # the text object of each character
     # pdfminer places a glyph at the previous one's origin plus its
     # advance, in double precision; PDFium's single-precision origins are a
@@ -405,10 +406,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
             if box is None:
                 continue
             x0, top, x1, bottom = box
-        chars.append({
-            "text": text, "upright": info.upright, "size": height_of,
-            "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-        })
+        chars.append((text, info.upright, height_of, x0, x1, top, bottom))
         owners.append(key)
     if order:
         ranks = [order.get(key, -1) for key in owners]

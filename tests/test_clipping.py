@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.clipping import intersect, shown
-from extractor.pages import open_pdf, plumber_objects
+from extractor.pages import CHAR_FIELDS, open_pdf, plumber_objects
 from extractor.pdfium_pages import PdfiumPages
 from extractor.settings import DEFAULT
 
@@ -61,7 +61,8 @@ def _read(pdf):
         assert reader is not None
         try:
             ppage = opened.pages[0]
-            return plumber_objects(ppage)[0], reader.objects(0, ppage)[0]
+            return ([dict(zip(CHAR_FIELDS, c)) for c in plumber_objects(ppage)[0]],
+                    [dict(zip(CHAR_FIELDS, c)) for c in reader.objects(0, ppage)[0]])
         finally:
             reader.close()
 

@@ -19,7 +19,7 @@ from conftest import GOLDEN, SAMPLE, SAMPLES, SHARED
 from jsondiff import report
 
 from extractor import extract
-from extractor.pages import open_pdf, plumber_objects
+from extractor.pages import CHAR_FIELDS, open_pdf, plumber_objects
 from extractor.pdfium_pages import PdfiumPages
 from extractor.settings import DEFAULT
 
@@ -90,10 +90,16 @@ def _pages(pdf):
         assert reader is not None
         try:
             for index, ppage in enumerate(opened.pages):
-                yield plumber_objects(ppage), reader.objects(index, ppage)
+                yield _as_dicts(plumber_objects(ppage)), _as_dicts(reader.objects(index, ppage))
                 ppage.close()
         finally:
             reader.close()
+
+
+def _as_dicts(objects):
+    """A reader's objects with each character as a dictionary (``CHAR_FIELDS``)."""
+    chars, *rest = objects
+    return ([dict(zip(CHAR_FIELDS, c)) for c in chars], *rest)
 
 
 def _close(a: dict, b: dict, keys) -> bool:
