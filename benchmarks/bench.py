@@ -10,7 +10,8 @@ generated into ``build/bench``):
   pdfplumber's bare ``extract_tables()`` + ``extract_text()`` over the same
   pages, and against camelot ``read_pdf`` (lattice and stream) over the
   sample's table pages: seconds per page, median of ``--runs`` runs, runs
-  interleaved so that both sides share the machine's noise;
+  interleaved so that both sides share the machine's noise (each from a
+  collected heap, with the collection of its own garbage);
 - batch throughput of ``extractor convert`` on a folder of 100+ documents
   (5 copies each of the sample and of every layout variant; ``--quick``: 2)
   with ``--jobs 1`` and ``--jobs 2``;
@@ -48,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import gc
 import os
 import platform
 import shutil
@@ -87,14 +89,20 @@ HEAVY_MODULES = ("pdfplumber", "pdfminer", "pandas", "numpy", "camelot", "cv2", 
 
 def _interleaved(fns: dict, runs: int, warm: bool = True) -> dict[str, list[float]]:
     """Warm each function up once, then time ``runs`` rounds, each function
-    once per round in turn."""
+    once per round in turn, from a collected heap and with the collection
+    of its own garbage."""
     for fn in fns.values() if warm else ():
         fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
         for name, fn in fns.items():
+            # Each function pays for collecting its own garbage, and only its
+            # own: interleaved in one process, one function's leftover cycles
+            # would otherwise be collected inside the next one's time.
+            gc.collect()
             start = time.perf_counter()
             fn()
+            gc.collect()
             times[name].append(time.perf_counter() - start)
     return times
 
@@ -214,8 +222,10 @@ def child_real(args) -> dict:
     times["pages_stage"], times["raw_pdfium"] = [], []
     for _ in range(args.runs):
         stages = StageTimes()
+        gc.collect()
         doc = extract(path, settings=every, times=stages)
         times["pages_stage"].append(stages.seconds.get("pages", 0.0))
+        gc.collect()
         start = time.perf_counter()
         raw()
         times["raw_pdfium"].append(time.perf_counter() - start)
