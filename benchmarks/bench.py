@@ -11,7 +11,7 @@ generated into ``build/bench``):
   pages, and against camelot ``read_pdf`` (lattice and stream) over the
   sample's table pages: seconds per page, median of ``--runs`` runs, runs
   interleaved so that both sides share the machine's noise (each from a
-  collected heap, with the collection of its own garbage);
+  collected heap);
 - batch throughput of ``extractor convert`` on a folder of 100+ documents
   (5 copies each of the sample and of every layout variant; ``--quick``: 2)
   with ``--jobs 1`` and ``--jobs 2``;
@@ -89,20 +89,18 @@ HEAVY_MODULES = ("pdfplumber", "pdfminer", "pandas", "numpy", "camelot", "cv2", 
 
 def _interleaved(fns: dict, runs: int, warm: bool = True) -> dict[str, list[float]]:
     """Warm each function up once, then time ``runs`` rounds, each function
-    once per round in turn, from a collected heap and with the collection
-    of its own garbage."""
+    once per round in turn, each from a collected heap."""
     for fn in fns.values() if warm else ():
         fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
         for name, fn in fns.items():
-            # Each function pays for collecting its own garbage, and only its
-            # own: interleaved in one process, one function's leftover cycles
-            # would otherwise be collected inside the next one's time.
+            # Interleaved in one process, one function's leftover cycles would
+            # be collected inside the next one's time: each starts from a
+            # collected heap (what its own run collects is in its time).
             gc.collect()
             start = time.perf_counter()
             fn()
-            gc.collect()
             times[name].append(time.perf_counter() - start)
     return times
 
