@@ -100,7 +100,7 @@ def pdfium_clip(calls: Calls, obj: int, seen: Optional[dict] = None) -> Optional
     for i in range(count):
         read = points(calls, calls.count_clip_segments(clip, i), functools.partial(segment_of, clip, i))
         if read:
-            xs, ys = [p[1] for p in read], [p[2] for p in read]
+            xs, ys = read[0::4], read[1::4]  # ``pdfium_points.Points``
             region = intersect(region, (min(xs), min(ys), max(xs), max(ys)))
     if key is not None and seen is not None:
         seen[key] = region

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import struct
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
 from .pdfium_calls import Calls, address_of
-from .pdfium_points import points
+from .pdfium_points import Points, points
 from .pdfium_text import Geometry, written
 
 #: Objects nest in forms; a hostile file must not recurse without end.
@@ -38,7 +39,6 @@ _MAX_DEPTH = 16
 
 _TEXT, _PATH, _IMAGE, _SHADING, _FORM = 1, 2, 3, 4, 5
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
-_RECTANGLE = [_MOVETO, _LINETO, _LINETO, _LINETO, _LINETO]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -51,19 +51,23 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _matrix(calls: Calls, obj: int, m) -> Matrix:
-    """The matrix of the page object at ``obj`` (``m``: an ``FS_MATRIX`` to
-    read it into)."""
+def _matrix(calls: Calls, obj: int, m, outer: Matrix) -> Matrix:
+    """The matrix from the space of the page object at ``obj`` to the
+    page's: its own (``m``: an ``FS_MATRIX`` to read it into), then
+    ``outer``, that of the forms it is drawn in."""
     if not calls.get_object_matrix(obj, ctypes.addressof(m)):
-        return _IDENTITY
-    return _written_matrix(m.a, m.b, m.c, m.d, m.e, m.f)
+        return _placed(*_IDENTITY, outer)
+    return _placed(*_SIX_FLOATS.unpack_from(m), outer)
+
+
+_SIX_FLOATS = struct.Struct("6f")  # an ``FS_MATRIX``
 
 
 @functools.lru_cache(maxsize=4096)
-def _written_matrix(a: float, b: float, c: float, d: float, e: float, f: float) -> Matrix:
-    """A matrix's numbers as the file wrote them (``pdfium_text.written``):
-    a page's paths share a handful of matrices."""
-    return (written(a), written(b), written(c), written(d), written(e), written(f))
+def _placed(a: float, b: float, c: float, d: float, e: float, f: float, outer: Matrix) -> Matrix:
+    """A matrix's numbers as the file wrote them (``pdfium_text.written``),
+    then ``outer``: a page's paths share a handful of matrices."""
+    return _times((written(a), written(b), written(c), written(d), written(e), written(f)), outer)
 
 
 def page_objects(calls: Calls, page: int, m) -> Iterator[tuple[int, int, Matrix, Optional[Bounds]]]:
@@ -86,7 +90,7 @@ def _holder_objects(calls: Calls, holder: int, count: int, get, outer: Matrix, e
         if kind != _FORM:
             yield obj, kind, outer, enclosing
         elif depth < _MAX_DEPTH:
-            inner = _times(_matrix(calls, obj, m), outer)
+            inner = _matrix(calls, obj, m, outer)
             # PDFium keeps a form's contents' clipping paths in the form's
             # space, without the region the form itself is drawn under.
             region = clip_on_page(calls, obj, outer, enclosing)
@@ -128,7 +132,8 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     clips: dict[int, Clip] = {}
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
     m = raw.FS_MATRIX()
-    modes = (ctypes.c_int(0), ctypes.c_int(0))  # a path's fill mode and stroke
+    fill, stroke = ctypes.c_int(0), ctypes.c_int(0)  # a path's fill mode and stroke
+    modes = (fill, stroke, ctypes.addressof(fill), ctypes.addressof(stroke))
     boxes: dict[Bounds, Clip] = {}  # region -> its box: objects share a handful of regions
     for obj, kind, outer, enclosing in page_objects(calls, address_of(page), m):
         if kind == _TEXT:
@@ -142,7 +147,7 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
         elif kind == _PATH:
             _read_path(calls, obj, outer, geometry, lines, rects, m, modes)
         elif kind == _IMAGE:
-            matrix = _times(_matrix(calls, obj, m), outer)
+            matrix = _matrix(calls, obj, m, outer)
             xs, ys = _through(matrix, ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)))
             x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
             images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
@@ -156,12 +161,12 @@ def _through(m: Matrix, points) -> tuple[list[float], list[float]]:
 
 def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines: list[dict], rects: list[dict], m,
                modes: tuple) -> None:
-    fill, stroke = modes
-    if not calls.get_draw_mode(obj, ctypes.addressof(fill), ctypes.addressof(stroke)):
+    fill, stroke, fill_at, stroke_at = modes
+    if not calls.get_draw_mode(obj, fill_at, stroke_at):
         return
     if not fill.value and not stroke.value:
         return  # a clip only ("n"): nothing painted
-    matrix = _times(_matrix(calls, obj, m), outer)
+    matrix = _matrix(calls, obj, m, outer)
     read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
     if read is None:
         return
@@ -169,23 +174,24 @@ def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines:
         _add(shape, matrix, geometry, stroke, lines, rects)
 
 
-def path_shapes(read: list) -> list:
+def path_shapes(read: Points) -> list:
     """The lines and rectangles (``_shape``) of a path's points (``pdfium_points.points``)."""
     common = _common_shapes(read)
     return common if common is not None else _subpath_shapes(read)
 
 
-def _common_shapes(read: list) -> Optional[list]:
+def _common_shapes(read: Points) -> Optional[list]:
     """What ``_subpath_shapes`` makes of the two paths real tables are drawn
     with, thousands a page, judged without building subpaths: a ruling as
     one line ("m l", closed or not) and a rectangle ("re", that is "m l l l
     l" closing on the start).  None for any other path."""
-    if len(read) == 2 and read[0][0] == _MOVETO and read[1][0] == _LINETO:
-        (_, xa, ya, _), (_, xb, yb, _) = read
+    n = len(read)
+    if n == 8 and read[2] == _MOVETO and read[6] == _LINETO:
+        xa, ya, _, _, xb, yb, _, _ = read
         return [("line", [(written(xa), written(ya)), (written(xb), written(yb))])]
-    if len(read) == 5 and read[4][3] and not (read[1][3] or read[2][3] or read[3][3]) \
-            and [k for k, _, _, _ in read] == _RECTANGLE:
-        corners = [(written(x), written(y)) for _, x, y, _ in read]
+    if n == 20 and read[19] and not (read[7] or read[11] or read[15]) and read[2] == _MOVETO \
+            and read[6] == _LINETO and read[10] == _LINETO and read[14] == _LINETO and read[18] == _LINETO:
+        corners = [(written(read[i]), written(read[i + 1])) for i in (0, 4, 8, 12, 16)]
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = corners
         if last == corners[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
                                    or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
@@ -194,10 +200,11 @@ def _common_shapes(read: list) -> Optional[list]:
     return None
 
 
-def _subpath_shapes(read: list) -> list:
+def _subpath_shapes(read: Points) -> list:
     """Each subpath judged alone (``_shape``)."""
     subpaths: list[list[tuple[str, float, float]]] = []
-    for kind, x, y, closes in read:
+    for i in range(0, len(read), 4):
+        x, y, kind, closes = read[i:i + 4]
         op = "m" if kind == _MOVETO else "l" if kind == _LINETO else "c"
         if op == "m" or not subpaths:
             subpaths.append([])
@@ -210,9 +217,11 @@ def _subpath_shapes(read: list) -> list:
 
 def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[dict], rects: list[dict]) -> None:
     """A line or rectangle (``_shape``) as pdfplumber gives it."""
-    what, corners = shape
-    xs, ys = _through(matrix, corners)
-    x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
+    what, ((xa, ya), (xb, yb)) = shape  # two corners (``_shape``), through the matrix as ``_through`` takes them
+    a, b, c, d, e, f = matrix
+    pxa, pxb = a * xa + c * ya + e, a * xb + c * yb + e
+    pya, pyb = b * xa + d * ya + f, b * xb + d * yb + f
+    x0, top, x1, bottom = geometry.box(min(pxa, pxb), min(pya, pyb), max(pxa, pxb), max(pya, pyb))
     item = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
     if what == "line":
         lines.append(item)

@@ -12,13 +12,14 @@ That layout belongs to the PDFium build, not to its API, so it is checked
 before it is trusted: the first paths read in a process are read both
 ways, and only when every point, type, flag and address agrees is the
 array read directly from then on; any disagreement keeps the API for the
-rest of the process.  Either way the same ``(type, x, y, closes)`` come out.
+rest of the process.  Either way the same points come out (``Points``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import struct
+from functools import lru_cache
 from typing import Callable, Optional
 
 from .pdfium_calls import Calls
@@ -30,7 +31,10 @@ _POINT = struct.Struct("<ffBB2x")
 #: Paths compared both ways before the array is trusted.
 _CHECKS = 64
 
-Point = tuple[int, float, float, bool]
+#: A path's points, flat: x, y, type and closes (0 or 1) of each point in
+#: turn, as the array holds them.  One tuple made in one unpacking: real
+#: tables draw tens of thousands of two- and five-point paths.
+Points = tuple
 
 
 class _Trust:
@@ -40,18 +44,17 @@ class _Trust:
     checked = 0
 
 
-def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Optional[list[Point]]:
+def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Optional[Points]:
     """The ``count`` points of a path whose segment ``i`` is at the address
     ``segment_of(i)`` (``Calls.get_segment`` or ``Calls.get_clip_segment``
     bound to its path), or None when PDFium cannot give one of them."""
     if count <= 0:
-        return []
+        return ()
     if _Trust.verdict:
         first = segment_of(0)
         if not first:
             return None
-        return [(kind, x, y, bool(closes)) for x, y, kind, closes in
-                _POINT.iter_unpack(ctypes.string_at(first, count * _POINT.size))]
+        return _array(_POINT.format, count).unpack(ctypes.string_at(first, count * _POINT.size))
     read = _by_api(calls, count, segment_of)
     if _Trust.verdict is None and read is not None:
         _Trust.verdict = _same_in_memory(read, count, segment_of)
@@ -61,24 +64,29 @@ def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Option
     return read
 
 
-def _by_api(calls: Calls, count: int, segment_of) -> Optional[list[Point]]:
+@lru_cache(maxsize=256)
+def _array(point: str, count: int) -> struct.Struct:
+    """The layout of ``count`` points side by side (``point``: one point's format)."""
+    return struct.Struct("<" + point.lstrip("<") * count)
+
+
+def _by_api(calls: Calls, count: int, segment_of) -> Optional[Points]:
     x, y = ctypes.c_float(), ctypes.c_float()
     at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
     point_of, type_of, closes = calls.segment_point, calls.segment_type, calls.segment_close
-    out: list[Point] = []
+    out: list = []
     for i in range(count):
         segment = segment_of(i)
         if not segment or not point_of(segment, at_x, at_y):
             return None
-        out.append((type_of(segment), x.value, y.value, bool(closes(segment))))
-    return out
+        out += (x.value, y.value, type_of(segment), 1 if closes(segment) else 0)
+    return tuple(out)
 
 
-def _same_in_memory(read: list[Point], count: int, segment_of) -> bool:
+def _same_in_memory(read: Points, count: int, segment_of) -> bool:
     """Do the records at the segments' addresses say what the API said?"""
     addresses = [segment_of(i) or 0 for i in range(count)]
     if not all(addresses) or any(b - a != _POINT.size for a, b in zip(addresses, addresses[1:])):
         return False
     data = ctypes.string_at(addresses[0], count * _POINT.size)
-    memory = [(kind, x, y, bool(closes)) for x, y, kind, closes in _POINT.iter_unpack(data)]
-    return memory == read
+    return _array(_POINT.format, count).unpack(data) == read

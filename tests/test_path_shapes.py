@@ -37,6 +37,11 @@ def _paths(pdf):
         doc.close()
 
 
+def _flat(read) -> tuple:
+    """Points given as (type, x, y, closes) each, as ``pdfium_points.points`` gives them."""
+    return tuple(v for kind, x, y, closes in read for v in (x, y, kind, int(closes)))
+
+
 @pytest.mark.parametrize("pdf", [SAMPLE, *sorted((SAMPLES / "real").glob("*.pdf"))[:6]], ids=lambda p: p.stem)
 def test_every_path_of_the_documents_is_judged_alike(pdf):
     common = 0
@@ -69,11 +74,12 @@ def _rect(x0=10.0, y0=20.0, x1=110.0, y1=40.0):
     [(M, 1.0, 2.0, False), (L, 3.0, 2.0, False), (M, 5.0, 2.0, False), (L, 9.0, 2.0, False)],
 ])
 def test_near_misses_are_judged_alike(read):
-    quick = _common_shapes(read)
-    assert quick is None or quick == _subpath_shapes(read)
+    quick = _common_shapes(_flat(read))
+    assert quick is None or quick == _subpath_shapes(_flat(read))
 
 
 def test_the_common_paths_take_the_short_way():
-    assert _common_shapes([(M, 1.0, 2.0, False), (L, 300.0, 2.0, False)]) == [("line", [(1.0, 2.0), (300.0, 2.0)])]
-    assert _common_shapes(_rect()) == [("rect", [(10.0, 20.0), (110.0, 40.0)])]
-    assert _common_shapes(_rect()[:4] + [(L, 10.0, 20.5, True)]) == []
+    assert _common_shapes(_flat([(M, 1.0, 2.0, False), (L, 300.0, 2.0, False)])) == \
+        [("line", [(1.0, 2.0), (300.0, 2.0)])]
+    assert _common_shapes(_flat(_rect())) == [("rect", [(10.0, 20.0), (110.0, 40.0)])]
+    assert _common_shapes(_flat(_rect()[:4] + [(L, 10.0, 20.5, True)])) == []
