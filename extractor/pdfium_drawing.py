@@ -191,11 +191,14 @@ def _common_shapes(read: Points) -> Optional[list]:
         return [("line", [(written(xa), written(ya)), (written(xb), written(yb))])]
     if n == 20 and read[19] and not (read[7] or read[11] or read[15]) and read[2] == _MOVETO \
             and read[6] == _LINETO and read[10] == _LINETO and read[14] == _LINETO and read[18] == _LINETO:
-        corners = [(written(read[i]), written(read[i + 1])) for i in (0, 4, 8, 12, 16)]
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = corners
-        if last == corners[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
-                                   or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
-            return [("rect", [corners[0], corners[2]])]
+        # Judged on the numbers as read: ``written`` gives two numbers the same
+        # value only when they are (it is one-to-one on single precision,
+        # and a NaN equals nothing either way).
+        x0, y0, x1, y1, x2, y2 = read[0], read[1], read[4], read[5], read[8], read[9]
+        x3, y3, x4, y4 = read[12], read[13], read[16], read[17]
+        if x4 == x0 and y4 == y0 and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                      or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            return [("rect", [(written(x0), written(y0)), (written(x2), written(y2))])]
         return []
     return None
 
