@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional, cast
 
@@ -298,11 +298,8 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     objects: dict[int, _TextObject] = {}
     font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
     chosen: dict[tuple, list] = {}  # (font address, text) -> the candidate fonts that fit
-    made: dict[tuple, _TextObject] = {}  # text objects alike (see ``_TextObject.like``)
+    made: dict[tuple, _TextObject] = {}  # text objects alike (see ``_TextObject.of``)
     metrics: dict[tuple, Optional[tuple]] = {}  # (font address, text) -> ``_metrics``
-    # text -> (advance, low, high) in the text space of one ``_TextObject``
-    # (by its id: objects alike share it), or _LOOSE: PDFium's own advance.
-    glyph_tables: dict[int, dict[str, object]] = {}
     chars: list[tuple] = []
     owners: list[int] = []  # the text object of each character
     # pdfminer places a glyph at the previous one's origin plus its
@@ -339,7 +336,7 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
                 found_info = objects[key] = _TextObject.of(raw, calls, key, page, i, fonts, font_cache, geometry,
                                                            made, buffer)
             info = found_info
-            glyphs = glyph_tables.setdefault(id(info), {})
+            glyphs = info.glyphs
             clip = clips.get(key) if clips else None
             size, a, b, c, d = info.size, info.a, info.b, info.c, info.d
             axis = b == 0 and c == 0
@@ -461,35 +458,36 @@ class _TextObject:
     #: The address of PDFium's font (0 for none).
     font: int
 
+    #: text -> (advance, low, high) in its text space, or ``_LOOSE``
+    #: (PDFium's own advance), filled as ``read_chars`` meets the texts.
+    glyphs: dict = field(default_factory=dict, compare=False, repr=False)
+
     @classmethod
     def of(cls, raw, calls: Calls, obj: int, page: int, index: int, fonts: dict, cache: dict, geometry: Geometry,
            made: dict, buffer: "_ObjectBuffer") -> "_TextObject":
         """The text object at address ``obj`` of character ``index`` of the
-        text page at address ``page`` (``buffer``: to read into)."""
+        text page at address ``page`` (``buffer``: to read into), as one
+        object for the text objects of a page alike (same font, size and
+        matrix: ``made``): documents that draw each glyph as a text object
+        of its own repeat a handful of them thousands of times."""
         values = buffer.values
         if not calls.get_matrix(page, index, buffer.matrix_at):
             ctypes.memset(buffer.matrix_at, 0, _MATRIX_SIZE)  # what a fresh matrix holds: not the last object's
-        if not obj or not calls.get_font_size(obj, buffer.size_at):
+        if obj and calls.get_font_size(obj, buffer.size_at):
+            font = calls.get_font(obj) or 0
+            a, b, c, d, _, _, size = values[:]
+        else:
+            font, size = 0, 0.0
             a, b, c, d = values[:4]
-            return cls.like(made, 0.0, a, b, c, d, geometry, 0, ([], 0.0))
-        font = calls.get_font(obj) or 0
-        if font not in cache:
-            cache[font] = _font_info(raw, font, fonts)
-        a, b, c, d, _, _, size = values[:]
-        return cls.like(made, size, a, b, c, d, geometry, font, cache[font])
-
-    @classmethod
-    def like(cls, made: dict, size: float, a: float, b: float, c: float, d: float, geometry: Geometry, font: int,
-             metrics: tuple) -> "_TextObject":
-        """One object for the text objects of a page alike (same font, size
-        and matrix): documents that draw each glyph as a text object of its
-        own repeat a handful of them thousands of times."""
         key = (size, a, b, c, d, font)
         found = made.get(key)
         if found is None:
+            if font not in cache:
+                cache[font] = _font_info(raw, font, fonts)
+            candidates, descent = cache[font]
             a, b, c, d = written(a), written(b), written(c), written(d)
             da, db, dc, dd = geometry.matrix(a, b, c, d)
-            found = made[key] = cls(written(size), a, b, c, d, da * dd > 0 and db * dc <= 0, metrics[0], metrics[1],
+            found = made[key] = cls(written(size), a, b, c, d, da * dd > 0 and db * dc <= 0, candidates, descent,
                                     font)
         return found
 
