@@ -75,8 +75,7 @@ def page_objects(calls: Calls, page: int, m) -> Iterator[tuple[int, int, Matrix,
     place of the form: (object's address, type, matrix from the object's
     space to the page's, the clipping region the enclosing forms are drawn
     under, in page space).  ``m``: an ``FS_MATRIX`` to read matrices into."""
-    yield from _holder_objects(calls, page, calls.count_page_objects(page), calls.get_page_object, _IDENTITY, None,
-                               0, m)
+    return _holder_objects(calls, page, calls.count_page_objects(page), calls.get_page_object, _IDENTITY, None, 0, m)
 
 
 def _holder_objects(calls: Calls, holder: int, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
@@ -138,7 +137,9 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     for obj, kind, outer, enclosing in page_objects(calls, address_of(page), m):
         if kind == _TEXT:
             order[obj] = len(order)
-            region = clip_on_page(calls, obj, outer, enclosing, seen)
+            # (the page's own objects, the rule: their region as read)
+            region = pdfium_clip(calls, obj, seen) if outer is _IDENTITY and enclosing is None \
+                else clip_on_page(calls, obj, outer, enclosing, seen)
             if region is not None:
                 box = boxes.get(region)
                 if box is None:
