@@ -527,9 +527,10 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[dict], list[dict], list[di
     """The page's characters, lines, rectangles and images as pdfplumber's
     ``page.chars``, ``.lines``, ``.rects`` and ``.images`` give them (the
     same objects in the same order, the same coordinates), but only with
-    the keys read here, and each character as a tuple (``CHAR_FIELDS``).  pdfplumber builds a dictionary of some twenty
-    resolved attributes per object, which costs more than a quarter of the
-    time of parsing a page; this walks pdfminer's layout directly.  Any
+    the keys read here, and each character as a tuple (``CHAR_FIELDS``).
+    pdfplumber builds a dictionary of some twenty resolved attributes per
+    object, which costs more than a quarter of the time of parsing a page;
+    this walks pdfminer's layout directly.  Any
     other page object (a cropped page, a stand-in) goes through pdfplumber.
     Characters hidden by a clipping path are left out (``clipping``)."""
     from pdfminer.layout import LTContainer

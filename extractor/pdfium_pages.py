@@ -6,8 +6,8 @@ the page tree, damaged files, passwords, the stream check before a page is
 read, the fonts' declared metrics), but each page's content is parsed by
 PDFium instead of pdfminer: its characters (``pdfium_text``) and its
 lines, rectangles and images (``pdfium_drawing``), in the form
-``pages.plumber_objects`` gives pdfminer's, so that the text check and the model are the same
-code for both readers.
+``pages.plumber_objects`` gives pdfminer's, so that the text check and
+the model are the same code for both readers.
 
 PDFium is not used, and pdfminer reads the pages as before, when it cannot
 be loaded or open the file, when its page count differs from pdfplumber's,

@@ -54,7 +54,7 @@ def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Option
         first = segment_of(0)
         if not first:
             return None
-        return _array(_POINT.format, count).unpack(ctypes.string_at(first, count * _POINT.size))
+        return _unpacked(ctypes.string_at(first, count * _POINT.size), count)
     read = _by_api(calls, count, segment_of)
     if _Trust.verdict is None and read is not None:
         _Trust.verdict = _same_in_memory(read, count, segment_of)
@@ -64,7 +64,19 @@ def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Option
     return read
 
 
-@lru_cache(maxsize=256)
+def _unpacked(data: bytes, count: int) -> Points:
+    """``count`` points side by side in ``data``, flat: in one unpacking
+    for a path of a few points (the rule), point by point for a long one
+    (whose layout would be as long as the path)."""
+    if count <= _SHORT:
+        return _array(_POINT.format, count).unpack(data)
+    return tuple(value for point in _POINT.iter_unpack(data) for value in point)
+
+
+_SHORT = 64
+
+
+@lru_cache(maxsize=_SHORT)
 def _array(point: str, count: int) -> struct.Struct:
     """The layout of ``count`` points side by side (``point``: one point's format)."""
     return struct.Struct("<" + point.lstrip("<") * count)
@@ -89,4 +101,4 @@ def _same_in_memory(read: Points, count: int, segment_of) -> bool:
     if not all(addresses) or any(b - a != _POINT.size for a, b in zip(addresses, addresses[1:])):
         return False
     data = ctypes.string_at(addresses[0], count * _POINT.size)
-    return _array(_POINT.format, count).unpack(data) == read
+    return _unpacked(data, count) == read

@@ -49,3 +49,11 @@ def test_a_layout_that_disagrees_is_never_trusted(fresh, monkeypatch):
     for calls, count, segment_of in _paths():
         assert pdfium_points.points(calls, count, segment_of) == pdfium_points._by_api(calls, count, segment_of)
     assert pdfium_points._Trust.verdict is False
+
+
+def test_a_long_path_unpacks_as_a_short_one_would():
+    records = [(float(i), -float(i) / 3, i % 3, i % 2) for i in range(pdfium_points._SHORT * 2)]
+    data = b"".join(pdfium_points._POINT.pack(*record) for record in records)
+    flat = tuple(value for record in records for value in pdfium_points._POINT.unpack(pdfium_points._POINT.pack(*record)))
+    for count in (1, 5, pdfium_points._SHORT, pdfium_points._SHORT + 1, len(records)):
+        assert pdfium_points._unpacked(data[:count * pdfium_points._POINT.size], count) == flat[:count * 4]
