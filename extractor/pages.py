@@ -471,6 +471,10 @@ def _pdfium_objects(opened: OpenedPDF, settings: Settings, index: int, ppage):
 #: faster than a dictionary, and the garbage collector stops following it
 #: after one look.
 CHAR_FIELDS = ("text", "upright", "size", "x0", "x1", "top", "bottom")
+#: A line or an image as a reader gives it, the same way; a rectangle
+#: (``RECT_FIELDS``) adds whether it is stroked.
+BOX_FIELDS = ("x0", "x1", "top", "bottom")
+RECT_FIELDS = ("x0", "x1", "top", "bottom", "stroke")
 
 
 def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Page, PageStats]:
@@ -501,8 +505,7 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
                               float(size or (bottom - top))))
     counts = text_counts(texts, kinds)
     image_area = sum(
-        max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
-        for i in images_in
+        max(0.0, float(x1) - float(x0)) * max(0.0, float(bottom) - float(top)) for x0, x1, top, bottom in images_in
     )
     reason = unreadable_reason(counts, settings)
     readable = reason is None
@@ -523,11 +526,12 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     return page, PageStats.of(number, counts, image_area, reason, settings)
 
 
-def plumber_objects(ppage) -> tuple[list[tuple], list[dict], list[dict], list[dict]]:
+def plumber_objects(ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
     """The page's characters, lines, rectangles and images as pdfplumber's
     ``page.chars``, ``.lines``, ``.rects`` and ``.images`` give them (the
     same objects in the same order, the same coordinates), but only with
-    the keys read here, and each character as a tuple (``CHAR_FIELDS``).
+    the keys read here, as tuples (``CHAR_FIELDS``, ``BOX_FIELDS``,
+    ``RECT_FIELDS``).
     pdfplumber builds a dictionary of some twenty resolved attributes per
     object, which costs more than a quarter of the time of parsing a page;
     this walks pdfminer's layout directly.  Any
@@ -540,15 +544,18 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[dict], list[dict], list[di
     layout = clipping_layout(ppage) if getattr(ppage, "is_original", False) else None
     if layout is None:
         return ([(c["text"], c.get("upright", True), c.get("size"), c["x0"], c["x1"], c["top"], c["bottom"])
-                 for c in ppage.chars], list(ppage.lines), list(ppage.rects), list(ppage.images))
+                 for c in ppage.chars],
+                [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in ppage.lines],
+                [(o["x0"], o["x1"], o["top"], o["bottom"], o.get("stroke", True)) for o in ppage.rects],
+                [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in ppage.images])
     # pdfplumber.Page.process_object: top-down coordinates, shifted by the
     # MediaBox origin as pdfminer's are relative to it.
     height = ppage.height
     mb_x0, mb_top = ppage.mediabox[:2]
     chars: list[tuple] = []
-    lines: list[dict] = []
-    rects: list[dict] = []
-    images: list[dict] = []
+    lines: list[tuple] = []
+    rects: list[tuple] = []
+    images: list[tuple] = []
     stack = [iter(layout._objs)]
     while stack:
         for obj in stack[-1]:
@@ -566,14 +573,13 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[dict], list[dict], list[di
                 chars.append((obj.get_text(), obj.upright, obj.size, x0, x1, top, bottom))
             elif kind in ("LTLine", "LTRect", "LTImage"):
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
-                item = {"x0": x0, "x1": x1, "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top}
+                top, bottom = (height - obj.y1) + mb_top, (height - obj.y0) + mb_top
                 if kind == "LTLine":
-                    lines.append(item)
+                    lines.append((x0, x1, top, bottom))
                 elif kind == "LTRect":
-                    item["stroke"] = obj.stroke
-                    rects.append(item)
+                    rects.append((x0, x1, top, bottom, obj.stroke))
                 else:
-                    images.append(item)
+                    images.append((x0, x1, top, bottom))
             elif isinstance(obj, LTContainer):  # a form XObject (LTFigure): its children, in place
                 stack.append(iter(obj._objs))
                 break
@@ -587,12 +593,12 @@ def objects_to_rulings(lines, rects, settings: Settings) -> Iterator[Ruling]:
     contributes its four edges (a cell drawn as a box)."""
     thick = settings.ruling_max_thickness
     min_len = settings.ruling_min_length
-    boxes = [(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]), True) for o in lines]
-    for r in rects:
-        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+    boxes = [(float(x0), float(top), float(x1), float(bottom), True) for x0, x1, top, bottom in lines]
+    for x0, x1, top, bottom, stroke in rects:
+        x0, top, x1, bottom = float(x0), float(top), float(x1), float(bottom)
         if (x1 - x0) <= thick or (bottom - top) <= thick:
             boxes.append((x0, top, x1, bottom, True))
-        elif r.get("stroke", True):
+        elif stroke:
             boxes += [
                 (x0, top, x1, top, True),
                 (x0, bottom, x1, bottom, True),

@@ -111,11 +111,11 @@ def clip_on_page(calls: Calls, obj: int, outer: Matrix, enclosing: Optional[Boun
     return enclosing if region is None else intersect(enclosing, region)
 
 
-def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list[dict], dict[int, int],
+def read_drawing(page, geometry: Geometry) -> tuple[list[tuple], list[tuple], list[tuple], dict[int, int],
                                                   dict[int, Clip]]:
     """The page's lines, rectangles and images as pdfplumber's ``.lines``,
-    ``.rects`` and ``.images`` give them (the keys ``pages.read_page``
-    reads: the box, and ``stroke`` for rectangles), the order in which
+    ``.rects`` and ``.images`` give them, as ``pages.plumber_objects``
+    hands them over (``BOX_FIELDS``, ``RECT_FIELDS``), the order in which
     the page draws its text objects (object address -> position), which
     PDFium's text page does not always keep (``pdfium_text.read_chars``),
     and the clipping region of each clipped text object (address -> region
@@ -124,9 +124,9 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
     import pypdfium2.raw as raw
 
     calls = Calls.of(raw)
-    lines: list[dict] = []
-    rects: list[dict] = []
-    images: list[dict] = []
+    lines: list[tuple] = []
+    rects: list[tuple] = []
+    images: list[tuple] = []
     order: dict[int, int] = {}
     clips: dict[int, Clip] = {}
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
@@ -151,7 +151,7 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[dict], list[dict], list
             matrix = _matrix(calls, obj, m, outer)
             xs, ys = _through(matrix, ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)))
             x0, top, x1, bottom = geometry.box(min(xs), min(ys), max(xs), max(ys))
-            images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
+            images.append((x0, x1, top, bottom))
     return lines, rects, images, order, clips
 
 
@@ -160,7 +160,7 @@ def _through(m: Matrix, points) -> tuple[list[float], list[float]]:
     return [a * x + c * y + e for x, y in points], [b * x + d * y + f for x, y in points]
 
 
-def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines: list[dict], rects: list[dict], m,
+def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines: list[tuple], rects: list[tuple], m,
                modes: tuple) -> None:
     fill, stroke, fill_at, stroke_at = modes
     if not calls.get_draw_mode(obj, fill_at, stroke_at):
@@ -219,19 +219,17 @@ def _subpath_shapes(read: Points) -> list:
     return [shape for shape in map(_shape, subpaths) if shape is not None]
 
 
-def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[dict], rects: list[dict]) -> None:
+def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[tuple], rects: list[tuple]) -> None:
     """A line or rectangle (``_shape``) as pdfplumber gives it."""
     what, ((xa, ya), (xb, yb)) = shape  # two corners (``_shape``), through the matrix as ``_through`` takes them
     a, b, c, d, e, f = matrix
     pxa, pxb = a * xa + c * ya + e, a * xb + c * yb + e
     pya, pyb = b * xa + d * ya + f, b * xb + d * yb + f
     x0, top, x1, bottom = geometry.box(min(pxa, pxb), min(pya, pyb), max(pxa, pxb), max(pya, pyb))
-    item = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
     if what == "line":
-        lines.append(item)
+        lines.append((x0, x1, top, bottom))
     else:
-        item["stroke"] = bool(stroke.value)
-        rects.append(item)
+        rects.append((x0, x1, top, bottom, bool(stroke.value)))
 
 
 def _shape(ops: list[tuple[str, float, float]]):

@@ -54,7 +54,7 @@ class PdfiumPages:
             return None
         return cls(doc, opened.pdf.rsrcmgr)
 
-    def objects(self, index: int, ppage) -> tuple[list[tuple], list[dict], list[dict], list[dict]]:
+    def objects(self, index: int, ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
         """Page ``index``'s characters, lines, rectangles and images, as
         ``pages.plumber_objects`` gives them for the pdfplumber page ``ppage``."""
         geometry = Geometry.of(ppage)

@@ -11,14 +11,10 @@ from conftest import SAMPLE
 
 from extractor import grids
 from extractor.layout import Box
-from extractor.pages import CHAR_FIELDS, open_pdf, plumber_objects, read_page
+from extractor.pages import BOX_FIELDS, CHAR_FIELDS, RECT_FIELDS, open_pdf, plumber_objects, read_page
 from extractor.settings import DEFAULT
 
-KEYS = (  # of lines, rectangles and images (characters: ``CHAR_FIELDS``)
-    ("x0", "x1", "top", "bottom"),
-    ("x0", "x1", "top", "bottom", "stroke"),
-    ("x0", "x1", "top", "bottom"),
-)
+KEYS = (CHAR_FIELDS, BOX_FIELDS, RECT_FIELDS, BOX_FIELDS)
 
 
 def test_page_objects_equal_pdfplumbers():
@@ -28,18 +24,18 @@ def test_page_objects_equal_pdfplumbers():
             ppage.close()
             got = plumber_objects(ppage)
             ppage.close()
-            assert got[0] == [tuple(c[k] for k in CHAR_FIELDS) for c in expected[0]]
-            for want, have, keys in zip(expected[1:], got[1:], KEYS):
-                assert len(have) == len(want)
-                assert [{k: o.get(k) for k in keys} for o in have] == [{k: o.get(k) for k in keys} for o in want]
+            for want, have, keys in zip(expected, got, KEYS):
+                assert have == [tuple(o[k] for k in keys) for o in want]
 
 
 def test_a_page_pdfminer_does_not_lay_out_gives_pdfplumbers_objects():
     with open_pdf(SAMPLE, settings=DEFAULT) as opened:
-        ppage = opened.pages[1]
-        cropped = ppage.crop((0, 0, ppage.width / 2, ppage.height / 2))
-        chars = plumber_objects(cropped)[0]
-        assert chars and chars == [tuple(c[k] for k in CHAR_FIELDS) for c in cropped.chars]
+        ppage = opened.pages[4]  # a table page: ruled
+        cropped = ppage.crop((0, 0, ppage.width, ppage.height / 2))
+        got = plumber_objects(cropped)
+        assert got[0] and got[1]
+        for want, have, keys in zip((cropped.chars, cropped.lines, cropped.rects, cropped.images), got, KEYS):
+            assert have == [tuple(o[k] for k in keys) for o in want]
 
 
 def _fill_by_scanning(page, xs, ys, spans, chars, settings):

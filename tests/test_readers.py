@@ -19,7 +19,7 @@ from conftest import GOLDEN, SAMPLE, SAMPLES, SHARED
 from jsondiff import report
 
 from extractor import extract
-from extractor.pages import CHAR_FIELDS, open_pdf, plumber_objects
+from extractor.pages import BOX_FIELDS, CHAR_FIELDS, RECT_FIELDS, open_pdf, plumber_objects
 from extractor.pdfium_pages import PdfiumPages
 from extractor.settings import DEFAULT
 
@@ -97,9 +97,10 @@ def _pages(pdf):
 
 
 def _as_dicts(objects):
-    """A reader's objects with each character as a dictionary (``CHAR_FIELDS``)."""
-    chars, *rest = objects
-    return ([dict(zip(CHAR_FIELDS, c)) for c in chars], *rest)
+    """A reader's objects as dictionaries (``CHAR_FIELDS``, ``BOX_FIELDS``, ``RECT_FIELDS``)."""
+    chars, lines, rects, images = objects
+    return ([dict(zip(CHAR_FIELDS, c)) for c in chars], [dict(zip(BOX_FIELDS, o)) for o in lines],
+            [dict(zip(RECT_FIELDS, o)) for o in rects], [dict(zip(BOX_FIELDS, o)) for o in images])
 
 
 def _close(a: dict, b: dict, keys) -> bool:
