@@ -51,3 +51,31 @@ def schema_validator():
     schema = load_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+def sample_and_shared_pdfs() -> list[Path]:
+    """The PDFs of ``samples/``, and those of the shared development
+    folders (``realdocs``, ``realforms``) not copied into it, when the
+    folders are beside this checkout."""
+    found = sorted(SAMPLES.rglob("*.pdf"))
+    names = {path.name for path in found}
+    for folder in ("realdocs", "realforms"):
+        if (SHARED / folder).is_dir():
+            found += [path for path in sorted((SHARED / folder).glob("*.pdf")) if path.name not in names]
+    return found
+
+
+def pdf_objects(path: Path):
+    """(object number, object) of every object of a PDF pdfminer can read,
+    the document still open."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    with path.open("rb") as fp:
+        doc = PDFDocument(PDFParser(fp))
+        for xref in doc.xrefs:
+            for objid in xref.get_objids():
+                try:
+                    yield objid, doc.getobj(objid)
+                except Exception:
+                    continue

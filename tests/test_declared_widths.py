@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES, pdf_objects, sample_and_shared_pdfs
 from extractor.pdfium_text import _reads_map_first, _widths_by_text
 
 
@@ -30,40 +30,21 @@ def _full_table(font) -> dict[str, float]:
 
 def _fonts(path: Path):
     """Every font of a PDF, loaded by pdfminer."""
-    from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfinterp import PDFResourceManager
-    from pdfminer.pdfparser import PDFParser
     from pdfminer.psparser import LIT
 
-    with path.open("rb") as fp:
-        doc = PDFDocument(PDFParser(fp))
-        manager = PDFResourceManager(caching=False)
-        for xref in doc.xrefs:
-            for objid in xref.get_objids():
-                try:
-                    obj = doc.getobj(objid)
-                except Exception:
-                    continue
-                if not isinstance(obj, dict) or obj.get("Type") is not LIT("Font") \
-                        or obj.get("Subtype") not in (LIT("Type0"), LIT("TrueType"), LIT("Type1"), LIT("MMType1")):
-                    continue
-                try:
-                    yield manager.get_font(objid, obj)
-                except Exception:
-                    continue
+    manager = PDFResourceManager(caching=False)
+    for objid, obj in pdf_objects(path):
+        if not isinstance(obj, dict) or obj.get("Type") is not LIT("Font") \
+                or obj.get("Subtype") not in (LIT("Type0"), LIT("TrueType"), LIT("Type1"), LIT("MMType1")):
+            continue
+        try:
+            yield manager.get_font(objid, obj)
+        except Exception:
+            continue
 
 
-def _documents() -> list[Path]:
-    """The samples, and the shared documents not copied into them."""
-    found = sorted(SAMPLES.rglob("*.pdf"))
-    names = {path.name for path in found}
-    for folder in ("realdocs", "realforms"):
-        if (SHARED / folder).is_dir():
-            found += [path for path in sorted((SHARED / folder).glob("*.pdf")) if path.name not in names]
-    return found
-
-
-@pytest.mark.parametrize("path", _documents(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sample_and_shared_pdfs(), ids=lambda p: p.name)
 def test_widths_read_on_demand_equal_the_full_table(path):
     mapped = 0
     for font in _fonts(path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES, pdf_objects, sample_and_shared_pdfs
 from extractor.tounicode import quick_maps, read_map
 
 
@@ -22,33 +22,16 @@ def _pdfminer(data: bytes) -> dict[int, str]:
 
 def _maps(path: Path):
     """Every ToUnicode stream of a PDF."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    with path.open("rb") as fp:
-        doc = PDFDocument(PDFParser(fp))
-        for xref in doc.xrefs:
-            for objid in xref.get_objids():
-                try:
-                    obj = doc.getobj(objid)
-                except Exception:
-                    continue
-                if isinstance(obj, dict) and "ToUnicode" in obj:
-                    stream = resolve1(obj["ToUnicode"])
-                    if isinstance(stream, PDFStream):
-                        yield stream.get_data()
+    for _, obj in pdf_objects(path):
+        if isinstance(obj, dict) and "ToUnicode" in obj:
+            stream = resolve1(obj["ToUnicode"])
+            if isinstance(stream, PDFStream):
+                yield stream.get_data()
 
 
-def _documents() -> list[Path]:
-    found = sorted(SAMPLES.rglob("*.pdf"))
-    for folder in ("realdocs", "realforms"):
-        if (SHARED / folder).is_dir():
-            found += sorted((SHARED / folder).glob("*.pdf"))
-    return found
-
-
-@pytest.mark.parametrize("path", _documents(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sample_and_shared_pdfs(), ids=lambda p: p.name)
 def test_every_map_of_the_documents_reads_as_pdfminer_reads_it(path):
     seen = 0
     for data in _maps(path):
