@@ -543,8 +543,9 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[
 
     layout = clipping_layout(ppage) if getattr(ppage, "is_original", False) else None
     if layout is None:
-        return ([(c["text"], c.get("upright", True), c.get("size"), c["x0"], c["x1"], c["top"], c["bottom"])
-                 for c in ppage.chars],
+        # (a stand-in may leave out what ``read_page`` does not read of a glyph it skips)
+        return ([(c.get("text"), c.get("upright", True), c.get("size"), c.get("x0"), c.get("x1"), c.get("top"),
+                  c.get("bottom")) for c in ppage.chars],
                 [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in ppage.lines],
                 [(o["x0"], o["x1"], o["top"], o["bottom"], o.get("stroke", True)) for o in ppage.rects],
                 [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in ppage.images])

@@ -220,7 +220,8 @@ def _subpath_shapes(read: Points) -> list:
 
 
 def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[tuple], rects: list[tuple]) -> None:
-    """A line or rectangle (``_shape``) as pdfplumber gives it."""
+    """A line or rectangle (``_shape``) with pdfplumber's box, as a tuple
+    (``pages.BOX_FIELDS``, ``RECT_FIELDS``)."""
     what, ((xa, ya), (xb, yb)) = shape  # two corners (``_shape``), through the matrix as ``_through`` takes them
     a, b, c, d, e, f = matrix
     pxa, pxb = a * xa + c * ya + e, a * xb + c * yb + e

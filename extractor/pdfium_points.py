@@ -31,8 +31,8 @@ _POINT = struct.Struct("<ffBB2x")
 #: Paths compared both ways before the array is trusted.
 _CHECKS = 64
 
-#: A path's points, flat: x, y, type and closes (0 or 1) of each point in
-#: turn, as the array holds them.  One tuple made in one unpacking: real
+#: A path's points, flat: x, y, type and closes (1 or 0: the array is
+#: trusted only where it holds what the API says) of each point in turn.  One tuple made in one unpacking: real
 #: tables draw tens of thousands of two- and five-point paths.
 Points = tuple
 

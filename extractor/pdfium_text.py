@@ -28,9 +28,9 @@ runs of spaces (it keeps one), a glyph drawn again on itself (fake bold),
 and positions after character spacing (``Tc``) differ where pdfminer
 applies the spacing before a glyph instead of after it.
 
-Each character is a dictionary with the keys ``pages.read_page`` reads
-(``text``, ``upright``, ``size``, ``x0``, ``x1``, ``top``, ``bottom``), so
-both readers share the text check and the model.
+Each character is a tuple of what ``pages.read_page`` reads
+(``pages.CHAR_FIELDS``: text, upright, size, x0, x1, top, bottom), so both
+readers share the text check and the model.
 """
 
 from __future__ import annotations
@@ -137,12 +137,13 @@ class FontMetrics:
 
     def __init__(self, rsrcmgr) -> None:
         self.rsrcmgr = rsrcmgr
-        self._fonts: dict[object, Optional[tuple]] = {}  # font key -> (font, {text: width}) or None
+        self._fonts: dict[object, Optional[tuple]] = {}  # font key -> (font, DeclaredWidths) or None
         self._named: dict[int, dict[str, list[tuple]]] = {}  # id of a page's resources -> ``for_page``
 
     def for_page(self, resources) -> dict[str, list[tuple]]:
         """Base font name -> the page's fonts of that name (also those of
-        its forms), each as (pdfminer font, {text: width in text space})."""
+        its forms), each as (pdfminer font, its ``DeclaredWidths``: text ->
+        width in text space)."""
         from pdfminer.pdftypes import dict_value, resolve1
         from pdfminer.psparser import PSLiteral
 
@@ -224,8 +225,10 @@ def _reads_map_first(font, unicode_map) -> bool:
     from pdfminer.cmapdb import UnicodeMap
     from pdfminer.pdffont import PDFCIDFont, PDFSimpleFont
 
-    return (type(font).to_unichr in (PDFSimpleFont.to_unichr, PDFCIDFont.to_unichr)
-            and type(unicode_map).get_unichr is UnicodeMap.get_unichr)
+    return (getattr(type(font), "to_unichr", None) in (PDFSimpleFont.to_unichr, PDFCIDFont.to_unichr)
+            and getattr(type(unicode_map), "get_unichr", None) is UnicodeMap.get_unichr
+            and "to_unichr" not in getattr(font, "__dict__", {})
+            and "get_unichr" not in getattr(unicode_map, "__dict__", {}))
 
 
 class DeclaredWidths:

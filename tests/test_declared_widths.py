@@ -80,6 +80,9 @@ def test_a_map_that_reads_otherwise_is_asked_code_by_code():
     font = Font()
     assert not _reads_map_first(font, Shifted()) and not _reads_map_first(font, IdentityUnicodeMap())
     assert _reads_map_first(font, FileUnicodeMap())
+    own = Font()
+    own.to_unichr = lambda cid: "Z"  # one font's own reading, not its class's
+    assert not _reads_map_first(own, FileUnicodeMap()) and not _reads_map_first(object(), FileUnicodeMap())
     font.unicode_map = Shifted()
     font.unicode_map.cid2unichr = {1: "A", 2: "A"}
     widths = _widths_by_text(font)
