@@ -63,10 +63,10 @@ def test_a_grid_of_thin_filled_rectangles_is_a_ruled_table():
 
     t = 0.6
     boxes = [(0, 0, 200, 30), (0, 30, 60, 60), (60, 30, 200, 60)]  # the first row is one merged cell
-    rects = [{"x0": 0, "top": 0, "x1": 200, "bottom": 30, "stroke": False}]  # header shading
+    rects = [(0, 200, 0, 30, False)]  # header shading (``pages.RECT_FIELDS``: x0, x1, top, bottom, stroke)
     for x0, top, x1, bottom in boxes:
         for a, b, c, d in ((x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)):
-            rects.append({"x0": a - t / 2, "top": b - t / 2, "x1": c + t / 2, "bottom": d + t / 2, "stroke": False})
+            rects.append((a - t / 2, c + t / 2, b - t / 2, d + t / 2, False))
     rulings = tuple(objects_to_rulings([], rects, DEFAULT))
     cs = chars("绩效指标", x=70, top=10) + chars("产出指标", x=2, top=40) + chars("≥95%", x=62, top=40)
     (grid,) = ruled_grids(Page(1, 300, 300, tuple(cs), rulings), DEFAULT)
