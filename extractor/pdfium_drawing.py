@@ -137,9 +137,7 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[tuple], list[tuple], li
     for obj, kind, outer, enclosing in page_objects(calls, address_of(page), m):
         if kind == _TEXT:
             order[obj] = len(order)
-            # (the page's own objects, the rule: their region as read)
-            region = pdfium_clip(calls, obj, seen) if outer is _IDENTITY and enclosing is None \
-                else clip_on_page(calls, obj, outer, enclosing, seen)
+            region = clip_on_page(calls, obj, outer, enclosing, seen)
             if region is not None:
                 box = boxes.get(region)
                 if box is None:
