@@ -1,7 +1,7 @@
 """The lines, rectangles and images of a page, read with PDFium, as pdfplumber gives them.
 
 Rulings are made from what pdfminer calls lines (``LTLine``) and
-rectangles (``LTRect``): ``pages.objects_to_rulings`` reads their boxes
+rectangles (``LTRect``): ``page_objects.objects_to_rulings`` reads their boxes
 and whether a rectangle is stroked.  pdfminer decides what a painted path
 is from its operators alone, and this module decides the same from
 PDFium's path segments:
@@ -114,7 +114,7 @@ def clip_on_page(calls: Calls, obj: int, outer: Matrix, enclosing: Optional[Boun
 def read_drawing(page, geometry: Geometry) -> tuple[list[tuple], list[tuple], list[tuple], dict[int, int],
                                                   dict[int, Clip]]:
     """The page's lines, rectangles and images as pdfplumber's ``.lines``,
-    ``.rects`` and ``.images`` give them, as ``pages.plumber_objects``
+    ``.rects`` and ``.images`` give them, as ``page_objects.plumber_objects``
     hands them over (``BOX_FIELDS``, ``RECT_FIELDS``), the order in which
     the page draws its text objects (object address -> position), which
     PDFium's text page does not always keep (``pdfium_text.read_chars``),
@@ -219,7 +219,7 @@ def _subpath_shapes(read: Points) -> list:
 
 def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[tuple], rects: list[tuple]) -> None:
     """A line or rectangle (``_shape``) with pdfplumber's box, as a tuple
-    (``pages.BOX_FIELDS``, ``RECT_FIELDS``)."""
+    (``page_objects.BOX_FIELDS``, ``RECT_FIELDS``)."""
     what, ((xa, ya), (xb, yb)) = shape  # two corners (``_shape``), through the matrix as ``_through`` takes them
     a, b, c, d, e, f = matrix
     pxa, pxb = a * xa + c * ya + e, a * xb + c * yb + e

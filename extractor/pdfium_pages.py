@@ -1,4 +1,4 @@
-"""Pages read with PDFium: the objects ``pages.read_page`` turns into a ``Page``.
+"""Pages read with PDFium: the objects ``page_objects.read_page`` turns into a ``Page``.
 
 ``Settings.reader`` chooses the reader of the pages stage.  With
 ``"pdfium"`` the file is still opened by pdfplumber (``pages.open_pdf``:
@@ -6,7 +6,7 @@ the page tree, damaged files, passwords, the stream check before a page is
 read, the fonts' declared metrics), but each page's content is parsed by
 PDFium instead of pdfminer: its characters (``pdfium_text``) and its
 lines, rectangles and images (``pdfium_drawing``), in the form
-``pages.plumber_objects`` gives pdfminer's, so that the text check and
+``page_objects.plumber_objects`` gives pdfminer's, so that the text check and
 the model are the same code for both readers.
 
 PDFium is not used, and pdfminer reads the pages as before, when it cannot
@@ -56,7 +56,7 @@ class PdfiumPages:
 
     def objects(self, index: int, ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
         """Page ``index``'s characters, lines, rectangles and images, as
-        ``pages.plumber_objects`` gives them for the pdfplumber page ``ppage``."""
+        ``page_objects.plumber_objects`` gives them for the pdfplumber page ``ppage``."""
         geometry = Geometry.of(ppage)
         page = self.doc[index]
         try:

@@ -28,8 +28,8 @@ runs of spaces (it keeps one), a glyph drawn again on itself (fake bold),
 and positions after character spacing (``Tc``) differ where pdfminer
 applies the spacing before a glyph instead of after it.
 
-Each character is a tuple of what ``pages.read_page`` reads
-(``pages.CHAR_FIELDS``: text, upright, size, x0, x1, top, bottom), so both
+Each character is a tuple of what ``page_objects.read_page`` reads
+(``page_objects.CHAR_FIELDS``: text, upright, size, x0, x1, top, bottom), so both
 readers share the text check and the model.
 """
 
@@ -281,7 +281,7 @@ def _metrics(candidates: list[tuple], text: str) -> Optional[tuple[float, float]
 def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
                order: Optional[dict[int, int]] = None, clips: Optional[dict[int, tuple]] = None) -> list[tuple]:
     """Every character a page draws, in drawing order (see the module's doc),
-    as ``pages.CHAR_FIELDS``:
+    as ``page_objects.CHAR_FIELDS``:
     ``order`` gives the position of each text object in the page's drawing
     (``pdfium_drawing.read_drawing``); PDFium's text page puts a text object
     on the line it joins, pdfminer (and the text check of its runs) where

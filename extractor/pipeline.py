@@ -1,7 +1,7 @@
 """The pipeline: a plain composition of the stages.
 
     triage    PDF -> the pages worth parsing (pdfium text)      triage.py
-    pages     PDF -> Page (chars, rulings)                     pages.py
+    pages     PDF -> Page (chars, rulings)                     pages.py, page_objects.py
     grids     Page -> PageLayout (grids of merged cells, text)  grids.py
     forms     PageLayouts -> ProjectForms + prose lines         forms.py
     prose     prose lines -> Overall                            prose.py

@@ -197,7 +197,7 @@ def _font_chars(opened: OpenedPDF, objid, spec, dict_value, resolve1):
 
 def text_stats(text: str) -> TextCounts:
     """The text check of a page's pdfium text, counted as
-    ``pages.read_page`` counts pdfminer's characters."""
+    ``page_objects.read_page`` counts pdfminer's characters."""
     return text_counts([ch for ch in text if not ch.isspace()])
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from extractor.clipping import intersect, shown
-from extractor.pages import CHAR_FIELDS, open_pdf, plumber_objects
+from extractor.page_objects import CHAR_FIELDS, plumber_objects
+from extractor.pages import open_pdf
 from extractor.pdfium_pages import PdfiumPages
 from extractor.settings import DEFAULT
 

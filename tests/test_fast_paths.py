@@ -11,7 +11,8 @@ from conftest import SAMPLE
 
 from extractor import grids
 from extractor.layout import Box
-from extractor.pages import BOX_FIELDS, CHAR_FIELDS, RECT_FIELDS, open_pdf, plumber_objects, read_page
+from extractor.page_objects import BOX_FIELDS, CHAR_FIELDS, RECT_FIELDS, plumber_objects, read_page
+from extractor.pages import open_pdf
 from extractor.settings import DEFAULT
 
 KEYS = (CHAR_FIELDS, BOX_FIELDS, RECT_FIELDS, BOX_FIELDS)

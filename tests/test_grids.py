@@ -59,11 +59,11 @@ def test_a_grid_of_thin_filled_rectangles_is_a_ruled_table():
     shade header cells: the same table as one drawn with lines."""
     from builders import chars
 
-    from extractor.pages import objects_to_rulings
+    from extractor.page_objects import objects_to_rulings
 
     t = 0.6
     boxes = [(0, 0, 200, 30), (0, 30, 60, 60), (60, 30, 200, 60)]  # the first row is one merged cell
-    rects = [(0, 200, 0, 30, False)]  # header shading (``pages.RECT_FIELDS``: x0, x1, top, bottom, stroke)
+    rects = [(0, 200, 0, 30, False)]  # header shading (``page_objects.RECT_FIELDS``: x0, x1, top, bottom, stroke)
     for x0, top, x1, bottom in boxes:
         for a, b, c, d in ((x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom), (x1, top, x1, bottom)):
             rects.append((a - t / 2, c + t / 2, b - t / 2, d + t / 2, False))

@@ -19,7 +19,8 @@ from conftest import GOLDEN, SAMPLE, SAMPLES, SHARED
 from jsondiff import report
 
 from extractor import extract
-from extractor.pages import BOX_FIELDS, CHAR_FIELDS, RECT_FIELDS, open_pdf, plumber_objects
+from extractor.page_objects import BOX_FIELDS, CHAR_FIELDS, RECT_FIELDS, plumber_objects
+from extractor.pages import open_pdf
 from extractor.pdfium_pages import PdfiumPages
 from extractor.settings import DEFAULT
 
