@@ -9,7 +9,8 @@ as plain tuples (``CHAR_FIELDS``, ``BOX_FIELDS``, ``RECT_FIELDS``):
 
 from __future__ import annotations
 
-from typing import Iterator
+from functools import lru_cache
+from typing import Iterator, Optional
 from unicodedata import normalize
 
 from .layout import Char, Page, Ruling, make_char
@@ -20,9 +21,9 @@ from .textcheck import PageStats, glyph_kind, text_counts, unreadable_reason
 
 #: A character as a reader gives it to ``read_page`` (``plumber_objects``,
 #: ``pdfium_text.read_chars``): a plain tuple of these, in this order, with
-#: pdfplumber's meanings.  A page has thousands; a tuple is made and read
-#: faster than a dictionary, and the garbage collector stops following it
-#: after one look.
+#: pdfplumber's meanings, the numbers as floats.  A page has thousands; a
+#: tuple is made and read faster than a dictionary, and the garbage
+#: collector stops following it after one look.
 CHAR_FIELDS = ("text", "upright", "size", "x0", "x1", "top", "bottom")
 #: A line or an image as a reader gives it, the same way; a rectangle
 #: (``RECT_FIELDS``) adds whether it is stroked.
@@ -48,14 +49,13 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     for text, upright, size, x0, x1, top, bottom in chars_in:
         if not text or not upright:
             continue
-        if not text.isspace():
-            kind = glyph_kind(text)
+        kind, nfc = _glyph(text)
+        if kind:
             texts.append(text)
             kinds.append(kind)
             if kind == "unmapped":
                 continue
-        kept.append(make_char(normalize("NFC", text), float(x0), float(top), float(x1), float(bottom),
-                              float(size or (bottom - top))))
+        kept.append(make_char(nfc, x0, top, x1, bottom, size or (bottom - top)))
     counts = text_counts(texts, kinds)
     image_area = sum(
         max(0.0, float(x1) - float(x0)) * max(0.0, float(bottom) - float(top)) for x0, x1, top, bottom in images_in
@@ -79,6 +79,13 @@ def read_page(ppage, number: int, settings: Settings, objects=None) -> tuple[Pag
     return page, PageStats.of(number, counts, image_area, reason, settings)
 
 
+@lru_cache(maxsize=8192)
+def _glyph(text: str) -> tuple[str, str]:
+    """(its ``glyph_kind``, "" for a space; its NFC form) of a glyph's text:
+    a page draws the same few hundred texts over and over."""
+    return ("" if text.isspace() else glyph_kind(text)), normalize("NFC", text)
+
+
 def plumber_objects(ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
     """The page's characters, lines, rectangles and images as pdfplumber's
     ``page.chars``, ``.lines``, ``.rects`` and ``.images`` give them (the
@@ -97,8 +104,8 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[
     layout = clipping_layout(ppage) if getattr(ppage, "is_original", False) else None
     if layout is None:
         # (a stand-in may leave out what ``read_page`` does not read of a glyph it skips)
-        return ([(c.get("text"), c.get("upright", True), c.get("size"), c.get("x0"), c.get("x1"), c.get("top"),
-                  c.get("bottom")) for c in ppage.chars],
+        return ([(c.get("text"), c.get("upright", True), _float(c.get("size")), _float(c.get("x0")),
+                  _float(c.get("x1")), _float(c.get("top")), _float(c.get("bottom"))) for c in ppage.chars],
                 [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in ppage.lines],
                 [(o["x0"], o["x1"], o["top"], o["bottom"], o.get("stroke", True)) for o in ppage.rects],
                 [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in ppage.images])
@@ -124,7 +131,8 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[
                     if box is None:
                         continue  # drawn outside its clipping region: not on the page
                     x0, top, x1, bottom = box
-                chars.append((obj.get_text(), obj.upright, obj.size, x0, x1, top, bottom))
+                chars.append((obj.get_text(), obj.upright, float(obj.size), float(x0), float(x1), float(top),
+                              float(bottom)))
             elif kind in ("LTLine", "LTRect", "LTImage"):
                 x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
                 top, bottom = (height - obj.y1) + mb_top, (height - obj.y0) + mb_top
@@ -140,6 +148,12 @@ def plumber_objects(ppage) -> tuple[list[tuple], list[tuple], list[tuple], list[
         else:
             stack.pop()
     return chars, lines, rects, images
+
+
+def _float(value) -> Optional[float]:
+    """A number as a float (None stays None: a stand-in page may leave out
+    the box of a glyph ``read_page`` skips)."""
+    return None if value is None else float(value)
 
 
 def objects_to_rulings(lines, rects, settings: Settings) -> Iterator[Ruling]:
