@@ -24,12 +24,31 @@ from .pdfium_drawing import read_drawing
 from .pdfium_text import FontMetrics, Geometry, read_chars
 
 
+#: The most pages ``PdfiumPages.hold`` keeps loaded: the first pass
+#: rarely asks for more than the blank pages of the front matter and the
+#: first page of the section, which is read next.
+_HELD = 8
+
+
 class PdfiumPages:
     """A PDFium document beside a ``pages.OpenedPDF``; ``close()`` it."""
 
     def __init__(self, doc, rsrcmgr) -> None:
         self.doc = doc
         self.metrics = FontMetrics(rsrcmgr)
+        #: Pages loaded before they are read (``hold``): index -> (page, text page).
+        self.held: dict[int, tuple] = {}
+
+    def hold(self, index: int, page, textpage) -> bool:
+        """Keep page ``index`` of ``doc`` as loaded, with its text page, for
+        ``objects`` to read: the first pass (``triage``) loads the pages it
+        decides must be read.  At most ``_HELD`` pages are kept (a loaded
+        page holds its parsed content); False when this one is not, and the
+        caller closes it."""
+        if index in self.held or len(self.held) >= _HELD:
+            return False
+        self.held[index] = (page, textpage)
+        return True
 
     @classmethod
     def open(cls, opened, password: Optional[str]) -> Optional["PdfiumPages"]:
@@ -58,18 +77,21 @@ class PdfiumPages:
         """Page ``index``'s characters, lines, rectangles and images, as
         ``page_objects.plumber_objects`` gives them for the pdfplumber page ``ppage``."""
         geometry = Geometry.of(ppage)
-        page = self.doc[index]
+        page, textpage = self.held.pop(index, None) or (self.doc[index], None)
         try:
             lines, rects, images, order, clips = read_drawing(page.raw, geometry)
-            textpage = page.get_textpage()
-            try:
-                chars = read_chars(textpage, geometry, self.metrics.for_page(ppage.page_obj.resources), order,
-                                   clips)
-            finally:
-                textpage.close()
+            if textpage is None:
+                textpage = page.get_textpage()
+            chars = read_chars(textpage, geometry, self.metrics.for_page(ppage.page_obj.resources), order, clips)
         finally:
+            if textpage is not None:
+                textpage.close()
             page.close()
         return chars, lines, rects, images
 
     def close(self) -> None:
+        for page, textpage in self.held.values():  # pages held and never read
+            textpage.close()
+            page.close()
+        self.held.clear()
         self.doc.close()

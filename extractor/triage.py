@@ -56,8 +56,8 @@ from typing import Optional, Sequence
 import regex
 
 from .ocr import DEFAULT_OCR
-from .pages import (OpenedPDF, PageStats, TextCounts, _captured_log, _PageLost, check_page_streams, is_readable,
-                    text_counts)
+from .pages import (OpenedPDF, PageStats, TextCounts, _captured_log, _pdfium, _PageLost, check_page_streams,
+                    is_readable, text_counts)
 from .settings import Settings
 from .streams import TooManyResources, font_specs
 from .timing import timed
@@ -209,6 +209,12 @@ def triage(opened: OpenedPDF, settings: Settings, password: Optional[str] = None
     that page read."""
     if not settings.triage or opened.repaired is not None or opened.page_count < 2 or not _headroom():
         return Triage()
+    # The pdfium reader's document, when it reads the pages: the pages this
+    # pass loads and the pages stage reads are then loaded once
+    # (``PdfiumPages.hold``).
+    reader = _pdfium(opened, settings) if settings.reader == "pdfium" else None
+    if reader is not None:
+        return _scan_safely(opened, settings, reader.doc, keep, reader.hold)
     try:
         import pypdfium2 as pdfium
     except MemoryError:
@@ -222,13 +228,19 @@ def triage(opened: OpenedPDF, settings: Settings, password: Optional[str] = None
     try:
         if len(doc) != opened.page_count:
             return Triage()
-        return _scan(opened, settings, doc, keep)
+        return _scan_safely(opened, settings, doc, keep, None)
+    finally:
+        doc.close()
+
+
+def _scan_safely(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Pattern], hold) -> Triage:
+    """``_scan``, or every page read when it fails."""
+    try:
+        return _scan(opened, settings, doc, keep, hold)
     except MemoryError:
         raise
     except Exception:
         return Triage()
-    finally:
-        doc.close()
 
 
 #: Address space pdfium may need while loading a page (it aborts the
@@ -254,7 +266,10 @@ def _headroom() -> bool:
     return soft - used >= _PDFIUM_HEADROOM
 
 
-def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Pattern]) -> Triage:
+def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Pattern], hold) -> Triage:
+    """The first pass over ``doc`` (PDFium's document of ``opened``);
+    ``hold(index, page, textpage)``, when given, is offered each page the
+    pages stage will read, as loaded here, and says whether it keeps it."""
     read: set[int] = set()
     optional: list[int] = []
     stats: dict[int, PageStats] = {}
@@ -265,7 +280,7 @@ def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Patte
         number = index + 1
         if ppage is None:
             continue  # could not be set up: lost already
-        verdict = _must_read(opened, settings, doc, index, ppage, keep, fonts)
+        verdict = _must_read(opened, settings, doc, index, ppage, keep, fonts, hold)
         if isinstance(verdict[0], PageStats):
             page_stats, kept = verdict
             stats[number] = page_stats
@@ -285,13 +300,13 @@ def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Patte
     return Triage(read=frozenset(read), optional=tuple(optional), stats=stats, reasons=reasons, section_start=start)
 
 
-def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep, fonts: dict) -> tuple:
+def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep, fonts: dict, hold=None) -> tuple:
     """What to do with page ``index``: ("start", why): the performance
     section starts here, or may (what the parser or OCR will read on the
     page cannot be vouched for), so this page and every page after it are
     parsed; ("read", why): parse this page, then go on with the first pass;
     or (its text check, whether a ``keep`` pattern matches) when it need
-    not be parsed."""
+    not be parsed.  A page to parse is offered to ``hold`` as loaded."""
     try:
         with _captured_log() as complaints:
             damage = check_page_streams(opened, ppage, settings)
@@ -302,31 +317,41 @@ def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, ke
     risky, allowed = _fonts(opened, ppage, fonts)
     page = doc[index]
     textpage = None
+    verdict: Optional[tuple] = None
     try:
         textpage = page.get_textpage()
-        text = textpage.get_text_range()
-        counts = text_stats(text)
-        glyphs = counts.glyphs
-        if has_form_words(text):
-            return "start", "form vocabulary"
-        if risky:
-            return "start", risky
-        if glyphs < DEFAULT_OCR.few_chars:
-            # A scan (with a stamped page number, maybe) is OCR'd, and OCR may
-            # find anything; a blank page or a near-empty one holds nothing.
-            if _has_images(page):
-                return "start", "an image with little or no text (OCR reads it)"
-            return ("read", "no text") if not glyphs else ("read", "little text")
-        # The glyphs PDFium mapped only by guessing are counted only when
-        # the cheaper checks before them pass.
-        if counts.unmapped or _map_errors(textpage) or counts.garbled or counts.foreign > _MAX_FOREIGN * glyphs \
-                or counts.rare > _MAX_RARE * max(counts.words, 2 * settings.mojibake_min_chars) \
-                or not is_readable(counts, settings):
-            return "start", "text pdfium cannot read cleanly"
+        verdict = _text_verdict(settings, page, textpage, risky, allowed, keep, index)
     finally:
-        if textpage is not None:
-            textpage.close()
-        page.close()
+        to_parse = verdict is not None and not isinstance(verdict[0], PageStats)
+        if not (to_parse and hold is not None and hold(index, page, textpage)):
+            if textpage is not None:
+                textpage.close()
+            page.close()
+    return verdict
+
+
+def _text_verdict(settings: Settings, page, textpage, risky: Optional[str], allowed, keep, index: int) -> tuple:
+    """``_must_read``'s verdict on the text of a page that passed the
+    stream check (``risky``, ``allowed``: ``_fonts``)."""
+    text = textpage.get_text_range()
+    counts = text_stats(text)
+    glyphs = counts.glyphs
+    if has_form_words(text):
+        return "start", "form vocabulary"
+    if risky:
+        return "start", risky
+    if glyphs < DEFAULT_OCR.few_chars:
+        # A scan (with a stamped page number, maybe) is OCR'd, and OCR may
+        # find anything; a blank page or a near-empty one holds nothing.
+        if _has_images(page):
+            return "start", "an image with little or no text (OCR reads it)"
+        return ("read", "no text") if not glyphs else ("read", "little text")
+    # The glyphs PDFium mapped only by guessing are counted only when
+    # the cheaper checks before them pass.
+    if counts.unmapped or _map_errors(textpage) or counts.garbled or counts.foreign > _MAX_FOREIGN * glyphs \
+            or counts.rare > _MAX_RARE * max(counts.words, 2 * settings.mojibake_min_chars) \
+            or not is_readable(counts, settings):
+        return "start", "text pdfium cannot read cleanly"
     if allowed is not None and any(ch not in allowed for ch in set(text) if not ch.isspace()):
         return "start", "glyphs outside the fonts' Unicode maps"
     bare = _SPACE.sub("", text)

@@ -131,6 +131,52 @@ def test_a_blank_page_is_read_and_the_first_pass_goes_on(embedded, tmp_path):
     assert extract(path, ocr="off").to_json() == extract(path, settings=OFF, ocr="off").to_json()
 
 
+def test_a_page_the_first_pass_decides_to_read_is_loaded_once(embedded, tmp_path, monkeypatch):
+    """The pdfium reader reads the pages the first pass loaded to judge
+    them (blank pages, the section's first page) as they were loaded."""
+    import pikepdf
+    import pypdfium2
+
+    path = tmp_path / "blanks.pdf"
+    with pikepdf.open(embedded) as pdf:
+        for at in (2, 4):
+            pdf.pages.insert(at, pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842])))
+        pdf.save(path, deterministic_id=True)
+    result, _ = _first_pass(path)  # (the pages held and never read are closed with the file)
+    held = {n for n in result.read if n <= result.section_start}
+    assert held == {3, 5, result.section_start}
+    loads: list[int] = []
+    get_page = pypdfium2.PdfDocument.get_page
+    monkeypatch.setattr(pypdfium2.PdfDocument, "get_page", lambda doc, i: loads.append(i + 1) or get_page(doc, i))
+    doc = extract(path, ocr="off")
+    assert all(loads.count(n) == 1 for n in result.read) and held <= set(loads)
+    assert doc.to_json() == extract(path, settings=OFF, ocr="off").to_json()
+    assert doc.to_json() == extract(path, settings=DEFAULT.replace(reader="pdfplumber"), ocr="off").to_json()
+
+
+def test_the_pdfium_reader_holds_a_bounded_number_of_pages(monkeypatch):
+    from extractor import pdfium_pages
+    from extractor.pages import _pdfium
+
+    monkeypatch.setattr(pdfium_pages, "_HELD", 2)
+    with open_pdf(SAMPLE, settings=DEFAULT) as opened:
+        reader = _pdfium(opened, DEFAULT)
+        loaded = [reader.doc[i] for i in range(3)]
+        textpages = [page.get_textpage() for page in loaded]
+        assert [reader.hold(i, loaded[i], textpages[i]) for i in range(3)] == [True, True, False]
+        assert not reader.hold(0, loaded[2], textpages[2])  # page 1 is held already
+        textpages[2].close()
+        loaded[2].close()  # not held: the caller closes it
+        held = reader.objects(1, opened.pages[1])
+        assert set(reader.held) == {0}  # read: no longer held
+        other = pdfium_pages.PdfiumPages.open(opened, None)
+        try:
+            assert held == other.objects(1, opened.pages[1])  # the same as a page loaded afresh
+        finally:
+            other.close()
+    # page 1, held and never read, is closed with the file
+
+
 def test_a_scanned_page_may_start_the_section(embedded, tmp_path):
     """OCR may read anything on an image: from it on, every page is read."""
     import pikepdf
