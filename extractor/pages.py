@@ -45,6 +45,7 @@ from .layout import Page
 # their own; their names stay importable from here.
 from .page_notes import Note, page_notes, page_ranges  # noqa: F401
 from .page_objects import read_page
+from .quick_objects import install as install_quick_objects
 from .settings import Settings
 from .streams import PageLost, _PageLost, check_page_streams  # noqa: F401
 from .textcheck import (PageStats, TextCounts, common_han, glyph_kind, is_readable,  # noqa: F401
@@ -140,6 +141,7 @@ def open_pdf(path: str | Path, *, password: str | None = None, settings: Setting
     sniff(path)
     with _captured_log():  # pdfminer's complaints at open time are not for stderr
         pdf, repaired = _open(path, password)
+        install_quick_objects(pdf.doc)
         try:
             pages, lost, damaged = _build_pages(path, pdf, settings)
             declared = _declared_pages(pdf)

@@ -1,0 +1,228 @@
+"""A file's objects read the short way: pdfminer's result, a fraction of its time.
+
+pdfminer reads an indirect object (``PDFDocument._getobj_parse``) with its
+PostScript parser, a token at a time in Python: about 3 microseconds a
+token.  A font dictionary carries its widths inline (a simple font's
+``/Widths``, a CID font's ``/W``): a few hundred numbers, most of the
+time the stream check and the fonts' metrics spend on a page whose fonts
+are its own.
+
+``read_object`` reads the ordinary object, ``N G obj`` and one value
+followed by ``endobj``, with one regular expression over the file, and
+returns exactly what pdfminer's parser returns for it: numbers (``int``
+without a point, ``float`` with one), names (``PSLiteral``, decoded as
+UTF-8 where they can be, as pdfminer decodes them), ``true``, ``false``,
+``null``, references (``N G R``: ``PDFObjRef``), arrays and dictionaries
+(a key whose value is ``null`` left out), strings without escapes or
+brackets inside (``(Adobe)``) and hex strings of whole bytes.  Anything
+else returns None and pdfminer reads the object as before (and raises
+where it raised): a stream, a string with an escape or a bracket, a
+name with a ``#`` escape, a comment, NUL bytes, a
+keyword it does not know, a number pdfminer would read otherwise or drop
+(``--1``, ``1.2.3``), unbalanced brackets, a dictionary with an odd count
+or a key that is not a name, a reference not made of two whole numbers,
+anything after the value but ``endobj``, an object number other than the
+one asked for (pdfminer's search for the right one).
+
+``install(document)`` makes one ``PDFDocument`` read its objects this way
+first (an attribute of the instance: pdfminer is not patched), from the
+file's descriptor.  ``tests/test_quick_objects.py`` compares both readings on
+every object of the fixtures and real documents, and on thousands of
+mutants of them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from typing import Any
+
+#: One token and the white space before it.  White space is pdfminer's
+#: (``\s`` of a bytes pattern).  A name or keyword runs to pdfminer's
+#: ``END_LITERAL``/``END_KEYWORD`` set, and one that stops at ``#`` (a
+#: name's escape) is not matched: the look-ahead also keeps the match from
+#: stopping short.  A number starts as pdfminer's does, a sign or a digit
+#: (then digits, then maybe a point and digits) or a point, and one that
+#: pdfminer would read as two (``1.2.3``) is not matched.  Numbers in a
+#: row (``run``: a font's widths) are one match.
+_TOKEN = re.compile(
+    rb"[ \t\n\r\f\v]*(?:"
+    rb"(?P<run>[-+]?[0-9]+(?:\.[0-9]*)?(?:[ \t\n\r\f\v]+[-+]?[0-9]+(?:\.[0-9]*)?)+(?![.0-9]))"
+    rb"|(?P<num>[-+]?[0-9]+(?:\.[0-9]*)?(?![.0-9])|[-+]?\.[0-9]+(?![.0-9]))"
+    rb"|/(?P<name>[^#/%\[\]()<>{}\s]*)(?=[/%\[\]()<>{}\s]|\Z)"
+    rb"|(?P<open><<|\[)|(?P<close>>>|\])"
+    rb"|\((?P<str>[^()\\]*)\)|<(?P<hex>[0-9A-Fa-f \t\n\r\f\v]*)>"
+    rb"|(?P<word>[A-Za-z][^#/%\[\]()<>{}\s]*)(?=[/%\[\]()<>{}\s]|\Z)"
+    rb")"
+)
+
+_RUN, _NUM, _NAME, _OPEN, _CLOSE, _STR, _HEX, _WORD = (
+    _TOKEN.groupindex[g] for g in ("run", "num", "name", "open", "close", "str", "hex", "word"))
+#: An object's header: its number, a generation, "obj" (pdfminer's three tokens).
+_HEAD = re.compile(rb"[ \t\n\r\f\v]*([-+]?[0-9]+)[ \t\n\r\f\v]+[-+]?[0-9]+(?:\.[0-9]*)?(?![.0-9])"
+                   rb"[ \t\n\r\f\v]*obj(?=[/%\[\]()<>{}\s]|\Z)")
+_SPACE = re.compile(rb"[ \t\n\r\f\v]+")
+
+
+class _NotQuick(Exception):
+    """What the short way does not read: pdfminer reads it."""
+
+
+def read_object(data, pos: int, objid: int, doc) -> Any:
+    """The object ``objid`` at offset ``pos`` of ``data`` (the file's bytes
+    from there on, or from its start), as pdfminer's ``_getobj_parse``
+    returns it, or ``_NOT_QUICK``."""
+    try:
+        return _read(data, pos, objid, doc)
+    except _NotQuick:
+        return _NOT_QUICK
+
+
+_NOT_QUICK = object()
+
+
+class _NeedMore(_NotQuick):
+    """The object may go on past the end of the bytes read."""
+
+
+#: How close to the end of the bytes read a token that does not match may
+#: be one cut short (a longer string or hex string cut short is left to
+#: pdfminer).
+_NEAR_END = 512
+
+
+def _read(data, pos: int, objid: int, doc) -> Any:
+    from pdfminer.pdftypes import PDFObjRef
+    from pdfminer.psparser import LIT
+
+    match = _TOKEN.match
+    # A token that ends where the bytes end may go on after them (a number
+    # cut in two reads as a smaller one), and one that does not match close
+    # to their end may be cut short: read more (or leave it to pdfminer).
+    end = len(data)
+    head = _HEAD.match(data, pos)
+    if head is None or head.end() == end:
+        raise _NeedMore if end - pos < _NEAR_END else _NotQuick
+    if int(head[1]) != objid:
+        raise _NotQuick
+    pos = head.end()
+    stack: list[tuple[bytes, list]] = []
+    current: list = []
+    while True:
+        m = match(data, pos)
+        if m is None:
+            raise _NeedMore if end - pos < _NEAR_END else _NotQuick
+        pos = m.end()
+        if pos == end:
+            raise _NeedMore
+        kind = m.lastindex
+        if kind == _RUN:  # numbers in a row (a font's widths): one match, one split
+            run = m[_RUN]
+            if b"." in run:
+                current.extend(float(n) if b"." in n else int(n) for n in run.split())
+            else:
+                current.extend(map(int, run.split()))
+        elif kind == _NUM:
+            token = m[_NUM]
+            current.append(float(token) if b"." in token else int(token))
+        elif kind == _NAME:
+            raw = m[_NAME]
+            try:
+                current.append(LIT(str(raw, "utf-8")))
+            except UnicodeDecodeError:
+                current.append(LIT(raw))
+        elif kind == _STR:
+            current.append(bytes(m[_STR]))
+        elif kind == _HEX:
+            digits = _SPACE.sub(b"", m[_HEX])
+            if len(digits) % 2:
+                raise _NotQuick  # pdfminer reads a lone last digit as a byte of its own
+            current.append(bytes.fromhex(digits.decode("ascii")))
+        elif kind == _OPEN:
+            stack.append((m[_OPEN], current))
+            current = []
+        elif kind == _CLOSE:
+            if not stack or (stack[-1][0] == b"[") != (m[_CLOSE] == b"]"):
+                raise _NotQuick
+            opened, outer = stack.pop()
+            if opened == b"[":
+                outer.append(current)
+            else:
+                outer.append(_dictionary(current))
+            current = outer
+        else:
+            word = m[_WORD]
+            if word == b"true":
+                current.append(True)
+            elif word == b"false":
+                current.append(False)
+            elif word == b"null":
+                current.append(None)
+            elif word == b"R":
+                if len(current) < 2 or type(current[-2]) is not int or type(current[-1]) is not int \
+                        or current[-2] <= 0:
+                    raise _NotQuick
+                ref = PDFObjRef(doc, current[-2])
+                del current[-2:]
+                current.append(ref)
+            elif word == b"endobj" and not stack and len(current) == 1:
+                return current[0]
+            else:
+                raise _NotQuick
+
+
+def _dictionary(objs: list) -> dict:
+    """pdfminer's dictionary of a ``<< >>`` (``PSStackParser.nextobject``)."""
+    from pdfminer.psparser import PSLiteral
+
+    if len(objs) % 2:
+        raise _NotQuick
+    keys = objs[0::2]
+    if not all(isinstance(k, PSLiteral) and isinstance(k.name, str) for k in keys):
+        raise _NotQuick
+    return {k.name: v for k, v in zip(keys, objs[1::2]) if v is not None}
+
+
+#: The bytes read for an object at first, and the most read for one (a CJK
+#: font's widths run to a few hundred kilobytes at most).
+_FIRST_READ = 8 << 10
+_MOST_READ = 8 << 20
+
+
+def install(document) -> bool:
+    """Make ``document`` (a pdfminer ``PDFDocument`` of a file on disk) read
+    its indirect objects with ``read_object`` first; False (nothing
+    installed) when its file has no descriptor to read from.  The bytes of
+    an object are read where it starts (``os.pread``: the file position
+    pdfminer's parser keeps is not moved), a few kilobytes, then more while
+    the object goes on past them."""
+    parser = getattr(document, "_parser", None)
+    original = getattr(document, "_getobj_parse", None)
+    fp = getattr(parser, "fp", None)
+    if parser is None or original is None or fp is None or not hasattr(os, "pread"):
+        return False
+    try:
+        fd = fp.fileno()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+
+    def getobj_parse(pos: int, objid: int) -> Any:
+        size = _FIRST_READ
+        while pos >= 0:
+            try:
+                data = os.pread(fd, size, pos)
+            except (OSError, ValueError, OverflowError):
+                break
+            try:
+                return _read(data, 0, objid, document)
+            except _NeedMore:
+                if len(data) < size or size >= _MOST_READ:
+                    break  # the whole rest of the file was read
+                size *= 32
+            except _NotQuick:
+                break
+        return original(pos, objid)
+
+    document._getobj_parse = getobj_parse
+    return True
