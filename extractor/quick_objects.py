@@ -24,6 +24,11 @@ or a key that is not a name, a reference not made of two whole numbers,
 anything after the value but ``endobj``, an object number other than the
 one asked for (pdfminer's search for the right one).
 
+``read_sequence`` reads an object stream's objects the same way (as
+pdfminer's ``_get_objects`` lists them; there ``null`` is a keyword and
+a reference outside an array or a dictionary makes pdfminer raise: both
+are left to it).
+
 ``install(document)`` makes one ``PDFDocument`` read its objects this way
 first (an attribute of the instance: pdfminer is not patched), from the
 file's descriptor.  ``tests/test_quick_objects.py`` compares both readings on
@@ -63,6 +68,7 @@ _RUN, _NUM, _NAME, _OPEN, _CLOSE, _STR, _HEX, _WORD = (
 _HEAD = re.compile(rb"[ \t\n\r\f\v]*([-+]?[0-9]+)[ \t\n\r\f\v]+[-+]?[0-9]+(?:\.[0-9]*)?(?![.0-9])"
                    rb"[ \t\n\r\f\v]*obj(?=[/%\[\]()<>{}\s]|\Z)")
 _SPACE = re.compile(rb"[ \t\n\r\f\v]+")
+_BLANK = re.compile(rb"[ \t\n\r\f\v]*\Z")
 
 
 class _NotQuick(Exception):
@@ -93,10 +99,7 @@ _NEAR_END = 512
 
 
 def _read(data, pos: int, objid: int, doc) -> Any:
-    from pdfminer.pdftypes import PDFObjRef
-    from pdfminer.psparser import LIT
-
-    match = _TOKEN.match
+    """``read_object``: raises ``_NotQuick`` (``_NeedMore``) where it gives way."""
     # A token that ends where the bytes end may go on after them (a number
     # cut in two reads as a smaller one), and one that does not match close
     # to their end may be cut short: read more (or leave it to pdfminer).
@@ -106,15 +109,39 @@ def _read(data, pos: int, objid: int, doc) -> Any:
         raise _NeedMore if end - pos < _NEAR_END else _NotQuick
     if int(head[1]) != objid:
         raise _NotQuick
-    pos = head.end()
+    return _values(data, head.end(), doc, sequence=False)
+
+
+def read_sequence(data: bytes, doc) -> Any:
+    """The objects of an object stream's ``data`` (its header's numbers
+    first), as pdfminer's ``_get_objects`` lists them (``PDFStreamParser``:
+    every value outside an array or a dictionary is an object), or
+    ``_NOT_QUICK``."""
+    try:
+        return _values(data, 0, doc, sequence=True)
+    except _NotQuick:
+        return _NOT_QUICK
+
+
+def _values(data, pos: int, doc, sequence: bool) -> Any:
+    """The value after an object's header, up to ``endobj`` (pdfminer's
+    ``PDFParser``), or every value of ``data`` (``sequence``: its
+    ``PDFStreamParser``, where ``null`` is a keyword)."""
+    from pdfminer.pdftypes import PDFObjRef
+    from pdfminer.psparser import LIT
+
+    match = _TOKEN.match
+    end = len(data)
     stack: list[tuple[bytes, list]] = []
     current: list = []
     while True:
         m = match(data, pos)
         if m is None:
-            raise _NeedMore if end - pos < _NEAR_END else _NotQuick
+            if sequence and not stack and _BLANK.match(data, pos):
+                return current
+            raise _NeedMore if not sequence and end - pos < _NEAR_END else _NotQuick
         pos = m.end()
-        if pos == end:
+        if pos == end and not sequence:
             raise _NeedMore
         kind = m.lastindex
         if kind == _RUN:  # numbers in a row (a font's widths): one match, one split
@@ -157,16 +184,16 @@ def _read(data, pos: int, objid: int, doc) -> Any:
                 current.append(True)
             elif word == b"false":
                 current.append(False)
-            elif word == b"null":
+            elif word == b"null" and not sequence:
                 current.append(None)
-            elif word == b"R":
+            elif word == b"R" and (stack or not sequence):  # (pdfminer's stream parser raises on one outside)
                 if len(current) < 2 or type(current[-2]) is not int or type(current[-1]) is not int \
                         or current[-2] <= 0:
                     raise _NotQuick
                 ref = PDFObjRef(doc, current[-2])
                 del current[-2:]
                 current.append(ref)
-            elif word == b"endobj" and not stack and len(current) == 1:
+            elif word == b"endobj" and not sequence and not stack and len(current) == 1:
                 return current[0]
             else:
                 raise _NotQuick
@@ -200,7 +227,8 @@ def install(document) -> bool:
     parser = getattr(document, "_parser", None)
     original = getattr(document, "_getobj_parse", None)
     fp = getattr(parser, "fp", None)
-    if parser is None or original is None or fp is None or not hasattr(os, "pread"):
+    if parser is None or original is None or not hasattr(document, "_get_objects") or fp is None \
+            or not hasattr(os, "pread"):
         return False
     try:
         fd = fp.fileno()
@@ -224,5 +252,18 @@ def install(document) -> bool:
                 break
         return original(pos, objid)
 
+    original_objects = document._get_objects
+
+    def get_objects(stream) -> Any:
+        from pdfminer.pdfdocument import LITERAL_OBJSTM
+
+        n = stream.get("N")
+        if stream.get("Type") is LITERAL_OBJSTM and type(n) is int:
+            objs = read_sequence(stream.get_data(), document)
+            if objs is not _NOT_QUICK:
+                return objs, n
+        return original_objects(stream)
+
     document._getobj_parse = getobj_parse
+    document._get_objects = get_objects
     return True

@@ -18,7 +18,7 @@ import re
 import pytest
 
 from conftest import sample_and_shared_pdfs
-from extractor.quick_objects import _NOT_QUICK, install, read_object
+from extractor.quick_objects import _NOT_QUICK, install, read_object, read_sequence
 
 
 def _same(a, b) -> bool:
@@ -252,3 +252,50 @@ def test_mutants_read_as_pdfminer_reads_them_or_give_way():
 def test_many_more_mutants():
     for seed in range(3000, 40000):
         _check(seed)
+
+
+def _pdfminer_sequence(data: bytes):
+    """(document, what pdfminer's ``_get_objects`` lists for an object
+    stream's data) or (None, the exception it raised)."""
+    from pdfminer.pdfparser import PDFStreamParser
+    from pdfminer.psparser import PSEOF
+
+    doc = _Doc(data)
+    parser = PDFStreamParser(data)
+    parser.set_document(doc)
+    objs = []
+    try:
+        while True:
+            objs.append(parser.nextobject()[1])
+    except PSEOF:
+        return doc, objs
+    except Exception as exc:
+        return None, exc
+
+
+def _check_sequence(seed: int) -> bool:
+    """An object stream of a few mutants' bodies (their headers are the
+    stream's numbers, as an object stream lists them)."""
+    rng = random.Random(seed)
+    bodies = [re.sub(rb"^\s*\d+\s+\S+\s*obj|endobj.*$", b"", _mutant(rng.randrange(10 ** 9))[0], flags=re.S)
+              for _ in range(rng.randint(1, 4))]
+    header = b" ".join(b"%d %d" % (10 + i, sum(map(len, bodies[:i]))) for i in range(len(bodies)))
+    data = header + rng.choice((b" ", b"\n", b"")) + rng.choice((b" ", b"\n")).join(bodies)
+    doc, expected = _pdfminer_sequence(data)
+    got = read_sequence(data, doc if doc is not None else _Doc(data))
+    if got is _NOT_QUICK:
+        return False
+    assert doc is not None, f"seed {seed}: pdfminer raises {expected!r} on {data!r}, the short way reads {got!r}"
+    assert _same(expected, got), f"seed {seed}: {data!r}: pdfminer {expected!r}, the short way {got!r}"
+    return True
+
+
+def test_object_streams_read_as_pdfminer_reads_them_or_give_way():
+    quick = sum(_check_sequence(seed) for seed in range(2000))
+    assert 50 < quick < 2000  # both ways are taken
+
+
+@pytest.mark.slow
+def test_many_more_object_streams():
+    for seed in range(2000, 20000):
+        _check_sequence(seed)
