@@ -81,7 +81,7 @@ def read_object(data, pos: int, objid: int, doc) -> Any:
     returns it, or ``_NOT_QUICK``."""
     try:
         return _read(data, pos, objid, doc)
-    except _NotQuick:
+    except (_NotQuick, ValueError):  # (ValueError: an int of more digits than Python reads; pdfminer drops it)
         return _NOT_QUICK
 
 
@@ -119,7 +119,7 @@ def read_sequence(data: bytes, doc) -> Any:
     ``_NOT_QUICK``."""
     try:
         return _values(data, 0, doc, sequence=True)
-    except _NotQuick:
+    except (_NotQuick, ValueError):
         return _NOT_QUICK
 
 
@@ -237,7 +237,8 @@ def install(document) -> bool:
 
     def getobj_parse(pos: int, objid: int) -> Any:
         size = _FIRST_READ
-        while pos >= 0:
+        # (a closed file's descriptor may be another file's by now)
+        while pos >= 0 and not fp.closed:
             try:
                 data = os.pread(fd, size, pos)
             except (OSError, ValueError, OverflowError):
@@ -248,7 +249,7 @@ def install(document) -> bool:
                 if len(data) < size or size >= _MOST_READ:
                     break  # the whole rest of the file was read
                 size *= 32
-            except _NotQuick:
+            except (_NotQuick, ValueError):
                 break
         return original(pos, objid)
 

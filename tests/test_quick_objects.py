@@ -136,6 +136,23 @@ def test_most_objects_that_are_not_streams_are_read_the_short_way():
     assert total and quick >= 0.9 * total, (quick, total)
 
 
+def test_a_closed_document_reads_nothing_the_short_way(tmp_path):
+    """Once its file is closed, a document's descriptor may be another
+    file's: the short way is not taken (pdfminer raises, as before)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    from conftest import SAMPLE
+
+    fp = SAMPLE.open("rb")
+    doc = PDFDocument(PDFParser(fp))
+    assert install(doc)
+    objid = next(i for x in doc.xrefs for i in x.get_objids() if x.get_pos(i)[0] is None and i not in doc._cached_objs)
+    fp.close()
+    with SAMPLE.open("rb"), pytest.raises(ValueError):  # (which may take the freed descriptor)
+        doc.getobj(objid)
+
+
 def test_a_document_without_a_file_is_left_to_pdfminer():
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
@@ -200,7 +217,7 @@ _SNIPPETS = (
     b"(", b")", b"(a(b)c)", b"(a\\nb)", b"()", b"<", b">", b"<>", b"<4>", b"<4 1>", b"<<", b">>", b"[", b"]",
     b"{", b"}", b"R", b"0 0 R", b"1 0 R", b"-1 0 R", b"1.0 0 R", b"null", b"true", b"false", b"obj", b"endobj",
     b"stream", b"1.2.3", b"--1", b"+.5", b"-.", b".", b"-", b"+", b"5.", b"007", b"99999999999999999999",
-    b"1e5", b"abc", b"R1", b"/Type", b"/Font",
+    b"1e5", b"abc", b"R1", b"/Type", b"/Font", b"9" * 4301,
 )
 
 
