@@ -14,9 +14,10 @@ without a point, ``float`` with one), names (``PSLiteral``, decoded as
 UTF-8 where they can be, as pdfminer decodes them), ``true``, ``false``,
 ``null``, references (``N G R``: ``PDFObjRef``), arrays and dictionaries
 (a key whose value is ``null`` left out), strings without escapes or
-brackets inside (``(Adobe)``) and hex strings of whole bytes.  Anything
+brackets inside (``(Adobe)``), hex strings of whole bytes, and streams
+whose ``/Length`` is right (``_stream``).  Anything
 else returns None and pdfminer reads the object as before (and raises
-where it raised): a stream, a string with an escape or a bracket, a
+where it raised): a string with an escape or a bracket, a
 name with a ``#`` escape, a comment, NUL bytes, a
 keyword it does not know, a number pdfminer would read otherwise or drop
 (``--1``, ``1.2.3``), unbalanced brackets, a dictionary with an odd count
@@ -38,10 +39,11 @@ mutants of them.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
-from typing import Any
+from typing import Any, Callable, Optional
 
 #: One token and the white space before it.  White space is pdfminer's
 #: (``\s`` of a bytes pattern).  A name or keyword runs to pdfminer's
@@ -68,6 +70,10 @@ _RUN, _NUM, _NAME, _OPEN, _CLOSE, _STR, _HEX, _WORD = (
 _HEAD = re.compile(rb"[ \t\n\r\f\v]*([-+]?[0-9]+)[ \t\n\r\f\v]+[-+]?[0-9]+(?:\.[0-9]*)?(?![.0-9])"
                    rb"[ \t\n\r\f\v]*obj(?=[/%\[\]()<>{}\s]|\Z)")
 _SPACE = re.compile(rb"[ \t\n\r\f\v]+")
+_EOL = re.compile(rb"[\r\n]")
+#: How far after a stream's data ``endstream`` is looked for.
+_AFTER_STREAM = 256
+_STREAM_END = re.compile(rb"endstream[ \t\n\r\f\v]+endobj(?=[/%\[\]()<>{}\s])")
 _BLANK = re.compile(rb"[ \t\n\r\f\v]*\Z")
 
 
@@ -76,11 +82,10 @@ class _NotQuick(Exception):
 
 
 def read_object(data, pos: int, objid: int, doc) -> Any:
-    """The object ``objid`` at offset ``pos`` of ``data`` (the file's bytes
-    from there on, or from its start), as pdfminer's ``_getobj_parse``
-    returns it, or ``_NOT_QUICK``."""
+    """The object ``objid`` at offset ``pos`` of ``data`` (the file's bytes),
+    as pdfminer's ``_getobj_parse`` returns it, or ``_NOT_QUICK``."""
     try:
-        return _read(data, pos, objid, doc)
+        return _read(data, pos, objid, doc, lambda at, size: data[at:at + size])
     except (_NotQuick, ValueError):  # (ValueError: an int of more digits than Python reads; pdfminer drops it)
         return _NOT_QUICK
 
@@ -98,8 +103,11 @@ class _NeedMore(_NotQuick):
 _NEAR_END = 512
 
 
-def _read(data, pos: int, objid: int, doc) -> Any:
-    """``read_object``: raises ``_NotQuick`` (``_NeedMore``) where it gives way."""
+def _read(data, pos: int, objid: int, doc, fetch: Callable[[int, int], bytes]) -> Any:
+    """``read_object``: raises ``_NotQuick`` (``_NeedMore``) where it gives
+    way.  ``data`` may be the first bytes of the object only; ``fetch(at,
+    size)`` reads bytes past them (a stream's data), ``at`` counted as in
+    ``data``."""
     # A token that ends where the bytes end may go on after them (a number
     # cut in two reads as a smaller one), and one that does not match close
     # to their end may be cut short: read more (or leave it to pdfminer).
@@ -109,7 +117,7 @@ def _read(data, pos: int, objid: int, doc) -> Any:
         raise _NeedMore if end - pos < _NEAR_END else _NotQuick
     if int(head[1]) != objid:
         raise _NotQuick
-    return _values(data, head.end(), doc, sequence=False)
+    return _values(data, head.end(), doc, sequence=False, fetch=fetch)
 
 
 def read_sequence(data: bytes, doc) -> Any:
@@ -123,10 +131,10 @@ def read_sequence(data: bytes, doc) -> Any:
         return _NOT_QUICK
 
 
-def _values(data, pos: int, doc, sequence: bool) -> Any:
+def _values(data, pos: int, doc, sequence: bool, fetch: Optional[Callable[[int, int], bytes]] = None) -> Any:
     """The value after an object's header, up to ``endobj`` (pdfminer's
-    ``PDFParser``), or every value of ``data`` (``sequence``: its
-    ``PDFStreamParser``, where ``null`` is a keyword)."""
+    ``PDFParser``; a stream: ``_stream``), or every value of ``data``
+    (``sequence``: its ``PDFStreamParser``, where ``null`` is a keyword)."""
     from pdfminer.pdftypes import PDFObjRef
     from pdfminer.psparser import LIT
 
@@ -195,8 +203,45 @@ def _values(data, pos: int, doc, sequence: bool) -> Any:
                 current.append(ref)
             elif word == b"endobj" and not sequence and not stack and len(current) == 1:
                 return current[0]
+            elif word == b"stream" and fetch is not None and not stack and len(current) == 1 \
+                    and isinstance(current[0], dict):
+                return _stream(data, m.start(_WORD), current[0], doc, fetch)
             else:
                 raise _NotQuick
+
+
+def _stream(data, at: int, attrs: dict, doc, fetch: Callable[[int, int], bytes]) -> Any:
+    """The stream whose keyword ``stream`` is at ``at``, its dictionary
+    ``attrs``, as pdfminer's ``PDFParser`` reads it: its data is the
+    ``/Length`` bytes after the keyword's line; parsing goes on at the
+    first ``endstream`` after them (what lies between is skipped), and
+    ``endstream endobj`` ends it here.  A length pdfminer does not read
+    from the dictionary (a rebuilt file, none given, not a whole number),
+    data cut short by the end of the file, or anything else after it is
+    left to pdfminer."""
+    from pdfminer.pdftypes import PDFStream, int_value
+
+    if getattr(getattr(doc, "_parser", None), "fallback", True) or "Length" not in attrs:
+        raise _NotQuick
+    try:
+        length = int_value(attrs["Length"])  # (resolved as pdfminer resolves it)
+    except Exception:
+        raise _NotQuick from None
+    if type(length) is not int or length < 0:
+        raise _NotQuick
+    eol = _EOL.search(data, at)
+    if eol is None or eol.end() == len(data):
+        raise _NeedMore if len(data) - at < _NEAR_END else _NotQuick
+    start = eol.end() + (eol[0] == b"\r" and data[eol.end():eol.end() + 1] == b"\n")
+    raw = fetch(start, length)
+    after = fetch(start + length, _AFTER_STREAM)
+    found = after.find(b"endstream")
+    if len(raw) < length or found < 0:
+        raise _NotQuick
+    end = _STREAM_END.match(after, found)
+    if end is None or end.end() == len(after):
+        raise _NotQuick
+    return PDFStream(attrs, bytes(raw), doc.decipher)
 
 
 def _dictionary(objs: list) -> dict:
@@ -215,6 +260,10 @@ def _dictionary(objs: list) -> dict:
 #: font's widths run to a few hundred kilobytes at most).
 _FIRST_READ = 8 << 10
 _MOST_READ = 8 << 20
+
+
+def _read_at(fd: int, base: int, at: int, size: int) -> bytes:
+    return os.pread(fd, size, base + at)
 
 
 def install(document) -> bool:
@@ -244,7 +293,7 @@ def install(document) -> bool:
             except (OSError, ValueError, OverflowError):
                 break
             try:
-                return _read(data, 0, objid, document)
+                return _read(data, 0, objid, document, functools.partial(_read_at, fd, pos))
             except _NeedMore:
                 if len(data) < size or size >= _MOST_READ:
                     break  # the whole rest of the file was read
