@@ -88,9 +88,15 @@ def read_object(data, pos: int, objid: int, doc) -> Any:
         return _read(data, pos, objid, doc, lambda at, size: data[at:at + size])
     except (_NotQuick, ValueError):  # (ValueError: an int of more digits than Python reads; pdfminer drops it)
         return _NOT_QUICK
+    except _Raised as raised:
+        raise raised.args[0] from None
 
 
 _NOT_QUICK = object()
+
+
+class _Raised(Exception):
+    """An exception pdfminer raises at the same point: raised as it is."""
 
 
 class _NeedMore(_NotQuick):
@@ -225,8 +231,12 @@ def _stream(data, at: int, attrs: dict, doc, fetch: Callable[[int, int], bytes])
         raise _NotQuick
     try:
         length = int_value(attrs["Length"])  # (resolved as pdfminer resolves it)
-    except Exception:
-        raise _NotQuick from None
+    except KeyError:
+        length = 0  # as pdfminer has it (its KeyError stands for no /Length)
+    except Exception as exc:
+        # pdfminer makes the same call here and raises the same: giving way
+        # would resolve the length again at every level of a chain of them.
+        raise _Raised(exc) from None
     if type(length) is not int or length < 0:
         raise _NotQuick
     eol = _EOL.search(data, at)
@@ -239,7 +249,11 @@ def _stream(data, at: int, attrs: dict, doc, fetch: Callable[[int, int], bytes])
     if len(raw) < length or found < 0:
         raise _NotQuick
     end = _STREAM_END.match(after, found)
-    if end is None or end.end() == len(after):
+    # pdfminer finds ``endstream`` a line at a time: a line the end of the
+    # file cuts off (or a last CR, which may start a CRLF) is not searched.
+    line_end = _EOL.search(after, found)
+    if end is None or end.end() == len(after) or line_end is None \
+            or (line_end.end() == len(after) and len(after) < _AFTER_STREAM):
         raise _NotQuick
     return PDFStream(attrs, bytes(raw), doc.decipher)
 
@@ -300,6 +314,8 @@ def install(document) -> bool:
                 size *= 32
             except (_NotQuick, ValueError):
                 break
+            except _Raised as raised:
+                raise raised.args[0] from None
         return original(pos, objid)
 
     original_objects = document._get_objects

@@ -250,13 +250,66 @@ def _mutant(seed: int) -> tuple[bytes, int]:
 
 def _check(seed: int) -> bool:
     data, objid = _mutant(seed)
+    return _compare(data, objid, f"seed {seed}")
+
+
+def _compare(data: bytes, objid: int, what: str) -> bool:
+    """Whether the short way read ``data`` (as pdfminer does: asserted)."""
     doc, expected = _pdfminer(data, objid)
-    got = read_object(data, 0, objid, doc if doc is not None else _Doc(data))
+    try:
+        got = read_object(data, 0, objid, doc if doc is not None else _Doc(data))
+    except Exception as exc:  # only what pdfminer raises at the same point
+        assert doc is None and type(exc) is type(expected), f"{what}: {data!r}: {exc!r}, pdfminer {expected!r}"
+        return False
     if got is _NOT_QUICK:
         return False
-    assert doc is not None, f"seed {seed}: pdfminer raises {expected!r} on {data!r}, the short way reads {got!r}"
-    assert _same(expected, got), f"seed {seed}: {data!r}: pdfminer {expected!r}, the short way {got!r}"
+    assert doc is not None, f"{what}: pdfminer raises {expected!r} on {data!r}, the short way reads {got!r}"
+    assert _same(expected, got), f"{what}: {data!r}: pdfminer {expected!r}, the short way {got!r}"
     return True
+
+
+@pytest.mark.parametrize("data", [
+    b"1 0 obj <</Length 3>>stream\nabcx y z endstream endobj ",  # endstream's line cut off by the end of the file
+    b"1 0 obj <</Length 3>>stream\nabc(x endstream endobj ",
+    b"1 0 obj <</Length 3>>stream\nabc endstream endobj\r",
+    b"1 0 obj <</Length 3>>stream\nabc endstream endobj\n",
+    b"1 0 obj <</Length 3>>stream\r\nabc\r\nendstream\r\nendobj\r\n",
+    b"1 0 obj <</Length 5 0 R>>stream\nabc\nendstream\nendobj\n",  # (the length is not in this file)
+])
+def test_streams_read_as_pdfminer_reads_them(data):
+    _compare(data, 1, "stream")
+
+
+def test_a_length_that_refers_to_itself_fails_as_in_pdfminer(tmp_path):
+    """pdfminer raises at once on a /Length that is its own object (or a
+    loop of them); the short way raises the same, and does not resolve
+    the loop again at each level of it."""
+    import time
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    objects = [b"<</Type /Catalog>>", b"<</Length 3 0 R>> stream\nabc\nendstream", b"<</Length 2 0 R>>stream\nabc\nendstream"]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj %s endobj\n" % (number, obj)
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    xref += b"".join(b"%010d 00000 n \n" % at for at in offsets)
+    path = tmp_path / "loop.pdf"
+    path.write_bytes(body + xref + b"trailer <</Size 4 /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % len(body))
+    raised = []
+    for quick in (False, True):
+        with path.open("rb") as fp:
+            doc = PDFDocument(PDFParser(fp))
+            if quick:
+                assert install(doc)
+            start = time.perf_counter()
+            with pytest.raises(Exception) as caught:
+                doc.getobj(2)
+            raised.append((type(caught.value), time.perf_counter() - start))
+    assert raised[0][0] is raised[1][0] is RecursionError
+    assert raised[1][1] < 5.0  # (a loop resolved again at each level: hours)
 
 
 def test_mutants_read_as_pdfminer_reads_them_or_give_way():
