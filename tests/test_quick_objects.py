@@ -312,17 +312,6 @@ def test_a_length_that_refers_to_itself_fails_as_in_pdfminer(tmp_path):
     assert raised[1][1] < 5.0  # (a loop resolved again at each level: hours)
 
 
-def test_mutants_read_as_pdfminer_reads_them_or_give_way():
-    quick = sum(_check(seed) for seed in range(3000))
-    assert 200 < quick < 3000  # both ways are taken
-
-
-@pytest.mark.slow
-def test_many_more_mutants():
-    for seed in range(3000, 40000):
-        _check(seed)
-
-
 def _pdfminer_sequence(data: bytes):
     """(document, what pdfminer's ``_get_objects`` lists for an object
     stream's data) or (None, the exception it raised)."""
@@ -359,12 +348,19 @@ def _check_sequence(seed: int) -> bool:
     return True
 
 
-def test_object_streams_read_as_pdfminer_reads_them_or_give_way():
-    quick = sum(_check_sequence(seed) for seed in range(2000))
-    assert 50 < quick < 2000  # both ways are taken
+#: (check, mutants in the suite, of them read the short way at least, mutants of the slow run)
+_FUZZ = [("objects", 3000, 200, 40000), ("object streams", 2000, 50, 20000)]
+_CHECKS = {"objects": _check, "object streams": _check_sequence}
+
+
+@pytest.mark.parametrize("what, count, least, _", _FUZZ)
+def test_mutants_read_as_pdfminer_reads_them_or_give_way(what, count, least, _):
+    quick = sum(_CHECKS[what](seed) for seed in range(count))
+    assert least < quick < count  # both ways are taken
 
 
 @pytest.mark.slow
-def test_many_more_object_streams():
-    for seed in range(2000, 20000):
-        _check_sequence(seed)
+@pytest.mark.parametrize("what, count, _, more", _FUZZ)
+def test_many_more_mutants(what, count, _, more):
+    for seed in range(count, more):
+        _CHECKS[what](seed)
