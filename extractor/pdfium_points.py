@@ -32,8 +32,9 @@ _POINT = struct.Struct("<ffBB2x")
 _CHECKS = 64
 
 #: A path's points, flat: x, y, type and closes (1 or 0: the array is
-#: trusted only where it holds what the API says) of each point in turn.  One tuple made in one unpacking: real
-#: tables draw tens of thousands of two- and five-point paths.
+#: trusted only where it holds what the API says) of each point in turn.
+#: One tuple made in one unpacking: real tables draw tens of thousands of
+#: two- and five-point paths.
 Points = tuple
 
 

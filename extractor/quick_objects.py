@@ -16,8 +16,8 @@ UTF-8 where they can be, as pdfminer decodes them), ``true``, ``false``,
 (a key whose value is ``null`` left out), strings without escapes or
 brackets inside (``(Adobe)``), hex strings of whole bytes, and streams
 whose ``/Length`` is right (``_stream``).  Anything
-else returns None and pdfminer reads the object as before (and raises
-where it raised): a string with an escape or a bracket, a
+else returns ``_NOT_QUICK`` and pdfminer reads the object as before (and
+raises where it raised): a string with an escape or a bracket, a
 name with a ``#`` escape, a comment, NUL bytes, a
 keyword it does not know, a number pdfminer would read otherwise or drop
 (``--1``, ``1.2.3``), unbalanced brackets, a dictionary with an odd count
@@ -84,15 +84,25 @@ class _NotQuick(Exception):
 def read_object(data, pos: int, objid: int, doc) -> Any:
     """The object ``objid`` at offset ``pos`` of ``data`` (the file's bytes),
     as pdfminer's ``_getobj_parse`` returns it, or ``_NOT_QUICK``."""
+    got = _attempt(data, pos, objid, doc, lambda at, size: data[at:at + size])
+    return _NOT_QUICK if got is _NEED_MORE else got
+
+
+_NOT_QUICK = object()
+_NEED_MORE = object()
+
+
+def _attempt(data, pos: int, objid: int, doc, fetch: Callable[[int, int], bytes]) -> Any:
+    """``_read``, its giving way returned: ``_NEED_MORE`` (the bytes may
+    cut the object short) or ``_NOT_QUICK``."""
     try:
-        return _read(data, pos, objid, doc, lambda at, size: data[at:at + size])
+        return _read(data, pos, objid, doc, fetch)
+    except _NeedMore:
+        return _NEED_MORE
     except (_NotQuick, ValueError):  # (ValueError: an int of more digits than Python reads; pdfminer drops it)
         return _NOT_QUICK
     except _Raised as raised:
         raise raised.args[0] from None
-
-
-_NOT_QUICK = object()
 
 
 class _Raised(Exception):
@@ -306,16 +316,12 @@ def install(document) -> bool:
                 data = os.pread(fd, size, pos)
             except (OSError, ValueError, OverflowError):
                 break
-            try:
-                return _read(data, 0, objid, document, functools.partial(_read_at, fd, pos))
-            except _NeedMore:
-                if len(data) < size or size >= _MOST_READ:
-                    break  # the whole rest of the file was read
-                size *= 32
-            except (_NotQuick, ValueError):
-                break
-            except _Raised as raised:
-                raise raised.args[0] from None
+            got = _attempt(data, 0, objid, document, functools.partial(_read_at, fd, pos))
+            if got is _NOT_QUICK or (got is _NEED_MORE and (len(data) < size or size >= _MOST_READ)):
+                break  # (needing more after the whole rest of the file was read: pdfminer's)
+            if got is not _NEED_MORE:
+                return got
+            size *= 32
         return original(pos, objid)
 
     original_objects = document._get_objects

@@ -212,9 +212,9 @@ def triage(opened: OpenedPDF, settings: Settings, password: Optional[str] = None
     # The pdfium reader's document, when it reads the pages: the pages this
     # pass loads and the pages stage reads are then loaded once
     # (``PdfiumPages.hold``).
-    reader = _pdfium(opened, settings) if settings.reader == "pdfium" else None
-    if reader is not None:
-        return _scan_safely(opened, settings, reader.doc, keep, reader.hold)
+    if settings.reader == "pdfium":
+        reader = _pdfium(opened, settings)  # (None: PDFium cannot read the file, so neither can this pass)
+        return _scan_safely(opened, settings, reader.doc, keep, reader.hold) if reader is not None else Triage()
     try:
         import pypdfium2 as pdfium
     except MemoryError:
@@ -300,7 +300,7 @@ def _scan(opened: OpenedPDF, settings: Settings, doc, keep: Sequence[regex.Patte
     return Triage(read=frozenset(read), optional=tuple(optional), stats=stats, reasons=reasons, section_start=start)
 
 
-def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep, fonts: dict, hold=None) -> tuple:
+def _must_read(opened: OpenedPDF, settings: Settings, doc, index: int, ppage, keep, fonts: dict, hold) -> tuple:
     """What to do with page ``index``: ("start", why): the performance
     section starts here, or may (what the parser or OCR will read on the
     page cannot be vouched for), so this page and every page after it are
