@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal, Optional, Sequence
 
 from .layout import Box, Cell, Char, Grid, Page, PageLayout, Ruling
 from .rejoin import chars_to_lines, join_lines
@@ -246,8 +246,10 @@ def _centres_inside(chars: Sequence[Char], box: Box) -> list[Char]:
     return out
 
 
-def ruled_grids(page: Page, settings: Settings) -> list[Grid]:
-    rulings = snap_rulings(page.rulings, settings)
+def ruled_grids(page: Page, settings: Settings, snapped: Optional[Sequence[Ruling]] = None) -> list[Grid]:
+    """The grids the page's rulings draw.  ``snapped``: its rulings after
+    ``snap_rulings``, when the caller has them."""
+    rulings = snapped if snapped is not None else snap_rulings(page.rulings, settings)
     grids = []
     for group in rulings_to_groups(rulings, settings):
         xs, ys = group_to_boundaries(group, settings)
@@ -266,13 +268,14 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     keep the pieces the cell gaps cut them into (``textgrid.with_cell_runs``)."""
     from .textgrid import text_grids, with_cell_runs
 
-    grids = ruled_grids(page, settings)
+    snapped = snap_rulings(page.rulings, settings)
+    grids = ruled_grids(page, settings, snapped)
     outside = list(page.chars)
     for grid in grids:
         taken = {id(c) for c in _centres_inside(outside, grid.box)}
         outside = [c for c in outside if id(c) not in taken]
     loose_rules = [
-        r for r in snap_rulings(page.rulings, settings)
+        r for r in snapped
         if not any(g.box.contains_point((r.start + r.end) / 2, r.pos, settings.snap_tolerance) for g in grids)
     ]
     found, outside = text_grids(page.number, outside, loose_rules, settings, page.height)

@@ -68,12 +68,12 @@ def grid_kind(grid: Grid) -> str:
     """What a table is by its words: ``project`` (project-block labels
     项目名称 / 项目编码: it opens a form), ``indicators`` (an indicator
     header 一级指标 … 指标值) or ``other``."""
-    from .forms import header_band
+    from .forms import has_header
     from .vocab import label_role
 
     if any(label_role(c.text) in ("code", "name") for c in grid.cells if c.text):
         return "project"
-    if any(header_band(grid, r) for r in range(grid.n_rows)):
+    if has_header(grid):
         return "indicators"
     return "other"
 

@@ -40,14 +40,15 @@ forms); ``model`` holds their data.
 """
 
 from .block import MONTH_LABEL
-from .headers import HeaderBand, cell_for_column, covering_cells, header_band, header_bands, header_columns
+from .headers import (HeaderBand, cell_for_column, covering_cells, covering_rows, has_header, header_band, header_bands,
+                      header_columns)
 from .model import HIERARCHY_ROLES, KEYED_ROLES, FormsResult, HeaderColumn, IndicatorRow, ProjectForm, Span
 from .rows import continues_columns, is_fragment, merge_fragment, rest_of_row
 from .titles import lines_to_blocks, split_title, title_of
 from .walk import layouts_to_forms
 
 __all__ = [
-    "MONTH_LABEL", "HeaderBand", "cell_for_column", "covering_cells", "header_band", "header_bands",
+    "MONTH_LABEL", "HeaderBand", "cell_for_column", "covering_cells", "covering_rows", "has_header", "header_band", "header_bands",
     "header_columns", "HIERARCHY_ROLES", "KEYED_ROLES", "FormsResult", "HeaderColumn", "IndicatorRow",
     "ProjectForm", "Span", "continues_columns", "is_fragment", "merge_fragment", "rest_of_row",
     "lines_to_blocks", "split_title", "title_of", "layouts_to_forms",

@@ -20,6 +20,16 @@ def covering_cells(grid: Grid, row: int) -> list[Cell]:
     return out
 
 
+def covering_rows(grid: Grid) -> list[list[Cell]]:
+    """``covering_cells`` of every row of the grid, in one sort: what a
+    walk over all rows reads (one sort per row made long forms quadratic)."""
+    out: list[list[Cell]] = [[] for _ in range(grid.n_rows)]
+    for c in sorted(grid.cells, key=lambda c: c.col):
+        for r in range(max(c.row, 0), min(c.last_row, grid.n_rows - 1) + 1):
+            out[r].append(c)
+    return out
+
+
 def header_columns(cells: Sequence[Cell]) -> Optional[tuple[HeaderColumn, ...]]:
     """The indicator columns when ``cells`` are an indicator header row."""
     cols = []
@@ -45,7 +55,8 @@ def _header_words_only(cells: Sequence[Cell]) -> bool:
     return bool(texts) and all(header_role(t) or label_role(t) == "heading" for t in texts)
 
 
-def header_band(grid: Grid, row: int) -> Optional[tuple[tuple[HeaderColumn, ...], int]]:
+def header_band(grid: Grid, row: int, covering: Optional[Sequence[list[Cell]]] = None
+                ) -> Optional[tuple[tuple[HeaderColumn, ...], int]]:
     """The indicator columns of a header starting at grid row ``row``, and
     the header's last row; None when no header starts there.
 
@@ -53,15 +64,17 @@ def header_band(grid: Grid, row: int) -> Optional[tuple[tuple[HeaderColumn, ...]
     over 一级/二级/三级指标, 指标值 over 指标性质/指标值/计量单位) sits in a
     row above them, and the columns without sub-headers span every row of
     the band.  The columns are then the cells covering the band's last row
-    that start inside the band: the most specific word of every column."""
-    own = [c for c in covering_cells(grid, row) if c.row == row]
+    that start inside the band: the most specific word of every column.
+    ``covering``: the grid's ``covering_rows``, when the caller has them."""
+    rows = covering if covering is not None else covering_rows(grid)
+    own = [c for c in rows[row] if c.row == row]
     if not (header_columns(own) or _header_words_only(own)):
         return None
     last = row
-    while last + 1 < grid.n_rows and _header_words_only([c for c in covering_cells(grid, last + 1) if c.row == last + 1]):
+    while last + 1 < grid.n_rows and _header_words_only([c for c in rows[last + 1] if c.row == last + 1]):
         last += 1
     for end in range(last, row - 1, -1):
-        cols = header_columns([c for c in covering_cells(grid, end) if c.row >= row])
+        cols = header_columns([c for c in rows[end] if c.row >= row])
         if cols:
             return cols, end
     return None
@@ -90,12 +103,15 @@ class HeaderBand:
     columns: tuple[HeaderColumn, ...]
 
 
-def grid_rows(grid: Grid) -> Iterator[tuple[int, Optional[HeaderBand]]]:
+def grid_rows(grid: Grid, covering: Optional[Sequence[list[Cell]]] = None
+              ) -> Iterator[tuple[int, Optional[HeaderBand]]]:
     """The grid's rows top down, each with the indicator header that starts
-    there; a header of several rows comes once, as its first."""
+    there; a header of several rows comes once, as its first.
+    ``covering``: the grid's ``covering_rows``, when the caller has them."""
     r = 0
+    covering = covering if covering is not None else covering_rows(grid)
     while r < grid.n_rows:
-        found = header_band(grid, r)
+        found = header_band(grid, r, covering)
         band = HeaderBand(r, found[1], found[0]) if found else None
         yield r, band
         r = band.last + 1 if band else r + 1
@@ -104,4 +120,10 @@ def grid_rows(grid: Grid) -> Iterator[tuple[int, Optional[HeaderBand]]]:
 def header_bands(grid: Grid) -> list[HeaderBand]:
     """Every indicator header of ``grid``, as ``add_grid`` reads them."""
     return [band for _, band in grid_rows(grid) if band]
+
+
+def has_header(grid: Grid) -> bool:
+    """Whether an indicator header starts at any row of ``grid``."""
+    covering = covering_rows(grid)
+    return any(header_band(grid, r, covering) for r in range(grid.n_rows))
 

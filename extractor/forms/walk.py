@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Iterator, Optional
 
-from ..layout import Grid, PageLayout, TextLine, union_all
+from ..layout import Cell, Grid, PageLayout, TextLine, union_all
 from ..rejoin import join_lines
 from ..vocab import header_role, label_role, words
 from .block import block_row, split_inline
 from .levels import columns_from_levels
 from .listing import split_listing
-from .headers import cell_for_column, covering_cells, grid_rows, header_band
+from .headers import cell_for_column, covering_rows, grid_rows, has_header
 from .model import GROUP_ROLES, HIERARCHY_ROLES, Builder, FormsResult, HeaderColumn, IndicatorRow, ProjectForm, Span
 from .rows import add_indicator, complete_last_row, continues_columns, indicator_row, is_fragment, place_centred_hierarchy
 from .titles import lines_to_blocks, page_body_size, split_title, title_of
@@ -28,8 +28,12 @@ def split_at_forms(grid: Grid) -> list[Grid]:
         return [grid]
     cuts = []
     rows_above = False  # indicator rows or a header since the last block
+    by_row: list[list[Cell]] = [[] for _ in range(grid.n_rows)]
+    for c in grid.cells:
+        if c.text:
+            by_row[c.row].append(c)
     for r in range(grid.n_rows):
-        starting = sorted((c for c in grid.cells if c.row == r and c.text), key=lambda c: c.box.x0)
+        starting = sorted(by_row[r], key=lambda c: c.box.x0)
         if _opens_block(starting):
             if rows_above:
                 cuts.append(r)
@@ -75,7 +79,7 @@ def _inline_role(cell) -> Optional[str]:
 
 
 def _grid_has_header(grid: Grid) -> bool:
-    return any(header_band(grid, r) for r in range(grid.n_rows))
+    return has_header(grid)
 
 
 
@@ -101,8 +105,9 @@ def add_grid(b: Builder, grid: Grid, continuation: bool) -> None:
         body.clear()
         hierarchy.clear()
 
-    for r, header in grid_rows(grid):
-        cells = covering_cells(grid, r)
+    covering = covering_rows(grid)
+    for r, header in grid_rows(grid, covering):
+        cells = covering[r]
         if header:
             flush()
             b.columns = header.columns
