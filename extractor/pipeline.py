@@ -84,9 +84,10 @@ def read_layouts(path: Path, settings: Settings, password: Optional[str], times:
         if ocr is not None:
             pages = _staged("ocr", ocr(pages, opened))
         layouts = []
+        boxless: dict[tuple[str, float], Char] = {}  # _light's characters, shared by every page
         for page in pages:
             with stage("grids"):
-                layout = _light(segment_page(page, settings))
+                layout = _light(segment_page(page, settings), boxless)
             log.debug("%s: page %d: %d tables, %d lines outside them", path.name, page.number, len(layout.grids),
                       len(layout.lines))
             layouts.append(layout)
@@ -122,7 +123,7 @@ def _states_year(layout: PageLayout, settings: Settings) -> bool:
     return any(YEAR_STATED.search(line.text) for line in layout.lines if id(line) not in edges)
 
 
-def _light(layout: PageLayout) -> PageLayout:
+def _light(layout: PageLayout, made: Optional[dict[tuple[str, float], Char]] = None) -> PageLayout:
     """Drop the page's raw characters once segmented: later stages use the
     cells and lines only, and long documents must not pile up glyphs.  The
     characters kept in lines and cells keep their text and size (body text
@@ -132,12 +133,16 @@ def _light(layout: PageLayout) -> PageLayout:
     segmentation recorded beforehand: the pieces of the lines above every
     table of a page (``TextLine.runs``), which share the line's characters.
     Characters read by OCR keep their boxes: low-confidence warnings place
-    them in their cells."""
+    them in their cells.  ``made``: the box-less characters made so far,
+    by text and size, which every page of a document shares: a few
+    thousand objects instead of tens of thousands that the garbage
+    collector would otherwise walk over and over while the layouts pile
+    up."""
     page = layout.page
     slim = Page(page.number, page.width, page.height, (), (), page.image_area, page.unmapped)
     grids, lines = layout.grids, layout.lines
     if all(c.confidence == 1.0 for line in _all_lines(layout) for c in line.chars):
-        made: dict[tuple[str, float], Char] = {}
+        made = {} if made is None else made
         grids = tuple(
             Grid(g.page, g.box, g.xs, g.ys, tuple(
                 Cell(c.page, c.row, c.col, c.rowspan, c.colspan, c.box, tuple(_boxless(l, made) for l in c.lines), c.text)
