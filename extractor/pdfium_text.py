@@ -253,7 +253,14 @@ class DeclaredWidths:
         return width
 
     def get(self, text: str, default: Optional[float] = None) -> Optional[float]:
-        return self[text] if text in self._first else default
+        # ``__getitem__`` written out: it runs for every glyph a page meets first
+        width = self._widths.get(text)
+        if width is None:
+            code = self._first.get(text)
+            if code is None:
+                return default
+            width = self._widths[text] = self._font.char_width(code)
+        return width
 
     def __len__(self) -> int:
         return len(self._first)
