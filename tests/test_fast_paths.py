@@ -1,7 +1,9 @@
 """The shortcuts taken for speed give what the plain ways give: the page
 objects read from pdfminer's layout equal pdfplumber's dictionaries, cells
-filled by bisection equal cells filled by scanning every box, and the
-per-stage times account for the whole run (no timings are asserted)."""
+filled by bisection equal cells filled by scanning every box, every row's
+covering cells read from one sort equal those of a sort per row, box-less
+characters are shared across pages, and the per-stage times account for
+the whole run (no timings are asserted)."""
 
 from __future__ import annotations
 
@@ -144,3 +146,44 @@ def test_line_grouping_written_out_equals_min_and_max_even_for_nan():
         lines = chars_to_lines(chars, 1, DEFAULT)
         expected = [row for row in rows if any(not c.text.isspace() for c in row)]
         assert [[id(c) for c in line.chars] for line in lines] == [[id(c) for c in row] for row in expected]
+
+
+def _layouts(path):
+    from extractor.pipeline import read_layouts
+
+    layouts, _opened, _count, _lost = read_layouts(path, DEFAULT, None, None)
+    return layouts
+
+
+def test_covering_rows_equal_covering_cells_row_by_row():
+    """The forms stage reads every row's covering cells from one sort
+    (``covering_rows``); each row must hold what ``covering_cells`` gives."""
+    from extractor.forms import covering_cells, covering_rows, header_band
+
+    checked = 0
+    for layout in _layouts(SAMPLE):
+        for grid in layout.grids:
+            rows = covering_rows(grid)
+            assert len(rows) == grid.n_rows
+            for r in range(grid.n_rows):
+                assert [id(c) for c in rows[r]] == [id(c) for c in covering_cells(grid, r)]
+                assert header_band(grid, r, rows) == header_band(grid, r)
+                checked += 1
+            assert header_band(grid, grid.n_rows) is None and header_band(grid, -1) is None
+    assert checked > 50
+
+
+def test_box_less_characters_are_shared_by_every_page_of_a_document():
+    """After segmentation a document keeps one character per text and size
+    (``pipeline._light``), whichever page it is on."""
+    by_key: dict = {}
+    pages_of: dict = {}
+    for layout in _layouts(SAMPLE):
+        for grid in layout.grids:
+            for cell in grid.cells:
+                for line in cell.lines:
+                    for ch in line.chars:
+                        assert ch.box == Box(0.0, 0.0, 0.0, 0.0)
+                        assert by_key.setdefault((ch.text, ch.size), ch) is ch
+                        pages_of.setdefault((ch.text, ch.size), set()).add(layout.page.number)
+    assert any(len(pages) > 1 for pages in pages_of.values())

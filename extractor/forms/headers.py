@@ -67,6 +67,8 @@ def header_band(grid: Grid, row: int, covering: Optional[Sequence[list[Cell]]] =
     that start inside the band: the most specific word of every column.
     ``covering``: the grid's ``covering_rows``, when the caller has them."""
     rows = covering if covering is not None else covering_rows(grid)
+    if not 0 <= row < len(rows):
+        return None
     own = [c for c in rows[row] if c.row == row]
     if not (header_columns(own) or _header_words_only(own)):
         return None
@@ -126,4 +128,3 @@ def has_header(grid: Grid) -> bool:
     """Whether an indicator header starts at any row of ``grid``."""
     covering = covering_rows(grid)
     return any(header_band(grid, r, covering) for r in range(grid.n_rows))
-

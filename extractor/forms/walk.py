@@ -78,10 +78,6 @@ def _inline_role(cell) -> Optional[str]:
     return label_role(pair[0].text) if pair else None
 
 
-def _grid_has_header(grid: Grid) -> bool:
-    return has_header(grid)
-
-
 
 
 def add_grid(b: Builder, grid: Grid, continuation: bool) -> None:
@@ -203,14 +199,14 @@ def layouts_to_forms(layouts: Iterable[PageLayout]) -> FormsResult:
         grid: Grid = obj  # type: ignore[assignment]
         if title is not None and current is not None and repeats_title(title, current, grid):
             title, heading = None, []  # the form goes on: its title is printed atop every page
-        if title is not None or _grid_opens_project(grid) or (current is None and _grid_has_header(grid)):
+        if title is not None or _grid_opens_project(grid) or (current is None and has_header(grid)):
             if current is not None:
                 forms.extend(finished(current))
             current = Builder(title=title, heading=[Span(l.text, l.page, l.box) for l in heading])
             title, heading = None, []
             add_grid(current, grid, continuation=False)
         elif current is not None and (
-            not current.columns or _grid_has_header(grid) or continues_columns(grid, current.columns, opens_page)
+            not current.columns or has_header(grid) or continues_columns(grid, current.columns, opens_page)
         ):
             add_grid(current, grid, continuation=True)
         # Any other grid (a budget table of the surrounding document) is not ours.
