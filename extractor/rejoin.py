@@ -79,13 +79,32 @@ def chars_to_lines(chars: Iterable[Char], page: int, settings: Settings) -> list
         top, bottom = b_top, b_bottom
     lines = []
     for row in rows:
-        row.sort(key=_left)
-        visible = [c.box for c in row if not c.text.isspace()]
-        if not visible:
-            continue
-        box = Box(min([b.x0 for b in visible]), min([b.top for b in visible]), max([b.x1 for b in visible]),
-                  max([b.bottom for b in visible]))
-        lines.append(TextLine(page=page, chars=tuple(row), box=box, text=line_text(row, settings)))
+        if len(row) > 1:
+            row.sort(key=_left)
+        # The box of the row's visible characters: min() and max() over
+        # them written out (most cells hold a line of a few glyphs, where
+        # four list comprehensions cost more than the glyphs).
+        x0 = top = x1 = bottom = 0.0
+        first = True
+        for c in row:
+            if c.text.isspace():
+                continue
+            b = c.box
+            if first:
+                x0, top, x1, bottom = b.x0, b.top, b.x1, b.bottom
+                first = False
+                continue
+            if b.x0 < x0:
+                x0 = b.x0
+            if b.top < top:
+                top = b.top
+            if b.x1 > x1:
+                x1 = b.x1
+            if b.bottom > bottom:
+                bottom = b.bottom
+        if first:
+            continue  # spaces only
+        lines.append(TextLine(page=page, chars=tuple(row), box=Box(x0, top, x1, bottom), text=line_text(row, settings)))
     return lines
 
 

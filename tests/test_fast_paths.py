@@ -127,7 +127,8 @@ def _rows_by_builtins(chars, ratio):
 
 def test_line_grouping_written_out_equals_min_and_max_even_for_nan():
     """The rejoin stage writes min() and max() out per glyph; ties, NaN and
-    infinities must group characters as the builtins did."""
+    infinities must group characters, and bound each line, as the builtins
+    did."""
     import random
 
     from extractor.layout import Char
@@ -146,6 +147,11 @@ def test_line_grouping_written_out_equals_min_and_max_even_for_nan():
         lines = chars_to_lines(chars, 1, DEFAULT)
         expected = [row for row in rows if any(not c.text.isspace() for c in row)]
         assert [[id(c) for c in line.chars] for line in lines] == [[id(c) for c in row] for row in expected]
+        for line, row in zip(lines, expected):
+            boxes = [c.box for c in row if not c.text.isspace()]
+            want = Box(min([b.x0 for b in boxes]), min([b.top for b in boxes]), max([b.x1 for b in boxes]),
+                       max([b.bottom for b in boxes]))
+            assert repr(line.box) == repr(want)  # (repr: NaN equals nothing)
 
 
 def _layouts(path):
