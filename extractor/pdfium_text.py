@@ -247,13 +247,13 @@ class DeclaredWidths:
         return text in self._first
 
     def __getitem__(self, text: str) -> float:
-        width = self._widths.get(text)
-        if width is None:
-            width = self._widths[text] = self._font.char_width(self._first[text])
-        return width
+        if text not in self._first:
+            raise KeyError(text)
+        return cast(float, self.get(text))
 
     def get(self, text: str, default: Optional[float] = None) -> Optional[float]:
-        # ``__getitem__`` written out: it runs for every glyph a page meets first
+        # One call, not ``__getitem__`` in a try: it runs for every glyph a
+        # page meets first.
         width = self._widths.get(text)
         if width is None:
             code = self._first.get(text)

@@ -164,7 +164,7 @@ def _all_lines(layout: PageLayout) -> Iterator[TextLine]:
 
 
 def _boxless(line: TextLine, made: dict[tuple[str, float], Char]) -> TextLine:
-    # Box-less characters of one text and size are alike: the page's
+    # Box-less characters of one text and size are alike: the document's
     # lines share one object for each (``made``), which is also cheaper
     # than making a character per glyph.
     chars = tuple([made.get(key := (c.text, c.size)) or made.setdefault(key, Char(c.text, _NO_BOX, c.size))

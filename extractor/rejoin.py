@@ -84,27 +84,27 @@ def chars_to_lines(chars: Iterable[Char], page: int, settings: Settings) -> list
         # The box of the row's visible characters: min() and max() over
         # them written out (most cells hold a line of a few glyphs, where
         # four list comprehensions cost more than the glyphs).
-        x0 = top = x1 = bottom = 0.0
+        x0 = y0 = x1 = y1 = 0.0
         first = True
         for c in row:
             if c.text.isspace():
                 continue
             b = c.box
             if first:
-                x0, top, x1, bottom = b.x0, b.top, b.x1, b.bottom
+                x0, y0, x1, y1 = b.x0, b.top, b.x1, b.bottom
                 first = False
                 continue
             if b.x0 < x0:
                 x0 = b.x0
-            if b.top < top:
-                top = b.top
+            if b.top < y0:
+                y0 = b.top
             if b.x1 > x1:
                 x1 = b.x1
-            if b.bottom > bottom:
-                bottom = b.bottom
+            if b.bottom > y1:
+                y1 = b.bottom
         if first:
             continue  # spaces only
-        lines.append(TextLine(page=page, chars=tuple(row), box=Box(x0, top, x1, bottom), text=line_text(row, settings)))
+        lines.append(TextLine(page=page, chars=tuple(row), box=Box(x0, y0, x1, y1), text=line_text(row, settings)))
     return lines
 
 

@@ -193,3 +193,23 @@ def test_box_less_characters_are_shared_by_every_page_of_a_document():
                         assert by_key.setdefault((ch.text, ch.size), ch) is ch
                         pages_of.setdefault((ch.text, ch.size), set()).add(layout.page.number)
     assert any(len(pages) > 1 for pages in pages_of.values())
+
+
+def test_cells_outside_their_grid_are_read_as_no_row():
+    """A grid built by hand may hold cells starting outside its rows: the
+    forms stage reads them as before (no row of the grid), without an
+    IndexError and without filing a negative row at the end."""
+    from extractor.forms import covering_rows, header_band
+    from extractor.forms.walk import split_at_forms
+    from extractor.layout import Cell, Grid
+
+    def cell(row, col, text, rowspan=1):
+        return Cell(1, row, col, rowspan, 1, Box(10.0 * col, 10.0 * row, 10.0 * col + 10, 10.0 * row + 10), (), text)
+
+    body = [cell(0, 0, "项目名称"), cell(0, 1, "甲项目"), cell(1, 0, "一级指标"), cell(1, 1, "二级指标")]
+    for stray in (cell(5, 0, "项目名称"), cell(-1, 0, "项目名称")):
+        grid = Grid(1, Box(0, 0, 20, 20), (0.0, 10.0, 20.0), (0.0, 10.0, 20.0), (*body, stray, cell(stray.row, 1, "乙项目")))
+        assert split_at_forms(grid) == [grid]
+        rows = covering_rows(grid)
+        assert len(rows) == 2 and all(c.row in (0, 1) for row in rows for c in row)
+        assert header_band(grid, 2) is None and header_band(grid, -1) is None

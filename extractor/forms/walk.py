@@ -30,7 +30,7 @@ def split_at_forms(grid: Grid) -> list[Grid]:
     rows_above = False  # indicator rows or a header since the last block
     by_row: list[list[Cell]] = [[] for _ in range(grid.n_rows)]
     for c in grid.cells:
-        if c.text:
+        if c.text and 0 <= c.row < grid.n_rows:
             by_row[c.row].append(c)
     for r in range(grid.n_rows):
         starting = sorted(by_row[r], key=lambda c: c.box.x0)
@@ -76,8 +76,6 @@ def _grid_opens_project(grid: Grid) -> bool:
 def _inline_role(cell) -> Optional[str]:
     pair = split_inline(cell)
     return label_role(pair[0].text) if pair else None
-
-
 
 
 def add_grid(b: Builder, grid: Grid, continuation: bool) -> None:
@@ -140,7 +138,6 @@ def add_grid(b: Builder, grid: Grid, continuation: bool) -> None:
                 if col.role in HIERARCHY_ROLES and cell is not None and cell.text:
                     hierarchy.setdefault(col.role, []).append(Span.of_cell(cell))
     flush()
-
 
 
 def _events(layouts: Iterable[PageLayout]) -> Iterator[tuple[str, object, bool]]:
