@@ -134,10 +134,10 @@ def _light(layout: PageLayout, made: Optional[dict[tuple[str, float], Char]] = N
     table of a page (``TextLine.runs``), which share the line's characters.
     Characters read by OCR keep their boxes: low-confidence warnings place
     them in their cells.  ``made``: the box-less characters made so far,
-    by text and size, which every page of a document shares: a few
-    thousand objects instead of tens of thousands that the garbage
-    collector would otherwise walk over and over while the layouts pile
-    up."""
+    by text and size, which every page of a document shares: one object
+    per text and size for the whole document, not one per page, so that
+    the garbage collector has far fewer to walk over and over while the
+    layouts pile up."""
     page = layout.page
     slim = Page(page.number, page.width, page.height, (), (), page.image_area, page.unmapped)
     grids, lines = layout.grids, layout.lines
