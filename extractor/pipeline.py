@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 
-from . import errors, ocr as ocr_stage, quality
+from . import collector, errors, ocr as ocr_stage, quality
 from .departments import forms_to_departments
 from .facts import YEAR_STATED, document_facts
 from .document import Document, Overall, Source, Warning
@@ -198,7 +198,7 @@ def extract(
     usable text layer by OCR when the ``ocr`` extra is installed, ``"force"``
     every page, ``"off"`` none; ``progress`` is called after each OCR'd page."""
     check_input(path)  # before Path(): Path("") is the current folder
-    with measuring(times), stage("document"):
+    with collector.paused(settings.pause_gc), measuring(times), stage("document"):
         return _extract(Path(path), settings, password, times, strict, ocr, progress).document
 
 
@@ -222,7 +222,8 @@ def extract_with_intermediates(
 ) -> Extraction:
     """``extract``, keeping the layouts and forms (memory: every page's
     layout stays alive until the caller drops the result)."""
-    return _extract(Path(path), settings, password, None, False, ocr, None)
+    with collector.paused(settings.pause_gc):
+        return _extract(Path(path), settings, password, None, False, ocr, None)
 
 
 def assemble(layouts: list[PageLayout], path: Path, page_count: int, warnings: list[Warning],
