@@ -73,8 +73,8 @@ def intersect(a: Optional[Bounds], b: Bounds) -> Bounds:
 # -- PDFium ---------------------------------------------------------------------------------
 
 
-def pdfium_clip(calls: Calls, obj: int, seen: Optional[dict] = None) -> Optional[Bounds]:
-    """The clipping region of the PDFium page object at address ``obj``,
+def pdfium_clip(calls: Calls, obj, seen: Optional[dict] = None) -> Optional[Bounds]:
+    """The clipping region of the PDFium page object ``obj`` (its handle),
     in the space of the form XObject that holds it (page space for the
     page's own objects), or None when nothing clips it.
 

@@ -1,18 +1,28 @@
-"""The PDFium functions the reader calls per character and per object, with plain argument types.
+"""The PDFium functions the reader calls per character and per object, called bare.
 
-pypdfium2's bindings type every handle as a pointer to its own opaque
-structure: each call converts them on the way in and makes a new pointer
-object for a handle coming back.  Reading a page makes four calls per
-character, three per text object and several per path.  The functions
-here are the same exported functions of the same library, their pointer
-types read from pypdfium2's bindings and made ``c_void_p``: handles are
-plain addresses (an ``int`` in Python) and output arguments addresses of
-``ctypes`` values (``addressof``).  The C signatures are the same; a call
-takes 0.35 µs instead of 0.47 to 0.6, and the pages stage about a fifth
-less time.  pypdfium2's own function objects are left as they are.
+pypdfium2's bindings declare every function's argument types, and ctypes
+converts each argument through its type at every call; a handle coming
+back becomes a new pointer object of pypdfium2's own type.  Reading a
+page makes four calls per character, three per text object and several
+per path.  The functions here are the same exported functions of the
+same library without argument types: ctypes then passes a pointer object
+as a pointer and a Python ``int`` as a C ``int``, with nothing to convert.
+A call takes about 0.16 µs instead of 0.27 with argument types of
+``c_void_p`` and 0.47 to 0.6 with pypdfium2's own; on a long document
+that is a twentieth of the run.
 
-``Calls.of(raw)`` makes them once per process; a handle from pypdfium2 is
-turned into an address with ``address_of``.
+The one rule that makes this safe: **a pointer argument is always a
+ctypes object** (pypdfium2's handle, a ``c_void_p``, ``byref`` of an
+output value), never a Python ``int``, which ctypes would pass as a
+32-bit ``int``.  Every function here takes only pointers and C ``int``s
+(``tests/test_pdfium_calls.py`` checks each against pypdfium2's
+declaration); ``get_form_object``, whose index is an ``unsigned long``,
+keeps its argument types.  A pointer a function returns comes back as an
+``int`` (the address, the key of an object in the reader's tables) or,
+for the page objects the walk hands on to other calls (``Handle``
+results), as a ``c_void_p`` that the next call takes as it is.
+
+``Calls.of(raw)`` makes them once per process.
 """
 
 from __future__ import annotations
@@ -26,10 +36,27 @@ _P = ctypes.c_void_p
 _Function = Callable[..., Any]
 
 
+class Handle(ctypes.c_void_p):
+    """A pointer a function returns, kept as a ctypes object (a subclass
+    of ``c_void_p`` is not turned into an ``int``) to be passed to the next
+    call as it is; ``.value`` is its address (None for NULL)."""
+
+
+def _bare(fn, restype=None):
+    """A new function object for the C function of pypdfium2's ``fn``,
+    without argument types (see the module's doc); a pointer result comes
+    back as an ``int`` (or None), or as ``restype``."""
+    if not all(_is_pointer(t) or t is ctypes.c_int for t in fn.argtypes):
+        raise TypeError(f"{fn.__name__} takes an argument other than a pointer or an int: it needs its types")
+    new = type(fn)(ctypes.cast(fn, _P).value)
+    new.restype = restype or (_P if _is_pointer(fn.restype) else fn.restype)
+    return new
+
+
 def _plain(fn):
     """A new function object for the C function of pypdfium2's ``fn``, its
     pointer types (arguments and result) made ``c_void_p``: the same C
-    signature, read from the binding itself."""
+    signature, read from the binding itself (addresses pass as ``int``)."""
     new = type(fn)(ctypes.cast(fn, _P).value)
     new.argtypes = [_P if _is_pointer(t) else t for t in fn.argtypes]
     new.restype = _P if _is_pointer(fn.restype) else fn.restype
@@ -42,7 +69,9 @@ def _is_pointer(t) -> bool:
 
 @dataclass(frozen=True)
 class Calls:
-    """The functions, named as in PDFium's headers (fpdf_text.h, fpdf_edit.h)."""
+    """The functions, named as in PDFium's headers (fpdf_text.h, fpdf_edit.h).
+    Every pointer argument is a ctypes object (see the module's doc); "&x"
+    is ``byref`` of the value written."""
 
     #: (text page, index) -> Unicode code point
     get_unicode: _Function
@@ -50,7 +79,7 @@ class Calls:
     is_generated: _Function
     #: (text page, index) -> 1 when the font's maps have no entry for it
     has_unicode_map_error: _Function
-    #: (text page, index) -> address of the text object (0 for none)
+    #: (text page, index) -> address of the text object (0 or None for none)
     get_text_object: _Function
     #: (text page, index, &x, &y) -> success
     get_char_origin: _Function
@@ -58,12 +87,13 @@ class Calls:
     get_matrix: _Function
     #: (text object, &float) -> success
     get_font_size: _Function
-    #: (text object) -> address of its font (0 for none)
+    #: (text object) -> address of its font (0 or None for none)
     get_font: _Function
-    #: (page) -> how many objects; (page, index) -> address of one
+    #: (page) -> how many objects; (page, index) -> one (a ``Handle``)
     count_page_objects: _Function
     get_page_object: _Function
-    #: (form object) -> how many objects; (form object, index) -> address of one
+    #: (form object) -> how many objects; (form object, index) -> one (a ``Handle``;
+    #: typed, its index is an ``unsigned long``)
     count_form_objects: _Function
     get_form_object: _Function
     #: (page object) -> FPDF_PAGEOBJ_*
@@ -75,7 +105,7 @@ class Calls:
     #: (path object) -> how many segments; (path object, index) -> address of one
     count_segments: _Function
     get_segment: _Function
-    #: (page object) -> address of its clipping path (0 for none)
+    #: (page object) -> its clipping path (a ``Handle``, NULL for none)
     get_clip_path: _Function
     #: (clipping path) -> how many paths; (clipping path, path) -> how many segments
     count_clip_paths: _Function
@@ -94,37 +124,31 @@ class Calls:
 
 @lru_cache(maxsize=None)
 def _calls(raw) -> Calls:
+    form_object = _plain(raw.FPDFFormObj_GetObject)  # an unsigned long index: typed
+    form_object.restype = Handle
     return Calls(
-        get_unicode=_plain(raw.FPDFText_GetUnicode),
-        is_generated=_plain(raw.FPDFText_IsGenerated),
-        has_unicode_map_error=_plain(raw.FPDFText_HasUnicodeMapError),
-        get_text_object=_plain(raw.FPDFText_GetTextObject),
-        get_char_origin=_plain(raw.FPDFText_GetCharOrigin),
-        get_matrix=_plain(raw.FPDFText_GetMatrix),
-        get_font_size=_plain(raw.FPDFTextObj_GetFontSize),
-        get_font=_plain(raw.FPDFTextObj_GetFont),
-        count_page_objects=_plain(raw.FPDFPage_CountObjects),
-        get_page_object=_plain(raw.FPDFPage_GetObject),
-        count_form_objects=_plain(raw.FPDFFormObj_CountObjects),
-        get_form_object=_plain(raw.FPDFFormObj_GetObject),
-        get_type=_plain(raw.FPDFPageObj_GetType),
-        get_object_matrix=_plain(raw.FPDFPageObj_GetMatrix),
-        get_draw_mode=_plain(raw.FPDFPath_GetDrawMode),
-        count_segments=_plain(raw.FPDFPath_CountSegments),
-        get_segment=_plain(raw.FPDFPath_GetPathSegment),
-        get_clip_path=_plain(raw.FPDFPageObj_GetClipPath),
-        count_clip_paths=_plain(raw.FPDFClipPath_CountPaths),
-        count_clip_segments=_plain(raw.FPDFClipPath_CountPathSegments),
-        get_clip_segment=_plain(raw.FPDFClipPath_GetPathSegment),
-        segment_point=_plain(raw.FPDFPathSegment_GetPoint),
-        segment_type=_plain(raw.FPDFPathSegment_GetType),
-        segment_close=_plain(raw.FPDFPathSegment_GetClose),
+        get_unicode=_bare(raw.FPDFText_GetUnicode),
+        is_generated=_bare(raw.FPDFText_IsGenerated),
+        has_unicode_map_error=_bare(raw.FPDFText_HasUnicodeMapError),
+        get_text_object=_bare(raw.FPDFText_GetTextObject),
+        get_char_origin=_bare(raw.FPDFText_GetCharOrigin),
+        get_matrix=_bare(raw.FPDFText_GetMatrix),
+        get_font_size=_bare(raw.FPDFTextObj_GetFontSize),
+        get_font=_bare(raw.FPDFTextObj_GetFont),
+        count_page_objects=_bare(raw.FPDFPage_CountObjects),
+        get_page_object=_bare(raw.FPDFPage_GetObject, Handle),
+        count_form_objects=_bare(raw.FPDFFormObj_CountObjects),
+        get_form_object=form_object,
+        get_type=_bare(raw.FPDFPageObj_GetType),
+        get_object_matrix=_bare(raw.FPDFPageObj_GetMatrix),
+        get_draw_mode=_bare(raw.FPDFPath_GetDrawMode),
+        count_segments=_bare(raw.FPDFPath_CountSegments),
+        get_segment=_bare(raw.FPDFPath_GetPathSegment),
+        get_clip_path=_bare(raw.FPDFPageObj_GetClipPath, Handle),
+        count_clip_paths=_bare(raw.FPDFClipPath_CountPaths),
+        count_clip_segments=_bare(raw.FPDFClipPath_CountPathSegments),
+        get_clip_segment=_bare(raw.FPDFClipPath_GetPathSegment),
+        segment_point=_bare(raw.FPDFPathSegment_GetPoint),
+        segment_type=_bare(raw.FPDFPathSegment_GetType),
+        segment_close=_bare(raw.FPDFPathSegment_GetClose),
     )
-
-
-def address_of(handle) -> int:
-    """The address a pypdfium2 handle (a typed pointer) holds, 0 for NULL:
-    the key of a page object, a font or a path's points.  ``addressof`` of
-    the pointee takes a fifth of the time of ``c_void_p.from_buffer`` or
-    ``cast``."""
-    return ctypes.addressof(handle.contents) if handle else 0

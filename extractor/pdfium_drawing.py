@@ -30,7 +30,7 @@ import struct
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
-from .pdfium_calls import Calls, address_of
+from .pdfium_calls import Calls, Handle
 from .pdfium_points import Points, points
 from .pdfium_text import Geometry, written
 
@@ -51,11 +51,11 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _matrix(calls: Calls, obj: int, m, outer: Matrix) -> Matrix:
-    """The matrix from the space of the page object at ``obj`` to the
+def _matrix(calls: Calls, obj: Handle, m, outer: Matrix) -> Matrix:
+    """The matrix from the space of the page object ``obj`` to the
     page's: its own (``m``: an ``FS_MATRIX`` to read it into), then
     ``outer``, that of the forms it is drawn in."""
-    if not calls.get_object_matrix(obj, ctypes.addressof(m)):
+    if not calls.get_object_matrix(obj, ctypes.byref(m)):
         return _placed(*_IDENTITY, outer)
     return _placed(*_SIX_FLOATS.unpack_from(m), outer)
 
@@ -70,16 +70,16 @@ def _placed(a: float, b: float, c: float, d: float, e: float, f: float, outer: M
     return _times((written(a), written(b), written(c), written(d), written(e), written(f)), outer)
 
 
-def page_objects(calls: Calls, page: int, m) -> Iterator[tuple[int, int, Matrix, Optional[Bounds]]]:
-    """Every object of the page at address ``page``, forms' contents in
-    place of the form: (object's address, type, matrix from the object's
+def page_objects(calls: Calls, page, m) -> Iterator[tuple[Handle, int, Matrix, Optional[Bounds]]]:
+    """Every object of the page ``page`` (its handle), forms' contents in
+    place of the form: (the object (``.value``: its address), type, matrix from the object's
     space to the page's, the clipping region the enclosing forms are drawn
     under, in page space).  ``m``: an ``FS_MATRIX`` to read matrices into."""
     return _holder_objects(calls, page, calls.count_page_objects(page), calls.get_page_object, _IDENTITY, None, 0, m)
 
 
-def _holder_objects(calls: Calls, holder: int, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
-                    depth: int, m) -> Iterator[tuple[int, int, Matrix, Optional[Bounds]]]:
+def _holder_objects(calls: Calls, holder, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
+                    depth: int, m) -> Iterator[tuple[Handle, int, Matrix, Optional[Bounds]]]:
     type_of = calls.get_type
     for i in range(count):
         obj = get(holder, i)
@@ -97,7 +97,7 @@ def _holder_objects(calls: Calls, holder: int, count: int, get, outer: Matrix, e
                                        region, depth + 1, m)
 
 
-def clip_on_page(calls: Calls, obj: int, outer: Matrix, enclosing: Optional[Bounds], seen: Optional[dict] = None
+def clip_on_page(calls: Calls, obj: Handle, outer: Matrix, enclosing: Optional[Bounds], seen: Optional[dict] = None
                  ) -> Optional[Bounds]:
     """An object's clipping region in page space (``clipping.pdfium_clip``
     through the matrix of its form, within the enclosing forms' region)."""
@@ -132,17 +132,18 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[tuple], list[tuple], li
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
     m = raw.FS_MATRIX()
     fill, stroke = ctypes.c_int(0), ctypes.c_int(0)  # a path's fill mode and stroke
-    modes = (fill, stroke, ctypes.addressof(fill), ctypes.addressof(stroke))
+    modes = (fill, stroke, ctypes.byref(fill), ctypes.byref(stroke))
     boxes: dict[Bounds, Clip] = {}  # region -> its box: objects share a handful of regions
-    for obj, kind, outer, enclosing in page_objects(calls, address_of(page), m):
+    for obj, kind, outer, enclosing in page_objects(calls, page, m):
         if kind == _TEXT:
-            order[obj] = len(order)
+            address = obj.value or 0  # (never NULL: the walk passes over those)
+            order[address] = len(order)
             region = clip_on_page(calls, obj, outer, enclosing, seen)
             if region is not None:
                 box = boxes.get(region)
                 if box is None:
                     box = boxes[region] = geometry.box(*region)
-                clips[obj] = box
+                clips[address] = box
         elif kind == _PATH:
             _read_path(calls, obj, outer, geometry, lines, rects, m, modes)
         elif kind == _IMAGE:
@@ -158,7 +159,7 @@ def _through(m: Matrix, points) -> tuple[list[float], list[float]]:
     return [a * x + c * y + e for x, y in points], [b * x + d * y + f for x, y in points]
 
 
-def _read_path(calls: Calls, obj: int, outer: Matrix, geometry: Geometry, lines: list[tuple], rects: list[tuple], m,
+def _read_path(calls: Calls, obj: Handle, outer: Matrix, geometry: Geometry, lines: list[tuple], rects: list[tuple], m,
                modes: tuple) -> None:
     fill, stroke, fill_at, stroke_at = modes
     if not calls.get_draw_mode(obj, fill_at, stroke_at):

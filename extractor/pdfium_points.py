@@ -85,12 +85,15 @@ def _array(point: str, count: int) -> struct.Struct:
 
 def _by_api(calls: Calls, count: int, segment_of) -> Optional[Points]:
     x, y = ctypes.c_float(), ctypes.c_float()
-    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
+    at_x, at_y = ctypes.byref(x), ctypes.byref(y)
     point_of, type_of, closes = calls.segment_point, calls.segment_type, calls.segment_close
     out: list = []
     for i in range(count):
-        segment = segment_of(i)
-        if not segment or not point_of(segment, at_x, at_y):
+        address = segment_of(i)
+        if not address:
+            return None
+        segment = ctypes.c_void_p(address)
+        if not point_of(segment, at_x, at_y):
             return None
         out += (x.value, y.value, type_of(segment), 1 if closes(segment) else 0)
     return tuple(out)

@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Optional, cast
 
 from .clipping import shown
-from .pdfium_calls import Calls, address_of
+from .pdfium_calls import Calls
 from .tounicode import quick_maps
 
 #: What an unmapped glyph reads as (see ``textcheck.glyph_kind``).
@@ -296,14 +296,13 @@ def read_chars(textpage, geometry: Geometry, fonts: dict[str, list[tuple]],
     by object address) hides is left out (``clipping``)."""
     import pypdfium2.raw as raw
 
-    handle = textpage.raw
+    page = handle = textpage.raw  # (``pdfium_calls``: a pointer object, passed as it is)
     calls = Calls.of(raw)
-    page = address_of(handle)
     count = raw.FPDFText_CountChars(handle)
     unicode_of, is_generated, map_error = calls.get_unicode, calls.is_generated, calls.has_unicode_map_error
     object_of, origin_of = calls.get_text_object, calls.get_char_origin
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
+    at_x, at_y = ctypes.byref(ox), ctypes.byref(oy)
     buffer = _ObjectBuffer()  # what a text object's matrix and size are read into
     objects: dict[int, _TextObject] = {}
     font_cache: dict[int, tuple] = {}  # font address -> (metric candidates, PDFium's descent)
@@ -438,14 +437,15 @@ def _loose_advance(raw, handle, index: int, a: float) -> float:
 
 class _ObjectBuffer:
     """Where PDFium writes a text object's matrix (``FS_MATRIX``: six
-    floats) and, after it, its font size: one array, read in one slice."""
+    floats) and, after it, its font size: one array, read in one slice
+    (``matrix_at``, ``size_at``: pointers to the two parts, for PDFium)."""
 
     __slots__ = ("values", "matrix_at", "size_at")
 
     def __init__(self) -> None:
         self.values = (ctypes.c_float * 7)()
-        self.matrix_at = ctypes.addressof(self.values)
-        self.size_at = self.matrix_at + _MATRIX_SIZE
+        self.matrix_at = ctypes.byref(self.values)
+        self.size_at = ctypes.byref(self.values, _MATRIX_SIZE)
 
 
 _MATRIX_SIZE = 6 * ctypes.sizeof(ctypes.c_float)
@@ -473,18 +473,19 @@ class _TextObject:
     glyphs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, raw, calls: Calls, obj: int, page: int, index: int, fonts: dict, cache: dict, geometry: Geometry,
+    def of(cls, raw, calls: Calls, obj: int, page, index: int, fonts: dict, cache: dict, geometry: Geometry,
            made: dict, buffer: "_ObjectBuffer") -> "_TextObject":
         """The text object at address ``obj`` of character ``index`` of the
-        text page at address ``page`` (``buffer``: to read into), as one
+        text page ``page`` (its handle; ``buffer``: to read into), as one
         object for the text objects of a page alike (same font, size and
         matrix: ``made``): documents that draw each glyph as a text object
         of its own repeat a handful of them thousands of times."""
         values = buffer.values
         if not calls.get_matrix(page, index, buffer.matrix_at):
-            ctypes.memset(buffer.matrix_at, 0, _MATRIX_SIZE)  # what a fresh matrix holds: not the last object's
-        if obj and calls.get_font_size(obj, buffer.size_at):
-            font = calls.get_font(obj) or 0
+            ctypes.memset(values, 0, _MATRIX_SIZE)  # what a fresh matrix holds: not the last object's
+        handle = ctypes.c_void_p(obj) if obj else None
+        if handle and calls.get_font_size(handle, buffer.size_at):
+            font = calls.get_font(handle) or 0
             a, b, c, d, _, _, size = values[:]
         else:
             font, size = 0, 0.0

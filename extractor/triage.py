@@ -371,9 +371,9 @@ def _map_errors(textpage) -> int:
     the font's maps have no entry: pdfminer drops them as unmapped)."""
     import pypdfium2.raw as raw
 
-    from .pdfium_calls import Calls, address_of
+    from .pdfium_calls import Calls
 
     if getattr(raw, "FPDFText_HasUnicodeMapError", None) is None:  # pragma: no cover - older pdfium
         return 0
-    check, handle = Calls.of(raw).has_unicode_map_error, address_of(textpage.raw)
+    check, handle = Calls.of(raw).has_unicode_map_error, textpage.raw
     return [check(handle, i) for i in range(textpage.count_chars())].count(1)

@@ -19,7 +19,7 @@ def _paths(pdf):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from extractor.pdfium_calls import Calls, address_of
+    from extractor.pdfium_calls import Calls
     from extractor.pdfium_points import points
 
     calls = Calls.of(raw)
@@ -27,7 +27,7 @@ def _paths(pdf):
     try:
         for index in range(len(doc)):
             page = doc[index]
-            for obj, kind, _, _ in page_objects(calls, address_of(page.raw), raw.FS_MATRIX()):
+            for obj, kind, _, _ in page_objects(calls, page.raw, raw.FS_MATRIX()):
                 if kind == raw.FPDF_PAGEOBJ_PATH:
                     read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
                     if read is not None:

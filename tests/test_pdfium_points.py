@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SAMPLE
 from extractor import pdfium_points
-from extractor.pdfium_calls import Calls, address_of
+from extractor.pdfium_calls import Calls
 
 
 def _paths():
@@ -22,7 +22,7 @@ def _paths():
     calls = Calls.of(raw)
     doc = pdfium.PdfDocument(str(SAMPLE))
     for page in doc:
-        handle = address_of(page.raw)
+        handle = page.raw
         for i in range(calls.count_page_objects(handle)):
             obj = calls.get_page_object(handle, i)
             if calls.get_type(obj) == raw.FPDF_PAGEOBJ_PATH:

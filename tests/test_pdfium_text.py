@@ -13,18 +13,21 @@ FLAT = Geometry((1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 842.0, 0.0, 0.0)
 
 def _calls(matrices: dict[int, tuple], sizes: dict[int, float]):
     """PDFium's calls over made-up objects: the matrix of character ``i``
-    and the font size of object ``obj``, or a failure where none is given."""
+    and the font size of object ``obj``, or a failure where none is given.
+    They are called as PDFium's are (``pdfium_calls``): the object as a
+    pointer object, the buffer's parts as ``byref``."""
 
-    def get_matrix(page, index, address):
+    def get_matrix(page, index, at):
         if index not in matrices:
             return 0
-        (ctypes.c_float * 6).from_address(address)[:] = matrices[index]
+        ctypes.memmove(at, (ctypes.c_float * 6)(*matrices[index]), 6 * ctypes.sizeof(ctypes.c_float))
         return 1
 
-    def get_font_size(obj, address):
-        if obj not in sizes:
+    def get_font_size(obj, at):
+        assert isinstance(obj, ctypes.c_void_p)
+        if obj.value not in sizes:
             return 0
-        ctypes.c_float.from_address(address).value = sizes[obj]
+        ctypes.memmove(at, ctypes.byref(ctypes.c_float(sizes[obj.value])), ctypes.sizeof(ctypes.c_float))
         return 1
 
     return SimpleNamespace(get_matrix=get_matrix, get_font_size=get_font_size, get_font=lambda obj: 0)
