@@ -31,6 +31,16 @@ KNOWN_VERSIONS = ("1.0", SCHEMA_VERSION)
 # -- plain data ------------------------------------------------------------------
 
 def to_plain(obj: Any) -> Any:
+    kind = type(obj)
+    if kind is str or kind is int or kind is bool or obj is None:
+        return obj
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        # a model class's field names, read once: a document has tens of
+        # thousands of model objects
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: to_plain(getattr(obj, name)) for name in names}
     if dataclasses.is_dataclass(obj):
         return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, (list, tuple)):
@@ -44,9 +54,89 @@ def to_plain(obj: Any) -> Any:
     return obj
 
 
+#: A dataclass's field names, by class (``to_plain``).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def canonical_json(data: Any, *, indent: int | None = 2) -> str:
-    """Byte-stable JSON for golden files and outputs."""
+    """Byte-stable JSON for golden files and outputs: ``json.dumps`` with
+    sorted keys, non-ASCII text as it is and ``indent``, to the byte."""
+    if isinstance(indent, int) and not isinstance(indent, bool) and indent >= 0:
+        try:
+            return _indented(data, " " * indent) + "\n"
+        except _NotPlain:
+            pass
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=indent) + "\n"
+
+
+class _NotPlain(Exception):
+    """What ``_indented`` leaves to ``json.dumps`` (and its errors)."""
+
+
+def _indented(data: Any, step: str) -> str:
+    """``json.dumps(data, ensure_ascii=False, sort_keys=True, indent=len(step))``
+    written out for plain data (``to_plain``'s: dicts with string keys,
+    lists, strings, numbers, booleans, None): the standard library writes
+    indented JSON in Python, a generator per container, which took as long
+    as converting a long document's last stages.  Raises ``_NotPlain`` for
+    anything else (another key type, a container that holds itself)."""
+    from json.encoder import encode_basestring  # the C function where there is one
+
+    inf = float("inf")
+
+    def number(o: float) -> str:
+        return "NaN" if o != o else "Infinity" if o == inf else "-Infinity" if o == -inf else float.__repr__(o)
+
+    # How each scalar is written, by its exact type (a subclass is left to json.dumps).
+    scalar: dict[type, Any] = {str: encode_basestring, int: int.__repr__, float: number,
+                               bool: lambda o: "true" if o else "false", type(None): lambda o: "null"}
+    parts: list[str] = []
+    add = parts.append
+    active: set[int] = set()  # containers being written: json.dumps refuses a cycle
+
+    def container(o: Any, indent: str) -> None:
+        kind = type(o)
+        if kind is not dict and kind is not list and kind is not tuple:
+            raise _NotPlain(kind.__name__)
+        if not o:
+            add("{}" if kind is dict else "[]")
+            return
+        if id(o) in active:
+            raise _NotPlain("a container that holds itself")
+        active.add(id(o))
+        inner = indent + step
+        between = ",\n" + inner
+        if kind is dict:
+            if not all(type(key) is str for key in o):
+                raise _NotPlain("a key that is not a string")
+            lead = "{\n" + inner
+            for key, item in sorted(o.items()):
+                write = scalar.get(type(item))
+                if write is not None:
+                    add(lead + encode_basestring(key) + ": " + write(item))
+                else:
+                    add(lead + encode_basestring(key) + ": ")
+                    container(item, inner)
+                lead = between
+            add("\n" + indent + "}")
+        else:
+            lead = "[\n" + inner
+            for item in o:
+                write = scalar.get(type(item))
+                if write is not None:
+                    add(lead + write(item))
+                else:
+                    add(lead)
+                    container(item, inner)
+                lead = between
+            add("\n" + indent + "]")
+        active.discard(id(o))
+
+    write = scalar.get(type(data))
+    if write is not None:
+        return write(data)
+    container(data, "")
+    return "".join(parts)
 
 
 def from_plain(tp: Any, data: Any) -> Any:
