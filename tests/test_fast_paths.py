@@ -2,12 +2,15 @@
 objects read from pdfminer's layout equal pdfplumber's dictionaries, cells
 filled by bisection equal cells filled by scanning every box, every row's
 covering cells read from one sort equal those of a sort per row, box-less
-characters are shared across pages, and the per-stage times account for
-the whole run (no timings are asserted)."""
+characters are shared across pages, the model's quick ``__init__`` builds
+what the dataclass's builds, and the per-stage times account for the
+whole run (no timings are asserted)."""
 
 from __future__ import annotations
 
 import time
+
+import pytest
 
 from conftest import SAMPLE
 
@@ -105,6 +108,42 @@ def test_make_char_makes_the_value_the_dataclasses_make():
     assert [f.name for f in dataclasses.fields(Box)] == ["x0", "top", "x1", "bottom"]
     # make_char does not run __init__: a __post_init__ would be skipped.
     assert not hasattr(Char, "__post_init__") and not hasattr(Box, "__post_init__")
+
+
+def test_quick_init_builds_what_the_dataclass_init_builds():
+    """``layout._quick_init``'s ``__init__`` has the signature and defaults
+    of the one ``dataclass`` writes and fills every field the same way."""
+    import dataclasses
+    import inspect
+
+    from extractor.layout import Cell, Char, Ruling, TextLine, _quick_init
+
+    box = Box(1.0, 2.0, 3.0, 4.0)
+    char = Char("中", box, 9.0)
+    line = TextLine(3, (char,), box, "中")
+    examples = {
+        Box: ((1.0, 2.0, 3.0, 4.0), {}),
+        Char: (("中", box, 9.0), {"confidence": 0.5}),
+        TextLine: ((3, (char,), box, "中"), {"runs": (line,)}),
+        Ruling: (("h", 10.0, 1.0, 5.0), {}),
+        Cell: ((3, 0, 1, 2, 1, box, (line,), "中"), {}),
+    }
+    for cls, (args, extra) in examples.items():
+        plain = dataclasses.dataclass(frozen=True, slots=True)(
+            type(cls.__name__, (), {"__annotations__": dict(cls.__annotations__),
+                                    **{f.name: f.default for f in dataclasses.fields(cls)
+                                       if f.default is not dataclasses.MISSING}}))
+        assert str(inspect.signature(cls.__init__)) == str(inspect.signature(plain.__init__))
+        for made, want in ((cls(*args), plain(*args)), (cls(*args, **extra), plain(*args, **extra)),
+                           (cls(**dict(zip([f.name for f in dataclasses.fields(cls)], args))), plain(*args))):
+            assert dataclasses.astuple(made) == dataclasses.astuple(want)
+        assert cls(*args) == cls(*args) and hash(cls(*args)) == hash(cls(*args))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(cls(*args), dataclasses.fields(cls)[0].name, None)
+    for refused in (dataclasses.dataclass(frozen=True)(type("Loose", (), {"__annotations__": {"a": "int"}})),
+                    dataclasses.dataclass(slots=True)(type("Thawed", (), {"__annotations__": {"a": "int"}}))):
+        with pytest.raises(TypeError, match="only a frozen dataclass"):
+            _quick_init(refused)
 
 
 def _rows_by_builtins(chars, ratio):
