@@ -151,9 +151,9 @@ class Settings:
 
     # -- running ----------------------------------------------------------------------
     #: Pause Python's cyclic garbage collector while a document is converted
-    #: and collect what the conversion made once at its end (``extractor.
-    #: collector``): about a tenth of the run on long documents.  The pause
-    #: is process-wide; False leaves the collector to run as it would.
+    #: and collect as it would have at the end (``extractor.collector``):
+    #: about a tenth of the run on long documents.  The pause is
+    #: process-wide; False leaves the collector to run as it would.
     pause_gc: bool = True
 
     def replace(self, **changes) -> "Settings":

@@ -1,12 +1,17 @@
 """The garbage collector is paused while a document is converted and
 handed back as the caller left it: on again after the last of several
 overlapping conversions, off if the caller had turned it off, on after a
-conversion that failed; the reference cycles made meanwhile are collected
-when the pause ends; ``Settings.pause_gc=False`` leaves it running."""
+conversion that failed or was interrupted, on in a child forked during a
+conversion; the reference cycles made meanwhile are collected when each
+conversion ends, those a failed conversion's traceback kept when the next
+one starts, and older generations in their turn; ``Settings.pause_gc=False``
+leaves it running."""
 
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import threading
 import weakref
 
@@ -133,3 +138,108 @@ def test_the_pause_does_not_collect_when_the_setting_is_off():
     assert gone() is not None
     gc.collect()
     assert gone() is None
+
+
+class _Node:
+    pass
+
+
+def _cycle() -> weakref.ref:
+    node = _Node()
+    node.me = node  # a reference cycle: only the collector frees it
+    return weakref.ref(node)
+
+
+def test_each_conversion_collects_even_while_another_runs():
+    with collector.paused():  # another conversion, still running
+        with collector.paused():
+            gone = _cycle()
+            assert gone() is not None
+        assert gone() is None
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_failed_conversions_cycles_are_collected_when_the_next_starts():
+    gone: list[weakref.ref] = []
+
+    def failing():
+        with collector.paused():
+            node = _Node()
+            node.me = node
+            gone.append(weakref.ref(node))
+            raise RuntimeError("a stage failed")
+
+    for _ in range(25):  # every turn of the older generations' collections
+        try:
+            failing()
+        except RuntimeError as exc:
+            held = exc  # the caller keeps the error: its traceback keeps the node
+        assert gone[-1]() is not None
+        del held
+        with collector.paused():
+            assert gone[-1]() is None
+
+
+def test_older_generations_are_collected_in_their_turn(monkeypatch):
+    collected: list[int] = []
+
+    def note(phase, info):
+        if phase == "start":
+            collected.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        gc.collect()
+        for _ in range(120):
+            with collector.paused():
+                pass
+    finally:
+        gc.callbacks.remove(note)
+    assert collected.count(1) >= 9 and collected.count(2) >= 1
+
+
+def test_an_interrupted_start_leaves_the_collector_on(monkeypatch):
+    class Interrupting(set):
+        def add(self, item):
+            raise KeyboardInterrupt  # after the collector was turned off, before the token is in
+
+    monkeypatch.setattr(collector, "_running", Interrupting())
+    with pytest.raises(KeyboardInterrupt):
+        with collector.paused():
+            pass
+    assert gc.isenabled() and not collector._running and not collector._turned_off
+
+
+def test_a_collector_a_callback_turns_off_is_on_again_at_the_end():
+    with collector.paused():
+        gc.disable()  # (as the documentation says: only one turned off before stays off)
+    assert gc.isenabled()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs os.fork (POSIX)")
+def test_a_child_forked_during_a_conversion_has_the_collector_on():
+    started, done = threading.Event(), threading.Event()
+
+    def converting():
+        with collector.paused():
+            started.set()
+            done.wait(20)
+
+    thread = threading.Thread(target=converting)
+    thread.start()
+    started.wait(20)
+    try:
+        assert not gc.isenabled()
+        pid = os.fork()
+        if pid == 0:  # the child: the converting thread is not here
+            ok = gc.isenabled() and not collector._running
+            with collector.paused():
+                ok = ok and not gc.isenabled()
+            os._exit(0 if ok and gc.isenabled() else 1)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        done.set()
+        thread.join(20)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert gc.isenabled()
