@@ -8,6 +8,7 @@ derived from it (a cell, a row, a warning) can say where it came from.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from typing import Literal, Optional, TypeVar
 
@@ -25,20 +26,20 @@ def _quick_init(cls: _T) -> _T:
     if not vars(cls)["__dataclass_params__"].frozen or "__slots__" not in vars(cls) or hasattr(cls, "__post_init__") \
             or any(not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields):
         raise TypeError(f"{cls.__name__}: only a frozen dataclass with slots and plain fields")
-    namespace: dict[str, object] = {}
-    params, body = [], []
-    for f in fields:
-        namespace[f"_set_{f.name}"] = vars(cls)[f.name].__set__
-        if f.default is dataclasses.MISSING:
-            params.append(f.name)
-        else:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        body.append(f"    _set_{f.name}(self, {f.name})")
-    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n", namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    init.__annotations__ = {**{f.name: f.type for f in fields}, "return": None}  # type: ignore[attr-defined]
+    # As ``dataclass`` writes its own: the setters and defaults are a
+    # closure's, the globals the class's module (annotations resolve there).
+    setters = [vars(cls)[f.name].__set__ for f in fields]
+    defaults = [f.default for f in fields if f.default is not dataclasses.MISSING]
+    params = [f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}" for f in fields]
+    outer = [f"_set_{f.name}" for f in fields] + [f"_default_{f.name}" for f in fields
+                                                    if f.default is not dataclasses.MISSING]
+    body = "".join(f"        _set_{f.name}(self, {f.name})\n" for f in fields)
+    source = f"def _make({', '.join(outer)}):\n    def __init__(self, {', '.join(params)}):\n{body}    return __init__\n"
+    made: dict[str, object] = {}
+    exec(source, vars(sys.modules[cls.__module__]), made)
+    init = made["_make"](*setters, *defaults)  # type: ignore[operator]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {**{f.name: f.type for f in fields}, "return": None}
     cls.__init__ = init  # type: ignore[misc]
     return cls
 

@@ -122,6 +122,12 @@ class Calls:
         return _calls(raw)
 
 
+def _no_map_errors(page, index: int) -> int:
+    """``has_unicode_map_error`` of a PDFium too old to have it: every
+    character counts as mapped (as ``triage._map_errors`` counts them)."""
+    return 0
+
+
 @lru_cache(maxsize=None)
 def _calls(raw) -> Calls:
     form_object = _plain(raw.FPDFFormObj_GetObject)  # an unsigned long index: typed
@@ -129,7 +135,8 @@ def _calls(raw) -> Calls:
     return Calls(
         get_unicode=_bare(raw.FPDFText_GetUnicode),
         is_generated=_bare(raw.FPDFText_IsGenerated),
-        has_unicode_map_error=_bare(raw.FPDFText_HasUnicodeMapError),
+        has_unicode_map_error=(_bare(raw.FPDFText_HasUnicodeMapError) if hasattr(raw, "FPDFText_HasUnicodeMapError")
+                               else _no_map_errors),
         get_text_object=_bare(raw.FPDFText_GetTextObject),
         get_char_origin=_bare(raw.FPDFText_GetCharOrigin),
         get_matrix=_bare(raw.FPDFText_GetMatrix),

@@ -170,8 +170,14 @@ def _read_path(calls: Calls, obj: Handle, outer: Matrix, geometry: Geometry, lin
     read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
     if read is None:
         return
-    for shape in path_shapes(read):
-        _add(shape, matrix, geometry, stroke, lines, rects)
+    if len(read) == 8 and read[2] == _MOVETO and read[6] == _LINETO:
+        # One line ("m l", closed or not), as ``_common_shapes`` judges it,
+        # without its lists: how tables draw their borders, thousands a page.
+        _add("line", written(read[0]), written(read[1]), written(read[4]), written(read[5]), matrix, geometry, stroke,
+             lines, rects)
+        return
+    for what, ((xa, ya), (xb, yb)) in path_shapes(read):
+        _add(what, xa, ya, xb, yb, matrix, geometry, stroke, lines, rects)
 
 
 def path_shapes(read: Points) -> list:
@@ -218,10 +224,11 @@ def _subpath_shapes(read: Points) -> list:
     return [shape for shape in map(_shape, subpaths) if shape is not None]
 
 
-def _add(shape, matrix: Matrix, geometry: Geometry, stroke, lines: list[tuple], rects: list[tuple]) -> None:
-    """A line or rectangle (``_shape``) with pdfplumber's box, as a tuple
-    (``page_objects.BOX_FIELDS``, ``RECT_FIELDS``)."""
-    what, ((xa, ya), (xb, yb)) = shape  # two corners (``_shape``), through the matrix as ``_through`` takes them
+def _add(what: str, xa: float, ya: float, xb: float, yb: float, matrix: Matrix, geometry: Geometry, stroke,
+         lines: list[tuple], rects: list[tuple]) -> None:
+    """A line or rectangle (``_shape``: what, and its two points or
+    corners) with pdfplumber's box, as a tuple (``page_objects.BOX_FIELDS``,
+    ``RECT_FIELDS``): the points through the matrix as ``_through`` takes them."""
     a, b, c, d, e, f = matrix
     pxa, pxb = a * xa + c * ya + e, a * xb + c * yb + e
     pya, pyb = b * xa + d * ya + f, b * xb + d * yb + f

@@ -115,6 +115,7 @@ def test_quick_init_builds_what_the_dataclass_init_builds():
     of the one ``dataclass`` writes and fills every field the same way."""
     import dataclasses
     import inspect
+    import typing
 
     from extractor.layout import Cell, Char, Ruling, TextLine, _quick_init
 
@@ -134,6 +135,8 @@ def test_quick_init_builds_what_the_dataclass_init_builds():
                                     **{f.name: f.default for f in dataclasses.fields(cls)
                                        if f.default is not dataclasses.MISSING}}))
         assert str(inspect.signature(cls.__init__)) == str(inspect.signature(plain.__init__))
+        assert cls.__init__.__module__ == "extractor.layout"  # its annotations resolve there
+        assert set(typing.get_type_hints(cls.__init__)) == {f.name for f in dataclasses.fields(cls)} | {"return"}
         for made, want in ((cls(*args), plain(*args)), (cls(*args, **extra), plain(*args, **extra)),
                            (cls(**dict(zip([f.name for f in dataclasses.fields(cls)], args))), plain(*args))):
             assert dataclasses.astuple(made) == dataclasses.astuple(want)

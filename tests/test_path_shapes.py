@@ -10,7 +10,8 @@ import functools
 import pytest
 
 from conftest import SAMPLE, SAMPLES
-from extractor.pdfium_drawing import _LINETO, _MOVETO, _common_shapes, _subpath_shapes, page_objects
+from extractor.pdfium_drawing import _LINETO, _MOVETO, _common_shapes, _subpath_shapes, page_objects, path_shapes
+from extractor.pdfium_text import written
 
 M, L, C = _MOVETO, _LINETO, 1
 
@@ -50,6 +51,9 @@ def test_every_path_of_the_documents_is_judged_alike(pdf):
         if quick is not None:
             assert quick == _subpath_shapes(read)
             common += 1
+        if len(read) == 8 and read[2] == _MOVETO and read[6] == _LINETO:  # ``_read_path``'s one-line shortcut
+            assert path_shapes(read) == [("line", [(written(read[0]), written(read[1])),
+                                                   (written(read[4]), written(read[5]))])]
     assert common, "the documents draw their rulings with lines or rectangles"
 
 
