@@ -128,34 +128,50 @@ def _no_map_errors(page, index: int) -> int:
     return 0
 
 
+#: Each call's PDFium function, and whether a pointer it returns comes
+#: back as a ``Handle`` (else an ``int``).
+_FUNCTIONS: dict[str, tuple[str, bool]] = {
+    "get_unicode": ("FPDFText_GetUnicode", False),
+    "is_generated": ("FPDFText_IsGenerated", False),
+    "has_unicode_map_error": ("FPDFText_HasUnicodeMapError", False),
+    "get_text_object": ("FPDFText_GetTextObject", False),
+    "get_char_origin": ("FPDFText_GetCharOrigin", False),
+    "get_matrix": ("FPDFText_GetMatrix", False),
+    "get_font_size": ("FPDFTextObj_GetFontSize", False),
+    "get_font": ("FPDFTextObj_GetFont", False),
+    "count_page_objects": ("FPDFPage_CountObjects", False),
+    "get_page_object": ("FPDFPage_GetObject", True),
+    "count_form_objects": ("FPDFFormObj_CountObjects", False),
+    "get_form_object": ("FPDFFormObj_GetObject", True),
+    "get_type": ("FPDFPageObj_GetType", False),
+    "get_object_matrix": ("FPDFPageObj_GetMatrix", False),
+    "get_draw_mode": ("FPDFPath_GetDrawMode", False),
+    "count_segments": ("FPDFPath_CountSegments", False),
+    "get_segment": ("FPDFPath_GetPathSegment", False),
+    "get_clip_path": ("FPDFPageObj_GetClipPath", True),
+    "count_clip_paths": ("FPDFClipPath_CountPaths", False),
+    "count_clip_segments": ("FPDFClipPath_CountPathSegments", False),
+    "get_clip_segment": ("FPDFClipPath_GetPathSegment", False),
+    "segment_point": ("FPDFPathSegment_GetPoint", False),
+    "segment_type": ("FPDFPathSegment_GetType", False),
+    "segment_close": ("FPDFPathSegment_GetClose", False),
+}
+#: Calls whose arguments are not all pointers and C ints keep their types
+#: (``_plain``): an ``unsigned long`` index.
+_TYPED = frozenset({"get_form_object"})
+
+
 @lru_cache(maxsize=None)
 def _calls(raw) -> Calls:
-    form_object = _plain(raw.FPDFFormObj_GetObject)  # an unsigned long index: typed
-    form_object.restype = Handle
-    return Calls(
-        get_unicode=_bare(raw.FPDFText_GetUnicode),
-        is_generated=_bare(raw.FPDFText_IsGenerated),
-        has_unicode_map_error=(_bare(raw.FPDFText_HasUnicodeMapError) if hasattr(raw, "FPDFText_HasUnicodeMapError")
-                               else _no_map_errors),
-        get_text_object=_bare(raw.FPDFText_GetTextObject),
-        get_char_origin=_bare(raw.FPDFText_GetCharOrigin),
-        get_matrix=_bare(raw.FPDFText_GetMatrix),
-        get_font_size=_bare(raw.FPDFTextObj_GetFontSize),
-        get_font=_bare(raw.FPDFTextObj_GetFont),
-        count_page_objects=_bare(raw.FPDFPage_CountObjects),
-        get_page_object=_bare(raw.FPDFPage_GetObject, Handle),
-        count_form_objects=_bare(raw.FPDFFormObj_CountObjects),
-        get_form_object=form_object,
-        get_type=_bare(raw.FPDFPageObj_GetType),
-        get_object_matrix=_bare(raw.FPDFPageObj_GetMatrix),
-        get_draw_mode=_bare(raw.FPDFPath_GetDrawMode),
-        count_segments=_bare(raw.FPDFPath_CountSegments),
-        get_segment=_bare(raw.FPDFPath_GetPathSegment),
-        get_clip_path=_bare(raw.FPDFPageObj_GetClipPath, Handle),
-        count_clip_paths=_bare(raw.FPDFClipPath_CountPaths),
-        count_clip_segments=_bare(raw.FPDFClipPath_CountPathSegments),
-        get_clip_segment=_bare(raw.FPDFClipPath_GetPathSegment),
-        segment_point=_bare(raw.FPDFPathSegment_GetPoint),
-        segment_type=_bare(raw.FPDFPathSegment_GetType),
-        segment_close=_bare(raw.FPDFPathSegment_GetClose),
-    )
+    made: dict[str, _Function] = {}
+    for field, (name, handle) in _FUNCTIONS.items():
+        fn = getattr(raw, name, None)
+        if fn is None and field == "has_unicode_map_error":
+            made[field] = _no_map_errors
+        elif field in _TYPED:
+            typed = made[field] = _plain(fn)
+            if handle:
+                typed.restype = Handle
+        else:
+            made[field] = _bare(fn, Handle if handle else None)
+    return Calls(**made)

@@ -11,14 +11,10 @@ import ctypes
 import pytest
 from conftest import SAMPLE, SAMPLES
 
-from extractor.pdfium_calls import Calls, Handle, _bare, _is_pointer
+from extractor.pdfium_calls import _FUNCTIONS, _TYPED, Calls, Handle, _bare, _is_pointer
 
 raw = pytest.importorskip("pypdfium2.raw")
 pdfium = pytest.importorskip("pypdfium2")
-
-#: Calls whose arguments are not all pointers and C ints keep their types.
-TYPED = {"get_form_object"}
-
 
 def _declared(fn) -> list:
     """pypdfium2's declaration of the C function ``fn`` calls."""
@@ -33,9 +29,10 @@ def _declared(fn) -> list:
 
 def test_every_bare_call_takes_only_pointers_and_ints():
     calls = Calls.of(raw)
+    assert set(vars(calls)) == set(_FUNCTIONS)
     for name, fn in vars(calls).items():
         declared = _declared(fn)
-        if name in TYPED:
+        if name in _TYPED:
             assert fn.argtypes is not None, name
             continue
         assert fn.argtypes is None, name
