@@ -35,14 +35,14 @@ def to_plain(obj: Any) -> Any:
     if kind is str or kind is int or kind is bool or obj is None:
         return obj
     names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+    if names is None and dataclasses.is_dataclass(obj):
+        if isinstance(obj, type):  # a dataclass itself, not one of its objects
+            return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
         # a model class's field names, read once: a document has tens of
         # thousands of model objects
         names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
     if names is not None:
         return {name: to_plain(getattr(obj, name)) for name in names}
-    if dataclasses.is_dataclass(obj):
-        return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, (list, tuple)):
         return [to_plain(v) for v in obj]
     if isinstance(obj, dict):

@@ -48,18 +48,22 @@ def _bare(fn, restype=None):
     back as an ``int`` (or None), or as ``restype``."""
     if not all(_is_pointer(t) or t is ctypes.c_int for t in fn.argtypes):
         raise TypeError(f"{fn.__name__} takes an argument other than a pointer or an int: it needs its types")
-    new = type(fn)(ctypes.cast(fn, _P).value)
-    new.restype = restype or (_P if _is_pointer(fn.restype) else fn.restype)
+    return _copy(fn, restype)
+
+
+def _plain(fn, restype=None):
+    """``_bare``'s function with argument types: pypdfium2's, pointer types
+    made ``c_void_p`` (the same C signature; addresses pass as ``int``)."""
+    new = _copy(fn, restype)
+    new.argtypes = [_P if _is_pointer(t) else t for t in fn.argtypes]
     return new
 
 
-def _plain(fn):
-    """A new function object for the C function of pypdfium2's ``fn``, its
-    pointer types (arguments and result) made ``c_void_p``: the same C
-    signature, read from the binding itself (addresses pass as ``int``)."""
+def _copy(fn, restype):
+    """A new function object for the C function of pypdfium2's ``fn`` and
+    its result type: ``restype``, else a pointer's as ``c_void_p``."""
     new = type(fn)(ctypes.cast(fn, _P).value)
-    new.argtypes = [_P if _is_pointer(t) else t for t in fn.argtypes]
-    new.restype = _P if _is_pointer(fn.restype) else fn.restype
+    new.restype = restype or (_P if _is_pointer(fn.restype) else fn.restype)
     return new
 
 
@@ -168,10 +172,6 @@ def _calls(raw) -> Calls:
         fn = getattr(raw, name, None)
         if fn is None and field == "has_unicode_map_error":
             made[field] = _no_map_errors
-        elif field in _TYPED:
-            typed = made[field] = _plain(fn)
-            if handle:
-                typed.restype = Handle
         else:
-            made[field] = _bare(fn, Handle if handle else None)
+            made[field] = (_plain if field in _TYPED else _bare)(fn, Handle if handle else None)
     return Calls(**made)
