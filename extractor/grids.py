@@ -10,7 +10,7 @@ The chain, each step a pure function whose result can be inspected:
 ``fill_cells``            characters go to the cell containing their centre
 
 Nothing here knows what a 绩效目标表 looks like; ``forms`` reads the grids.
-Tables drawn without (some) rulings are handled by ``text_grids``: the
+Tables drawn without (some) rulings are handled by ``textgrid.lines_to_grids``: the
 missing boundaries are inferred from how the words line up.
 """
 
@@ -266,7 +266,7 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     """A page's grids (ruled ones, then ones read from text alignment), and
     its remaining text as lines in reading order; those above every grid
     keep the pieces the cell gaps cut them into (``textgrid.with_cell_runs``)."""
-    from .textgrid import text_grids, with_cell_runs
+    from .textgrid import lines_to_grids, lines_to_pieces, with_cell_runs
 
     snapped = snap_rulings(page.rulings, settings)
     grids = ruled_grids(page, settings, snapped)
@@ -278,8 +278,15 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
         r for r in snapped
         if not any(g.box.contains_point((r.start + r.end) / 2, r.pos, settings.snap_tolerance) for g in grids)
     ]
-    found, outside = text_grids(page.number, outside, loose_rules, settings, page.height)
-    grids = sorted(grids + found, key=lambda g: g.box.top)
+    # The text outside ruled tables as lines, cut into pieces at the gaps
+    # between cells: the tables the text's alignment draws are made of
+    # them, and the lines they leave stay as they are, with their pieces.
     lines = chars_to_lines(outside, page.number, settings)
-    lines = with_cell_runs(lines, grids[0].box.top if grids else float("inf"), settings)
+    rows = lines_to_pieces(lines, settings)
+    found, used = lines_to_grids(page.number, lines, rows, loose_rules, settings, page.height)
+    if used:
+        lines = [line for k, line in enumerate(lines) if k not in used]
+        rows = [row for k, row in enumerate(rows) if k not in used]
+    grids = sorted(grids + found, key=lambda g: g.box.top)
+    lines = with_cell_runs(lines, grids[0].box.top if grids else float("inf"), settings, rows)
     return PageLayout(page=page, grids=tuple(grids), lines=tuple(lines))

@@ -528,10 +528,12 @@ def text_grid(page: int, cells: Sequence[list[Piece]], rules: Sequence[Ruling], 
     return Grid(page=page, box=grid_box, xs=tuple(xs), ys=tuple(edges), cells=tuple(out), source="text")
 
 
-def with_cell_runs(lines: Sequence[TextLine], above: float, settings: Settings) -> list[TextLine]:
+def with_cell_runs(lines: Sequence[TextLine], above: float, settings: Settings,
+                   pieces: Optional[Sequence[list[Piece]]] = None) -> list[TextLine]:
     """``lines`` (the page's text outside tables), those that start above
     ``above`` (the top of its first table) and that the gaps between table
-    cells cut into several pieces carrying them as ``runs``.
+    cells cut into several pieces carrying them as ``runs``.  ``pieces``:
+    each line's pieces (``lines_to_pieces``), when the caller has them.
 
     A page break that splits a table's last row may leave nothing on the
     next page but the ends of some of its cells, side by side: lines above
@@ -542,11 +544,11 @@ def with_cell_runs(lines: Sequence[TextLine], above: float, settings: Settings) 
     is no row; a line below a table of its page cannot be the rest of a row
     the break split, and long documents need not keep pieces of it."""
     out = []
-    for line in lines:
+    for k, line in enumerate(lines):
         if line.box.top < above:
-            runs = split_runs(line, settings, settings.cell_gap)
-            if len(runs) >= 2 and not _is_fields([Piece(r) for r in runs]):
-                line = replace(line, runs=tuple(runs))
+            row = pieces[k] if pieces is not None else [Piece(r) for r in split_runs(line, settings, settings.cell_gap)]
+            if len(row) >= 2 and not _is_fields(row):
+                line = replace(line, runs=tuple(p.line for p in row))
         out.append(line)
     return out
 
@@ -556,7 +558,15 @@ def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], sett
     """Grids found in ``chars`` (text outside ruled tables) of a page
     ``height`` high, and the chars left over."""
     lines = chars_to_lines(chars, page, settings)
-    rows = lines_to_pieces(lines, settings)
+    grids, used = lines_to_grids(page, lines, lines_to_pieces(lines, settings), rulings, settings, height)
+    return grids, [c for k, line in enumerate(lines) if k not in used for c in line.chars]
+
+
+def lines_to_grids(page: int, lines: Sequence[TextLine], rows: Sequence[list[Piece]], rulings: Sequence[Ruling],
+                   settings: Settings, height: float = 0.0) -> tuple[list[Grid], set[int]]:
+    """Grids found in ``lines`` (text outside ruled tables, cut into
+    ``rows`` of pieces by ``lines_to_pieces``) of a page ``height`` high,
+    and the indices of the lines they took."""
     grids = []
     used: set[int] = set()
     for start, end in find_regions(rows, settings, Margins.of_page(height, settings)):
@@ -575,5 +585,4 @@ def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], sett
         if grid is not None:
             grids.append(grid)
             used.update(range(start, end))
-    leftover = [c for k, line in enumerate(lines) if k not in used for c in line.chars]
-    return grids, leftover
+    return grids, used

@@ -175,3 +175,28 @@ def test_lines_above_every_table_keep_the_pieces_the_cell_gaps_cut():
     runs = {line.text: [r.text for r in line.runs] for line in layout.lines if line.box.top < 100}
     assert runs == {"填报人：张三 联系电话：1234": [], "续表": [], "意度 度": ["意度", "度"]}
     assert [line.runs for line in layout.lines if line.box.top > 100] == [()]
+
+
+def test_lines_a_text_table_leaves_are_the_lines_it_was_read_from():
+    """Segmentation reads the text outside ruled tables into lines once:
+    the lines a text table does not take are those same lines, with the
+    pieces the table search cut them into (``with_cell_runs`` given them
+    gives what it finds alone)."""
+    from extractor.grids import segment_page
+    from extractor.layout import Page
+    from extractor.rejoin import chars_to_lines
+    from extractor.textgrid import lines_to_pieces, with_cell_runs
+
+    block = [["项目编码", "P001", "项目名称", "示例项目", "", ""]] + DATA
+    above = chars("意度", x=XS[3] + 30, top=10) + chars("度", x=XS[5] + 20, top=10)
+    above += chars("1.示例项目绩效目标表", x=0, top=30, size=16)
+    below = chars("单位负责人：张三", x=0, top=200) + chars("填报人：王五", x=300, top=200)
+    layout = segment_page(Page(2, 600, 850, tuple(above + table_chars(block, XS, top=60) + below), ()), DEFAULT)
+    (grid,) = layout.grids
+    assert grid.source == "text"
+    # the lines outside the table, as they are read without it
+    alone = chars_to_lines(above + below, 2, DEFAULT)
+    assert [(l.text, l.box) for l in layout.lines] == [(l.text, l.box) for l in alone]
+    assert [[r.text for r in l.runs] for l in layout.lines] == [["意度", "度"], [], []]
+    for top in (float("inf"), 40.0, 0.0):
+        assert with_cell_runs(alone, top, DEFAULT, lines_to_pieces(alone, DEFAULT)) == with_cell_runs(alone, top, DEFAULT)
