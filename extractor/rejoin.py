@@ -159,6 +159,10 @@ def split_runs(line: TextLine, settings: Settings, gap: float | None = None) -> 
             runs.append([ch])
         else:
             runs[-1].append(ch)
+    if len(runs) == 1 and len(visible) == len(line.chars) and not line.runs:
+        # One run of the whole line (most lines): the run is the line, box
+        # (that of its visible characters) and text alike.
+        return [line]
     return [
         TextLine(page=line.page, chars=tuple(r), box=union_all(c.box for c in r), text=line_text(r, settings))
         for r in runs

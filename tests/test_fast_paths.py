@@ -255,3 +255,35 @@ def test_cells_outside_their_grid_are_read_as_no_row():
         rows = covering_rows(grid)
         assert len(rows) == 2 and all(c.row in (0, 1) for row in rows for c in row)
         assert header_band(grid, 2) is None and header_band(grid, -1) is None
+
+
+def test_a_line_of_one_run_is_its_own_run():
+    """``split_runs`` gives a line of one run without spaces back as it is:
+    the run it would build has the line's characters, box and text, which
+    is checked on every such line of the sample's pages."""
+    from extractor.layout import TextLine, union_all
+    from extractor.pages import iter_pages
+    from extractor.rejoin import chars_to_lines, line_text, split_runs
+
+    checked = 0
+    with open_pdf(SAMPLE, settings=DEFAULT) as opened:
+        for page in iter_pages(opened, DEFAULT):
+            for line in chars_to_lines(page.chars, page.number, DEFAULT):
+                runs = split_runs(line, DEFAULT, DEFAULT.cell_gap)
+                if len(runs) == 1 and runs[0] is line:
+                    built = TextLine(line.page, line.chars, union_all(c.box for c in line.chars),
+                                     line_text(line.chars, DEFAULT))
+                    assert built == line
+                    checked += 1
+                else:
+                    assert all(run is not line for run in runs)
+    assert checked > 100
+    spaced = chars_to_lines(chars_of("产出 指标"), 1, DEFAULT)[0]  # a space: a run of its own making
+    (run,) = split_runs(spaced, DEFAULT, DEFAULT.cell_gap)
+    assert run is not spaced and run.text == "产出指标" and len(run.chars) == 4
+
+
+def chars_of(text):
+    from builders import chars
+
+    return chars(text, x=0, top=0)
