@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import csv
 import dataclasses
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -310,11 +311,22 @@ def _accounted(parsed: ParsedTarget, year: int | None = None) -> bool:
     "次年3月底前")."""
     if parsed.problem:
         return True
+    # The note and the unit are slices of the cell, but which occurrence of
+    # their text is not recorded ("在10在1": the note is the second "在1").
+    return any(_accounted_without(parsed, year, last) for last in itertools.product((False, True), repeat=2))
+
+
+def _accounted_without(parsed: ParsedTarget, year: int | None, last: tuple[bool, ...]) -> bool:
+    """``_accounted``, the note and the unit taken out at their first or
+    (``last``) last occurrence."""
     t = parsed.target
     rest = _fold(t.raw)
-    for part in (t.note, t.unit_raw):
+    for part, from_end in zip((t.note, t.unit_raw), last):
         if part:
-            rest = rest.replace(_fold(part), " ", 1)
+            folded = _fold(part)
+            at = rest.rfind(folded) if from_end else rest.find(folded)
+            if at >= 0:
+                rest = rest[:at] + " " + rest[at + len(folded):]
     numbers = [float(m.group().replace(",", "")) for m in _NUM.finditer(rest)]
     if t.kind == "quantitative":
         if not numbers:  # written in words ("两次", "百分之九十五")
@@ -646,3 +658,4 @@ def test_a_mark_before_the_value_that_ends_no_label_is_flagged_not_dropped(raw):
 def test_brackets_quotes_and_label_ends_before_the_value_are_read(raw, cmp, value):
     parsed = normalize_target(raw)
     assert (parsed.target.cmp, parsed.target.value, parsed.problem) == (cmp, value, None)
+
