@@ -33,6 +33,7 @@ them open:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -62,6 +63,24 @@ def normalize_target(
     that print them separately).  ``year`` is the document's budget year: it
     dates deadlines printed without one ("12月底前"); without it they get no
     ``date``.  Never raises."""
+    if type(text) is str and type(operator) in _PLAIN and type(unit) in _PLAIN and type(year) in _PLAIN:
+        return _read_once(text, operator, unit, year)
+    return _read(text, operator, unit, year)
+
+
+#: Argument types whose values stand for themselves (cached by value).
+_PLAIN = frozenset((str, int, type(None)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_once(text: str, operator: Optional[str], unit: Optional[str], year: Optional[int]) -> ParsedTarget:
+    """``_read``, once for each cell text: a document repeats its values
+    ("100%", "≥95%", "12月底前") over hundreds of indicators, and the
+    result, frozen and made of strings and numbers, can be shared."""
+    return _read(text, operator, unit, year)
+
+
+def _read(text: str, operator: Optional[str], unit: Optional[str], year: Optional[int]) -> ParsedTarget:
     try:
         if operator is None and unit is None:
             r = _parse(text, year)

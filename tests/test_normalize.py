@@ -659,3 +659,25 @@ def test_brackets_quotes_and_label_ends_before_the_value_are_read(raw, cmp, valu
     parsed = normalize_target(raw)
     assert (parsed.target.cmp, parsed.target.value, parsed.problem) == (cmp, value, None)
 
+
+def test_a_cell_text_read_again_gives_what_reading_it_first_gave():
+    """``normalize_target`` reads each (text, operator, unit, year) once a
+    process and hands the same frozen result out again: it is what an
+    uncached reading gives, for every cell of the development set, split
+    columns and deadlines included.  Arguments of other types are read
+    without the cache and still never raise."""
+    from extractor import normalize
+
+    texts = _dev_values()
+    require(bool(texts), f"the development set is not beside this checkout ({SHARED_DATA})")
+    calls = [((t,), {}) for t in texts[:400]] + [((t,), {"year": 2024}) for t in texts[:100]]
+    calls += [(("95",), {"operator": "≥", "unit": "%"}), (("12月底前",), {"year": 2023})]
+    for args, kwargs in calls:
+        first = normalize_target(*args, **kwargs)
+        again = normalize_target(*args, **kwargs)
+        fresh = normalize._read(args[0], kwargs.get("operator"), kwargs.get("unit"), kwargs.get("year"))
+        assert again is first and fresh == first
+    for odd in (["100%"], 95, None, b"100%"):
+        result = normalize_target(odd)  # type: ignore[arg-type]
+        assert result.target.kind == "qualitative" and result.target.raw == str(odd)
+    assert normalize_target("12月底前", year=True).target == normalize._read("12月底前", None, None, True).target
