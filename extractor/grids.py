@@ -107,6 +107,15 @@ def group_to_boundaries(group: Sequence[Ruling], settings: Settings) -> tuple[li
 
 def _coverage(rulings: Sequence[Ruling], pos: float, lo: float, hi: float, tol: float) -> float:
     """Fraction of [lo, hi] covered by rulings lying at ``pos``."""
+    if len(rulings) == 1:
+        # One ruling at the boundary (a border drawn in one stroke, the
+        # rule): the sweep below over its one span, written out.
+        r = rulings[0]
+        if not (abs(r.pos - pos) <= tol and r.end > lo and r.start < hi):
+            return 0.0 if hi > lo else 1.0
+        s, e = max(lo, r.start), min(hi, r.end)
+        s = max(s, lo)
+        return (0.0 + (e - s) if e > s else 0.0) / (hi - lo) if hi > lo else 1.0
     spans = sorted((max(lo, r.start), min(hi, r.end)) for r in rulings if abs(r.pos - pos) <= tol and r.end > lo and r.start < hi)
     covered, cur = 0.0, lo
     for s, e in spans:
@@ -140,54 +149,67 @@ def boundaries_to_cells(
     vertical = [r for r in group if r.orientation == "v"]
     horizontal = [r for r in group if r.orientation == "h"]
     tol, need = settings.snap_tolerance, settings.border_coverage
-    parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
+    # Union-find over the slots, slot (r, c) numbered r * n_cols + c.
+    parent = list(range(max(0, n_rows * n_cols)))
 
-    def find(k):
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
+    def find(k: int) -> int:
+        root = k
+        while parent[root] != root:
+            root = parent[root]
+        while parent[k] != root:
+            parent[k], k = root, parent[k]
+        return root
 
-    def union(a, b):
+    def union(a: int, b: int) -> None:
         parent[find(a)] = find(b)
 
     # Each boundary is measured once per slot along it: the rulings lying
     # at it are found once (a large table has hundreds of rulings).
     at_x = _rulings_at(vertical, xs, tol)
     at_y = _rulings_at(horizontal, ys, tol)
-    for r in range(n_rows):
-        for c in range(n_cols - 1):
-            if _coverage(at_x[c + 1], xs[c + 1], ys[r], ys[r + 1], tol) < need:
-                union((r, c), (r, c + 1))
+    for c in range(n_cols - 1):
+        rulings, x = at_x[c + 1], xs[c + 1]
+        for r in range(n_rows):
+            if _coverage(rulings, x, ys[r], ys[r + 1], tol) < need:
+                union(r * n_cols + c, r * n_cols + c + 1)
     for r in range(n_rows - 1):
+        rulings, y = at_y[r + 1], ys[r + 1]
         for c in range(n_cols):
-            if _coverage(at_y[r + 1], ys[r + 1], xs[c], xs[c + 1], tol) < need:
-                union((r, c), (r + 1, c))
-
+            if _coverage(rulings, y, xs[c], xs[c + 1], tol) < need:
+                union(r * n_cols + c, (r + 1) * n_cols + c)
+    # A set of merged slots that is not a rectangle is widened to its
+    # bounding rectangle, until every set is one.  (The sets that come out
+    # do not depend on the order of the unions: each widening is one any
+    # partition into rectangles coarser than the borders' must make.)
     while True:
-        comps: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for k in parent:
-            comps[find(k)].append(k)
+        comps: dict[int, list[int]] = {}
+        for k in range(len(parent)):
+            root = find(k)
+            found = comps.get(root)
+            if found is None:
+                comps[root] = [k]
+            else:
+                found.append(k)
         changed = False
+        rects = []
         for members in comps.values():
-            r0 = min(m[0] for m in members)
-            r1 = max(m[0] for m in members)
-            c0 = min(m[1] for m in members)
-            c1 = max(m[1] for m in members)
+            if len(members) == 1:
+                k = members[0]
+                rects.append((k // n_cols, k % n_cols, 1, 1))
+                continue
+            # members ascend: their first and last rows are the first's and the last's
+            r0, r1 = members[0] // n_cols, members[-1] // n_cols
+            cols = [k % n_cols for k in members]
+            c0, c1 = min(cols), max(cols)
             if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
                 for r in range(r0, r1 + 1):
                     for c in range(c0, c1 + 1):
-                        if find((r, c)) != find(members[0]):
-                            union((r, c), members[0])
+                        if find(r * n_cols + c) != find(members[0]):
+                            union(r * n_cols + c, members[0])
                             changed = True
+            rects.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
         if not changed:
-            break
-    spans = []
-    for members in comps.values():
-        r0 = min(m[0] for m in members)
-        c0 = min(m[1] for m in members)
-        spans.append((r0, c0, max(m[0] for m in members) - r0 + 1, max(m[1] for m in members) - c0 + 1))
-    return sorted(spans)
+            return sorted(rects)
 
 
 def fill_cells(
