@@ -58,3 +58,18 @@ def test_a_size_that_cannot_be_read_is_zero():
     assert _of(calls, 7, 0, buffer, made).size == 9.0
     assert _of(calls, 8, 1, buffer, made).size == 0.0  # object 8: no size
     assert _of(calls, 0, 1, buffer, made).size == 0.0  # no object at all
+
+
+def test_objects_alike_share_one_and_the_translation_does_not_count():
+    """Text objects of one font, size and linear part are one
+    ``_TextObject`` (keyed by the buffer's bytes, where the size lies over
+    the translation); a size or a matrix number apart makes another."""
+    calls = _calls({0: (1.0, 0.0, 0.0, 1.0, 10.0, 20.0), 1: (1.0, 0.0, 0.0, 1.0, 300.0, 500.0),
+                    2: (1.0, 0.0, 0.0, 1.0, 10.0, 20.0), 3: (1.0, 0.0, 0.5, 1.0, 10.0, 20.0)},
+                   {7: 10.5, 8: 10.5, 9: 12.0})
+    buffer, made = _ObjectBuffer(), {}
+    first, moved = _of(calls, 7, 0, buffer, made), _of(calls, 8, 1, buffer, made)
+    larger, slanted = _of(calls, 9, 2, buffer, made), _of(calls, 7, 3, buffer, made)
+    assert moved is first and (first.size, first.a, first.d) == (10.5, 1.0, 1.0)
+    assert larger is not first and larger.size == 12.0
+    assert slanted is not first and slanted.c == 0.5 and slanted.size == 10.5
