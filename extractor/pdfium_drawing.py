@@ -25,13 +25,12 @@ no-text-layer check).
 from __future__ import annotations
 
 import ctypes
-import functools
 import struct
 from typing import Iterator, Optional
 
 from .clipping import Bounds, Clip, intersect, pdfium_clip
 from .pdfium_calls import Calls, Handle
-from .pdfium_points import Points, points
+from .pdfium_points import Points, path_points
 from .pdfium_text import Geometry, written
 
 #: Objects nest in forms; a hostile file must not recurse without end.
@@ -51,35 +50,52 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _matrix(calls: Calls, obj: Handle, m, outer: Matrix) -> Matrix:
+class Matrices:
+    """Where page objects' matrices are read (``buffer``, an ``FS_MATRIX``;
+    ``at``: a pointer to it, for PDFium), and those already placed on the
+    page (``placed``: by the matrix's bytes and the enclosing forms'
+    matrix): a page's paths share a handful of matrices."""
+
+    __slots__ = ("buffer", "at", "placed")
+
+    def __init__(self, buffer) -> None:
+        self.buffer = buffer
+        self.at = ctypes.byref(buffer)
+        self.placed: dict[tuple[Optional[bytes], Matrix], Matrix] = {}
+
+
+def _matrix(calls: Calls, obj: Handle, m: Matrices, outer: Matrix) -> Matrix:
     """The matrix from the space of the page object ``obj`` to the
-    page's: its own (``m``: an ``FS_MATRIX`` to read it into), then
-    ``outer``, that of the forms it is drawn in."""
-    if not calls.get_object_matrix(obj, ctypes.byref(m)):
-        return _placed(*_IDENTITY, outer)
-    return _placed(*_SIX_FLOATS.unpack_from(m), outer)
+    page's: its own (read into ``m``), then ``outer``, that of the forms
+    it is drawn in."""
+    key = (bytes(m.buffer) if calls.get_object_matrix(obj, m.at) else None, outer)
+    found = m.placed.get(key)
+    if found is None:
+        own = _SIX_FLOATS.unpack(key[0]) if key[0] is not None else _IDENTITY
+        found = m.placed[key] = _placed(own, outer)
+    return found
 
 
 _SIX_FLOATS = struct.Struct("6f")  # an ``FS_MATRIX``
 
 
-@functools.lru_cache(maxsize=4096)
-def _placed(a: float, b: float, c: float, d: float, e: float, f: float, outer: Matrix) -> Matrix:
+def _placed(own: Matrix, outer: Matrix) -> Matrix:
     """A matrix's numbers as the file wrote them (``pdfium_text.written``),
-    then ``outer``: a page's paths share a handful of matrices."""
+    then ``outer``."""
+    a, b, c, d, e, f = own
     return _times((written(a), written(b), written(c), written(d), written(e), written(f)), outer)
 
 
-def page_objects(calls: Calls, page, m) -> Iterator[tuple[Handle, int, Matrix, Optional[Bounds]]]:
+def page_objects(calls: Calls, page, m: Matrices) -> Iterator[tuple[Handle, int, Matrix, Optional[Bounds]]]:
     """Every object of the page ``page`` (its handle), forms' contents in
     place of the form: (the object (``.value``: its address), type, matrix from the object's
     space to the page's, the clipping region the enclosing forms are drawn
-    under, in page space).  ``m``: an ``FS_MATRIX`` to read matrices into."""
+    under, in page space).  ``m``: where to read matrices (``Matrices``)."""
     return _holder_objects(calls, page, calls.count_page_objects(page), calls.get_page_object, _IDENTITY, None, 0, m)
 
 
 def _holder_objects(calls: Calls, holder, count: int, get, outer: Matrix, enclosing: Optional[Bounds],
-                    depth: int, m) -> Iterator[tuple[Handle, int, Matrix, Optional[Bounds]]]:
+                    depth: int, m: Matrices) -> Iterator[tuple[Handle, int, Matrix, Optional[Bounds]]]:
     type_of = calls.get_type
     for i in range(count):
         obj = get(holder, i)
@@ -130,7 +146,7 @@ def read_drawing(page, geometry: Geometry) -> tuple[list[tuple], list[tuple], li
     order: dict[int, int] = {}
     clips: dict[int, Clip] = {}
     seen: dict = {}  # regions read (``clipping.pdfium_clip``)
-    m = raw.FS_MATRIX()
+    m = Matrices(raw.FS_MATRIX())
     fill, stroke = ctypes.c_int(0), ctypes.c_int(0)  # a path's fill mode and stroke
     modes = (fill, stroke, ctypes.byref(fill), ctypes.byref(stroke))
     boxes: dict[Bounds, Clip] = {}  # region -> its box: objects share a handful of regions
@@ -159,15 +175,15 @@ def _through(m: Matrix, points) -> tuple[list[float], list[float]]:
     return [a * x + c * y + e for x, y in points], [b * x + d * y + f for x, y in points]
 
 
-def _read_path(calls: Calls, obj: Handle, outer: Matrix, geometry: Geometry, lines: list[tuple], rects: list[tuple], m,
-               modes: tuple) -> None:
+def _read_path(calls: Calls, obj: Handle, outer: Matrix, geometry: Geometry, lines: list[tuple], rects: list[tuple],
+               m: Matrices, modes: tuple) -> None:
     fill, stroke, fill_at, stroke_at = modes
     if not calls.get_draw_mode(obj, fill_at, stroke_at):
         return
     if not fill.value and not stroke.value:
         return  # a clip only ("n"): nothing painted
     matrix = _matrix(calls, obj, m, outer)
-    read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
+    read = path_points(calls, obj)
     if read is None:
         return
     if len(read) == 8 and read[2] == _MOVETO and read[6] == _LINETO:

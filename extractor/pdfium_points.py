@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable, Optional
 
 from .pdfium_calls import Calls
@@ -27,6 +27,9 @@ from .pdfium_calls import Calls
 #: ``CFX_Path::Point``: x, y (float), type (uint8: 0 line, 1 Bézier, 2
 #: move, as ``FPDF_SEGMENT_*``), closes (bool), two bytes of padding.
 _POINT = struct.Struct("<ffBB2x")
+
+#: Paths of at most this many points are unpacked in one piece.
+_SHORT = 64
 
 #: Paths compared both ways before the array is trusted.
 _CHECKS = 64
@@ -55,7 +58,7 @@ def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Option
         first = segment_of(0)
         if not first:
             return None
-        return _unpacked(ctypes.string_at(first, count * _POINT.size), count)
+        return _read_at(first, count)
     read = _by_api(calls, count, segment_of)
     if _Trust.verdict is None and read is not None:
         _Trust.verdict = _same_in_memory(read, count, segment_of)
@@ -65,6 +68,32 @@ def points(calls: Calls, count: int, segment_of: Callable[[int], int]) -> Option
     return read
 
 
+def path_points(calls: Calls, obj) -> Optional[Points]:
+    """``points`` of the path object ``obj`` (its handle): the one call
+    for its first segment made here, not through a bound function."""
+    count = calls.count_segments(obj)
+    if _Trust.verdict and count > 0:
+        first = calls.get_segment(obj, 0)
+        return _read_at(first, count) if first else None
+    return points(calls, count, partial(calls.get_segment, obj))
+
+
+def _read_at(address: int, count: int) -> Points:
+    """The ``count`` points whose records start at ``address``: a short
+    path unpacked where it lies (no copy of its bytes first)."""
+    if count <= _SHORT:
+        layout, records = _short(count)
+        return layout.unpack_from(records.from_address(address))
+    return _unpacked(ctypes.string_at(address, count * _POINT.size), count)
+
+
+@lru_cache(maxsize=_SHORT)
+def _short(count: int) -> tuple[struct.Struct, type[ctypes.Array[ctypes.c_char]]]:
+    """The layout of ``count`` points side by side, and a ctypes type of
+    their size (to read them in place with)."""
+    return _array(_POINT.format, count), ctypes.c_char * (count * _POINT.size)
+
+
 def _unpacked(data: bytes, count: int) -> Points:
     """``count`` points side by side in ``data``, flat: in one unpacking
     for a path of a few points (the rule), point by point for a long one
@@ -72,9 +101,6 @@ def _unpacked(data: bytes, count: int) -> Points:
     if count <= _SHORT:
         return _array(_POINT.format, count).unpack(data)
     return tuple(value for point in _POINT.iter_unpack(data) for value in point)
-
-
-_SHORT = 64
 
 
 @lru_cache(maxsize=_SHORT)

@@ -10,7 +10,8 @@ import functools
 import pytest
 
 from conftest import SAMPLE, SAMPLES
-from extractor.pdfium_drawing import _LINETO, _MOVETO, _common_shapes, _subpath_shapes, page_objects, path_shapes
+from extractor.pdfium_drawing import (_LINETO, _MOVETO, Matrices, _common_shapes, _subpath_shapes, page_objects,
+                                       path_shapes)
 from extractor.pdfium_text import written
 
 M, L, C = _MOVETO, _LINETO, 1
@@ -28,7 +29,7 @@ def _paths(pdf):
     try:
         for index in range(len(doc)):
             page = doc[index]
-            for obj, kind, _, _ in page_objects(calls, page.raw, raw.FS_MATRIX()):
+            for obj, kind, _, _ in page_objects(calls, page.raw, Matrices(raw.FS_MATRIX())):
                 if kind == raw.FPDF_PAGEOBJ_PATH:
                     read = points(calls, calls.count_segments(obj), functools.partial(calls.get_segment, obj))
                     if read is not None:
