@@ -10,8 +10,9 @@ The chain, each step a pure function whose result can be inspected:
 ``fill_cells``            characters go to the cell containing their centre
 
 Nothing here knows what a 绩效目标表 looks like; ``forms`` reads the grids.
-Tables drawn without (some) rulings are handled by ``textgrid.lines_to_grids``: the
-missing boundaries are inferred from how the words line up.
+Tables drawn without (some) rulings are handled by
+``textgrid.pieces_to_grids``: the missing boundaries are inferred from how
+the words line up.
 """
 
 from __future__ import annotations
@@ -288,7 +289,7 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     """A page's grids (ruled ones, then ones read from text alignment), and
     its remaining text as lines in reading order; those above every grid
     keep the pieces the cell gaps cut them into (``textgrid.with_cell_runs``)."""
-    from .textgrid import lines_to_grids, lines_to_pieces, with_cell_runs
+    from .textgrid import lines_to_pieces, pieces_to_grids, with_cell_runs
 
     snapped = snap_rulings(page.rulings, settings)
     grids = ruled_grids(page, settings, snapped)
@@ -305,7 +306,7 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     # them, and the lines they leave stay as they are, with their pieces.
     lines = chars_to_lines(outside, page.number, settings)
     rows = lines_to_pieces(lines, settings)
-    found, used = lines_to_grids(page.number, lines, rows, loose_rules, settings, page.height)
+    found, used = pieces_to_grids(page.number, rows, loose_rules, settings, page.height)
     if used:
         lines = [line for k, line in enumerate(lines) if k not in used]
         rows = [row for k, row in enumerate(rows) if k not in used]

@@ -21,6 +21,8 @@ structure a ruled table states must be read from the words, as a reader does:
 ``cells_to_bands``    cells overlapping vertically share a row, except that a
                       row never holds two cells of one column
 ``text_grid``         the cells as a ``Grid`` with ``source="text"``
+``pieces_to_grids``   all of it over a page's rows of pieces: its grids, and
+                      the rows they took (the others stay lines, as read)
 ``with_cell_runs``    the lines left above every table of the page keep the
                       pieces the cell gaps cut them into: the ends of cells
                       of a row the page break split, which ``forms`` puts
@@ -558,15 +560,15 @@ def text_grids(page: int, chars: Sequence[Char], rulings: Sequence[Ruling], sett
     """Grids found in ``chars`` (text outside ruled tables) of a page
     ``height`` high, and the chars left over."""
     lines = chars_to_lines(chars, page, settings)
-    grids, used = lines_to_grids(page, lines, lines_to_pieces(lines, settings), rulings, settings, height)
+    grids, used = pieces_to_grids(page, lines_to_pieces(lines, settings), rulings, settings, height)
     return grids, [c for k, line in enumerate(lines) if k not in used for c in line.chars]
 
 
-def lines_to_grids(page: int, lines: Sequence[TextLine], rows: Sequence[list[Piece]], rulings: Sequence[Ruling],
-                   settings: Settings, height: float = 0.0) -> tuple[list[Grid], set[int]]:
-    """Grids found in ``lines`` (text outside ruled tables, cut into
-    ``rows`` of pieces by ``lines_to_pieces``) of a page ``height`` high,
-    and the indices of the lines they took."""
+def pieces_to_grids(page: int, rows: Sequence[list[Piece]], rulings: Sequence[Ruling], settings: Settings,
+                    height: float = 0.0) -> tuple[list[Grid], set[int]]:
+    """Grids found in the lines of text outside ruled tables of a page
+    ``height`` high, each line cut into its row of pieces
+    (``lines_to_pieces``), and the indices of the rows they took."""
     grids = []
     used: set[int] = set()
     for start, end in find_regions(rows, settings, Margins.of_page(height, settings)):
