@@ -151,7 +151,7 @@ def boundaries_to_cells(
     horizontal = [r for r in group if r.orientation == "h"]
     tol, need = settings.snap_tolerance, settings.border_coverage
     # Union-find over the slots, slot (r, c) numbered r * n_cols + c.
-    parent = list(range(max(0, n_rows * n_cols)))
+    parent = list(range(n_rows * n_cols)) if n_rows > 0 and n_cols > 0 else []
 
     def find(k: int) -> int:
         root = k

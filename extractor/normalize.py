@@ -63,30 +63,30 @@ def normalize_target(
     that print them separately).  ``year`` is the document's budget year: it
     dates deadlines printed without one ("12月底前"); without it they get no
     ``date``.  Never raises."""
-    if type(text) is str and type(operator) in _PLAIN and type(unit) in _PLAIN and type(year) in _PLAIN:
-        return _read_once(text, operator, unit, year)
-    return _read(text, operator, unit, year)
+    try:
+        if type(text) is str and type(operator) in _PLAIN and type(unit) in _PLAIN and type(year) in _PLAIN:
+            return _read_once(text, operator, unit, year)
+        return _read(text, operator, unit, year)
+    except Exception as exc:  # pragma: no cover - defensive: input must never crash a run
+        raw = text if isinstance(text, str) else str(text)
+        return ParsedTarget(Target(raw=raw, kind="qualitative"), f"internal error reading {raw!r}: {exc!r}")
 
 
 #: Argument types whose values stand for themselves (cached by value).
 _PLAIN = frozenset((str, int, type(None)))
 
 
-@functools.lru_cache(maxsize=4096)
-def _read_once(text: str, operator: Optional[str], unit: Optional[str], year: Optional[int]) -> ParsedTarget:
-    """``_read``, once for each cell text: a document repeats its values
-    ("100%", "≥95%", "12月底前") over hundreds of indicators, and the
-    result, frozen and made of strings and numbers, can be shared."""
-    return _read(text, operator, unit, year)
-
-
 def _read(text: str, operator: Optional[str], unit: Optional[str], year: Optional[int]) -> ParsedTarget:
-    try:
-        if operator is None and unit is None:
-            r = _parse(text, year)
-            return ParsedTarget(_mark_relative(r.target), r.problem)
-        parsed = _parse_split(text, operator or "", unit or "", year)
-        return ParsedTarget(_mark_relative(parsed.target), parsed.problem)
-    except Exception as exc:  # pragma: no cover - defensive: input must never crash a run
-        raw = text if isinstance(text, str) else str(text)
-        return ParsedTarget(Target(raw=raw, kind="qualitative"), f"internal error reading {raw!r}: {exc!r}")
+    if operator is None and unit is None:
+        r = _parse(text, year)
+        return ParsedTarget(_mark_relative(r.target), r.problem)
+    parsed = _parse_split(text, operator or "", unit or "", year)
+    return ParsedTarget(_mark_relative(parsed.target), parsed.problem)
+
+
+#: ``_read``, once for each cell text: a document repeats its values ("100%",
+#: "≥95%", "12月底前") over hundreds of indicators, and a batch over its
+#: documents; the result, frozen and made of strings and numbers, can be
+#: shared.  A reading that raises is not kept (``normalize_target`` turns the
+#: error into a problem each time).
+_read_once = functools.lru_cache(maxsize=4096)(_read)

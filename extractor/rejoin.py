@@ -148,7 +148,9 @@ def line_text(chars: Sequence[Char], settings: Settings) -> str:
 @timed("rejoin")
 def split_runs(line: TextLine, settings: Settings, gap: float | None = None) -> list[TextLine]:
     """Split a line at gaps wider than ``gap`` em (default
-    ``settings.column_gap``): the columns of a table drawn without rulings."""
+    ``settings.column_gap``): the columns of a table drawn without rulings.
+    ``line`` as ``chars_to_lines`` makes it: its box and text those of its
+    characters, so that a line of one run without spaces is that run."""
     gap = settings.column_gap if gap is None else gap
     visible = [c for c in line.chars if not c.text.isspace()]
     runs: list[list[Char]] = [[visible[0]]] if visible else []

@@ -155,6 +155,8 @@ def test_merged_cells_equal_the_reference_on_random_grids():
                             group.append(Ruling(orientation, float(pos), float(lo), float(hi)))
         want = _cells_by_dict_union(xs, ys, group, DEFAULT)
         assert boundaries_to_cells([float(x) for x in xs], [float(y) for y in ys], group, DEFAULT) == want
+    for xs, ys in (([], []), ([0.0], [0.0]), ([], [0.0, 10.0]), ([0.0, 10.0], [0.0])):  # no slot
+        assert boundaries_to_cells(xs, ys, [], DEFAULT) == _cells_by_dict_union(xs, ys, [], DEFAULT) == []
 
 
 def test_a_border_of_one_ruling_is_measured_as_the_sweep_measures_it():

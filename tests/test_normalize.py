@@ -681,3 +681,21 @@ def test_a_cell_text_read_again_gives_what_reading_it_first_gave():
         result = normalize_target(odd)  # type: ignore[arg-type]
         assert result.target.kind == "qualitative" and result.target.raw == str(odd)
     assert normalize_target("12月底前", year=True).target == normalize._read("12月底前", None, None, True).target
+
+
+def test_a_reading_that_failed_is_not_kept(monkeypatch):
+    """A cell whose reading raised (a fault, not the text) is read again
+    next time: the cache keeps only readings that came back."""
+    from extractor import normalize
+
+    def broken(text, year=None):
+        raise RecursionError("deep")
+
+    text = "≥97.5%（复查）"
+    normalize._read_once.cache_clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(normalize, "_parse", broken)
+        failed = normalize_target(text)
+    assert failed.problem and failed.problem.startswith("internal error") and failed.target.raw == text
+    again = normalize_target(text)
+    assert again.problem is None and again.target.value == 97.5 and again.target.cmp == ">="

@@ -53,7 +53,8 @@ def test_a_matrix_that_cannot_be_read_is_zeros_not_the_last_objects():
 
 
 def test_a_size_that_cannot_be_read_is_zero():
-    calls = _calls({0: (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 1: (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)}, {7: 9.0})
+    # (translations not zero: the size is read over the matrix's fifth number)
+    calls = _calls({0: (1.0, 0.0, 0.0, 1.0, 300.0, 40.0), 1: (1.0, 0.0, 0.0, 1.0, 300.0, 40.0)}, {7: 9.0})
     buffer, made = _ObjectBuffer(), {}
     assert _of(calls, 7, 0, buffer, made).size == 9.0
     assert _of(calls, 8, 1, buffer, made).size == 0.0  # object 8: no size

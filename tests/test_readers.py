@@ -110,8 +110,10 @@ def _close(a: dict, b: dict, keys) -> bool:
 
 def _geometry_variant(kind: str, path):
     """The sample with its pages turned (``rot90`` …), with page boxes away
-    from the origin (``boxes``), or drawn through a form XObject placed by
-    a matrix (``form``)."""
+    from the origin (``boxes``), drawn through a form XObject placed by a
+    matrix (``form``), or drawn through one twice, as it is and again
+    placed by a matrix (``form_twice``: the same paths, their matrices
+    alike, under two forms' matrices)."""
     import pikepdf
 
     with pikepdf.open(SAMPLE) as pdf:
@@ -132,12 +134,13 @@ def _geometry_variant(kind: str, path):
                 x0, y0, x1, y1 = (float(v) for v in page.MediaBox)
                 new = out.add_blank_page(page_size=(x1 - x0 + 40, y1 - y0 + 40))
                 new.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm0=form))
-                new.Contents = out.make_stream(b"q 0.9 0 0 0.95 20 15 cm /Fm0 Do Q")
+                twice = b"/Fm0 Do q 0.5 0 0 0.5 100 300 cm /Fm0 Do Q" if kind == "form_twice" else b""
+                new.Contents = out.make_stream(twice or b"q 0.9 0 0 0.95 20 15 cm /Fm0 Do Q")
             out.save(path)
     return path
 
 
-@pytest.mark.parametrize("source", ["sample", "excel_rects", "rot90", "rot180", "rot270", "boxes", "form"])
+@pytest.mark.parametrize("source", ["sample", "excel_rects", "rot90", "rot180", "rot270", "boxes", "form", "form_twice"])
 def test_same_page_objects(source, tmp_path):
     """Characters (text, box, size, upright), lines, rectangles (and
     whether stroked) and images of every page, in the same order.  The

@@ -200,3 +200,23 @@ def test_lines_a_text_table_leaves_are_the_lines_it_was_read_from():
     assert [[r.text for r in l.runs] for l in layout.lines] == [["意度", "度"], [], []]
     for top in (float("inf"), 40.0, 0.0):
         assert with_cell_runs(alone, top, DEFAULT, lines_to_pieces(alone, DEFAULT)) == with_cell_runs(alone, top, DEFAULT)
+
+
+def test_the_text_outside_tables_is_lined_once():
+    """The lines segmentation keeps are those of one lining of the text
+    outside ruled tables, not of a second lining of what the first left:
+    lining is greedy, and a row of spaces only, dropped by the first,
+    would have given the characters after it another neighbour."""
+    from extractor.grids import segment_page
+    from extractor.layout import Box, Char, Page
+    from extractor.rejoin import chars_to_lines
+
+    def char(text, x, top, bottom):
+        return Char(text, Box(x, top, x + 5, bottom), 10.0)
+
+    cs = (char(" ", 10, 10, 12), char("a", 10, 12, 14), char(" ", 0, 10, 10), char(" ", 10, 0, 16), char("a", 30, 5, 7))
+    once = chars_to_lines(cs, 1, DEFAULT)
+    layout = segment_page(Page(1, 600, 850, cs, ()), DEFAULT)
+    assert [l.text for l in layout.lines] == [l.text for l in once] == ["a", "a"]
+    twice = chars_to_lines([c for l in once for c in l.chars], 1, DEFAULT)
+    assert [l.text for l in twice] == ["a a"]  # what lining again gave
