@@ -272,8 +272,17 @@ def _centres_inside(chars: Sequence[Char], box: Box) -> list[Char]:
 def ruled_grids(page: Page, settings: Settings, snapped: Optional[Sequence[Ruling]] = None) -> list[Grid]:
     """The grids the page's rulings draw.  ``snapped``: its rulings after
     ``snap_rulings``, when the caller has them."""
+    return _ruled_grids_taking(page, settings, snapped)[0]
+
+
+def _ruled_grids_taking(page: Page, settings: Settings, snapped: Optional[Sequence[Ruling]] = None
+                        ) -> tuple[list[Grid], set[int]]:
+    """``ruled_grids``, and the ids of the characters they took (those
+    whose centre lies in a grid's box): the rest of the page's text is
+    what is left of them."""
     rulings = snapped if snapped is not None else snap_rulings(page.rulings, settings)
     grids = []
+    taken: set[int] = set()
     for group in rulings_to_groups(rulings, settings):
         xs, ys = group_to_boundaries(group, settings)
         if len(xs) < 2 or len(ys) < 2:
@@ -281,8 +290,9 @@ def ruled_grids(page: Page, settings: Settings, snapped: Optional[Sequence[Rulin
         spans = boundaries_to_cells(xs, ys, group, settings)
         box = Box(xs[0], ys[0], xs[-1], ys[-1])
         inside = _centres_inside(page.chars, box)
+        taken.update(map(id, inside))
         grids.append(Grid(page=page.number, box=box, xs=tuple(xs), ys=tuple(ys), cells=fill_cells(page.number, xs, ys, spans, inside, settings)))
-    return grids
+    return grids, taken
 
 
 def segment_page(page: Page, settings: Settings) -> PageLayout:
@@ -292,11 +302,8 @@ def segment_page(page: Page, settings: Settings) -> PageLayout:
     from .textgrid import lines_to_pieces, pieces_to_grids, with_cell_runs
 
     snapped = snap_rulings(page.rulings, settings)
-    grids = ruled_grids(page, settings, snapped)
-    outside = list(page.chars)
-    for grid in grids:
-        taken = {id(c) for c in _centres_inside(outside, grid.box)}
-        outside = [c for c in outside if id(c) not in taken]
+    grids, taken = _ruled_grids_taking(page, settings, snapped)
+    outside = [c for c in page.chars if id(c) not in taken] if taken else list(page.chars)
     loose_rules = [
         r for r in snapped
         if not any(g.box.contains_point((r.start + r.end) / 2, r.pos, settings.snap_tolerance) for g in grids)
